@@ -1,0 +1,91 @@
+# bpfw - an eBPF firewall with the iptables command line.
+#
+#   make          build build/bpfw and the iptables links
+#   make deps     install the Debian packages bpfw needs
+#   make check    every test (unit, verdict, end to end, parity, conformance)
+#   make demo     a firewall on its own namespaces with real traffic
+
+CC	?= gcc
+BUILD	:= build
+OBJDIR	:= $(BUILD)/obj
+
+PKGS	:= libbpf libelf
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
+	   -D_GNU_SOURCE -Iinclude
+CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
+
+# Every module's sources; compat/main.c holds main() and stays out of the library.
+LIB_SRCS  := $(wildcard lib/*.c frontend/*.c compiler/*.c bpf/*.c compat/*.c)
+LIB_SRCS  := $(filter-out compat/main.c,$(LIB_SRCS))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(OBJDIR)/%.o)
+LIBBPFW   := $(BUILD)/libbpfw.a
+
+LINKS	:= iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore
+
+UNIT_SRCS    := $(wildcard tests/unit/test_*.c)
+UNIT_BINS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+VERDICT_SRCS := $(wildcard tests/verdict/test_*.c)
+VERDICT_BINS := $(VERDICT_SRCS:tests/verdict/%.c=$(BUILD)/tests/verdict/%)
+TEST_LIB_SRCS := $(wildcard tests/lib/*.c)
+TEST_LIB_OBJS := $(TEST_LIB_SRCS:%.c=$(OBJDIR)/%.o)
+
+DEB_PKGS := gcc make pkg-config libbpf-dev libelf-dev zlib1g-dev libmnl-dev libnftnl-dev \
+	    libreadline-dev libcunit1-dev iproute2 iptables nftables iputils-ping \
+	    python3 bpftool tmux
+
+.PHONY: all deps check demo clean format lint tests
+
+all: $(BUILD)/bpfw $(addprefix $(BUILD)/,$(LINKS))
+
+$(OBJDIR)/%.o: %.c $(wildcard include/bpfw/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBBPFW): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bpfw: $(OBJDIR)/compat/main.o $(LIBBPFW)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(addprefix $(BUILD)/,$(LINKS)): $(BUILD)/bpfw
+	ln -sf bpfw $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_LIB_OBJS) $(LIBBPFW)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/lib -o $@ $^ $(LDLIBS) -lcunit
+
+$(BUILD)/tests/verdict/%: tests/verdict/%.c $(TEST_LIB_OBJS) $(LIBBPFW)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/lib -o $@ $^ $(LDLIBS) -lcunit
+
+tests: all $(UNIT_BINS) $(VERDICT_BINS)
+
+# Install what is missing; a no-op on a machine that has everything.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
+			missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+check: tests
+	tests/run.sh
+
+demo: all
+	tests/demo.sh
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $(wildcard include/bpfw/*.h lib/*.c frontend/*.c compiler/*.c bpf/*.c compat/*.c)
+
+lint:
+	cppcheck --quiet --enable=warning,portability --error-exitcode=1 -Iinclude \
+		lib frontend compiler bpf compat

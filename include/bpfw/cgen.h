@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The compiler: IR -> BPF instructions and the maps they use.  It emits
+ * instructions directly (no clang at run time) and never talks to the
+ * kernel; the loader (ld.h) creates what it describes.
+ *
+ * Maps are referenced from instructions by index: a BPF_LD_IMM64 with
+ * src_reg BPF_PSEUDO_MAP_FD and imm = index into cgen_output.maps.  The
+ * loader replaces the index by the map's fd before loading.
+ */
+#ifndef BPFW_CGEN_H
+#define BPFW_CGEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/bpf.h>
+
+#include "bpfw/err.h"
+#include "bpfw/ir.h"
+
+#define CGEN_NAME_LEN		16	/* BPF_OBJ_NAME_LEN */
+
+/* Map names the loader looks for in a running program. */
+#define CGEN_MAP_NAME_COUNTERS	"bpfw_counters"
+#define CGEN_MAP_NAME_IFNAMES	"bpfw_ifnames"
+#define CGEN_MAP_NAME_STATE	"bpfw_state"
+
+enum cgen_prog_kind {
+	CGEN_PROG_TC_INGRESS,	/* INPUT and FORWARD (PREROUTING later) */
+	CGEN_PROG_TC_EGRESS,	/* OUTPUT */
+	CGEN_PROG_XDP,		/* raw PREROUTING */
+	CGEN_PROG_MAX,
+};
+
+enum cgen_map_role {
+	CGEN_MAP_COUNTERS,	/* per-CPU array: u32 slot -> struct cgen_counter */
+	CGEN_MAP_IFNAMES,	/* hash: u32 ifindex -> char[IFNAMSIZ]; filled by the loader */
+	CGEN_MAP_LOOKUP,	/* a folded run of rules (hash / LPM trie), filled from @keys */
+};
+
+/* Value of one counter slot on one CPU. */
+struct cgen_counter {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+struct cgen_map {
+	enum cgen_map_role role;
+	char name[CGEN_NAME_LEN];
+	enum bpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags;
+	void *keys;		/* n_entries * key_size initial contents, or NULL */
+	void *values;		/* n_entries * value_size */
+	uint32_t n_entries;
+};
+
+struct cgen_prog {
+	bool present;
+	enum bpf_prog_type type;	/* BPF_PROG_TYPE_SCHED_CLS or _XDP */
+	char name[CGEN_NAME_LEN];
+	struct bpf_insn *insns;
+	uint32_t n_insns;
+	uint32_t cap_insns;
+};
+
+struct cgen_output {
+	struct cgen_prog progs[CGEN_PROG_MAX];
+	struct cgen_map *maps;
+	unsigned int n_maps;
+	uint32_t n_slots;	/* counter slots the programs use: 0 .. n_slots-1 */
+};
+
+struct cgen_opts {
+	unsigned int l2_len;		/* link header before L3: ETH_HLEN */
+	unsigned int max_chain_depth;	/* user-chain nesting the programs allow */
+};
+
+/* Default options: Ethernet framing, the deepest nesting BPF calls allow. */
+void cgen_opts_default(struct cgen_opts *opts);
+
+/*
+ * Compile every table of @rs into programs.  Every rule and built-in
+ * chain must have a counter slot (ir slot fields) below out->n_slots.
+ */
+int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
+		 struct cgen_output *out, struct bpfw_err *err);
+
+/* Free everything a cgen_output holds and zero it. */
+void cgen_output_free(struct cgen_output *out);
+
+/* Index of the map with @role in @out, or -1. */
+int cgen_output_find_map(const struct cgen_output *out, enum cgen_map_role role);
+
+#endif /* BPFW_CGEN_H */

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rule model: one IR for every front end (iptables command line,
+ * iptables-restore files, nft syntax, the shell) and every back end (the
+ * BPF compiler, the save/list formatters).
+ *
+ * A ruleset holds one table per (family, table id).  A table holds chains,
+ * built-in ones first in hook order, then user chains in creation order.  A
+ * chain holds an ordered array of rules.  A rule is iptables' shape: a fixed
+ * "ip" part (addresses, interfaces, protocol) followed by an ordered list of
+ * match modules, as the user wrote them, and one target.  Jumps name their
+ * chain by name; the compiler resolves names.
+ *
+ * Counters live in the kernel: every rule and every built-in chain policy
+ * owns a counter slot in the running program's per-CPU counter map.  A slot
+ * survives updates for as long as its rule does, so counters of unchanged
+ * rules are never copied and never lost.
+ */
+#ifndef BPFW_IR_H
+#define BPFW_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <net/if.h>
+
+#include "bpfw/err.h"
+
+#define IR_CHAIN_MAXNAMELEN	29	/* XT_EXTENSION_MAXNAMELEN: 28 chars + NUL */
+#define IR_COMMENT_MAXLEN	256	/* XT_MAX_COMMENT_LEN, including NUL */
+#define IR_SLOT_NONE		UINT32_MAX
+
+enum ir_family {
+	IR_FAMILY_IPV4,
+	IR_FAMILY_IPV6,
+	IR_FAMILY_MAX,
+};
+
+enum ir_table_id {
+	IR_TABLE_FILTER,
+	IR_TABLE_RAW,		/* PREROUTING only, compiled to XDP */
+	IR_TABLE_MAX,
+};
+
+enum ir_hook {
+	IR_HOOK_PREROUTING,
+	IR_HOOK_INPUT,
+	IR_HOOK_FORWARD,
+	IR_HOOK_OUTPUT,
+	IR_HOOK_POSTROUTING,
+	IR_HOOK_MAX,
+	IR_HOOK_NONE = -1,	/* user-defined chain */
+};
+
+enum ir_verdict {
+	IR_VERDICT_ACCEPT,
+	IR_VERDICT_DROP,
+};
+
+/* A packet and byte count pair, as shown by -v and -c. */
+struct ir_counter {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/* An address with its mask, for either family; an all-zero mask is "any". */
+struct ir_addr {
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr, mask;
+};
+
+/* Inversion flags of the fixed part (iptables' IPT_INV_*). */
+enum {
+	IR_INV_IIF = 1 << 0,
+	IR_INV_OIF = 1 << 1,
+	IR_INV_SRC = 1 << 2,
+	IR_INV_DST = 1 << 3,
+	IR_INV_PROTO = 1 << 4,
+	IR_INV_FRAG = 1 << 5,
+};
+
+/* The fixed part of every rule: iptables' struct ipt_ip. */
+struct ir_ipspec {
+	struct ir_addr src, dst;
+	char iif[IFNAMSIZ];	/* "" = any; "eth+" is a prefix match */
+	char oif[IFNAMSIZ];
+	uint8_t proto;		/* 0 = all */
+	bool frag;		/* -f: non-first fragments only */
+	uint32_t invflags;	/* IR_INV_* */
+};
+
+/* Match modules.  Issue-specific kinds are appended, never renumbered. */
+enum ir_match_kind {
+	IR_MATCH_TCP,
+	IR_MATCH_UDP,
+	IR_MATCH_ICMP,
+	IR_MATCH_COMMENT,
+	IR_MATCH_KIND_MAX,
+};
+
+struct ir_port_range {
+	uint16_t lo, hi;	/* 0:65535 when the option was not given */
+};
+
+enum {
+	IR_PORT_INV_SRC = 1 << 0,
+	IR_PORT_INV_DST = 1 << 1,
+	IR_TCP_INV_FLAGS = 1 << 2,
+};
+
+/* -m tcp / -m udp */
+struct ir_match_ports {
+	struct ir_port_range sport, dport;
+	uint8_t flags_mask;	/* tcp only: --tcp-flags MASK COMP */
+	uint8_t flags_cmp;
+	uint32_t invflags;	/* IR_PORT_INV_*, IR_TCP_INV_FLAGS */
+};
+
+/* -m icmp --icmp-type: type 0xff with codes 0:255 means "any" */
+struct ir_match_icmp {
+	uint8_t type;
+	uint8_t code_lo, code_hi;
+	bool invert;
+};
+
+struct ir_match {
+	enum ir_match_kind kind;
+	union {
+		struct ir_match_ports ports;	/* TCP, UDP */
+		struct ir_match_icmp icmp;
+		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
+	};
+};
+
+enum ir_target_kind {
+	IR_TARGET_NONE,		/* no -j: the rule only counts */
+	IR_TARGET_ACCEPT,
+	IR_TARGET_DROP,
+	IR_TARGET_RETURN,
+	IR_TARGET_JUMP,		/* -j CHAIN */
+	IR_TARGET_GOTO,		/* -g CHAIN */
+	IR_TARGET_KIND_MAX,
+};
+
+struct ir_target {
+	enum ir_target_kind kind;
+	char chain[IR_CHAIN_MAXNAMELEN];	/* JUMP, GOTO */
+};
+
+struct ir_rule {
+	struct ir_ipspec ip;
+	struct ir_match *matches;	/* in the order given */
+	unsigned int n_matches;
+	struct ir_target target;
+	uint32_t slot;			/* counter slot, IR_SLOT_NONE until assigned */
+	struct ir_counter counter;	/* read from the kernel for listing, or given by -c */
+	bool counter_given;		/* -c / [p:b]: write @counter into the slot */
+};
+
+struct ir_chain {
+	char name[IR_CHAIN_MAXNAMELEN];
+	enum ir_hook hook;		/* IR_HOOK_NONE for user chains */
+	enum ir_verdict policy;		/* built-in chains only */
+	uint32_t policy_slot;		/* counter slot of the policy, IR_SLOT_NONE if none */
+	struct ir_counter counter;	/* policy counter: read, or given by the user */
+	bool counter_given;
+	struct ir_rule **rules;
+	unsigned int n_rules;
+	unsigned int cap_rules;
+};
+
+struct ir_table {
+	enum ir_family family;
+	enum ir_table_id id;
+	struct ir_chain **chains;	/* built-in chains first, in hook order */
+	unsigned int n_chains;
+	unsigned int cap_chains;
+};
+
+struct ir_ruleset {
+	struct ir_table *tables[IR_FAMILY_MAX][IR_TABLE_MAX];	/* NULL: not in use */
+};
+
+/* Name of a table as iptables spells it ("filter"), or NULL. */
+const char *ir_table_name(enum ir_table_id id);
+
+/* Look a table up by name; -ENOENT if bpfw does not know it. */
+int ir_table_id_parse(const char *name, enum ir_table_id *id);
+
+/* Name of a built-in hook as a chain name ("INPUT"). */
+const char *ir_hook_name(enum ir_hook hook);
+
+/* Allocate an empty ruleset. */
+struct ir_ruleset *ir_ruleset_new(void);
+
+/* Free a ruleset and everything in it; NULL is fine. */
+void ir_ruleset_free(struct ir_ruleset *rs);
+
+/* Deep copy of @rs (slots included); NULL on allocation failure. */
+struct ir_ruleset *ir_ruleset_clone(const struct ir_ruleset *rs);
+
+/* The table, created with its built-in chains (policy ACCEPT) if absent. */
+int ir_table_get(struct ir_ruleset *rs, enum ir_family family, enum ir_table_id id,
+		 struct ir_table **out);
+
+/* Remove every rule and user chain of @t; policies are kept. */
+void ir_table_flush(struct ir_table *t);
+
+/* Find a chain by name, or NULL. */
+struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name);
+
+/* Create a user chain; -EEXIST if the name is taken, -EINVAL if it is not valid. */
+int ir_chain_add(struct ir_table *t, const char *name, struct ir_chain **out);
+
+/* Delete a user chain (must be empty and unreferenced: -ENOTEMPTY, -EMLINK). */
+int ir_chain_del(struct ir_table *t, struct ir_chain *c);
+
+/* Rename a user chain and every jump to it. */
+int ir_chain_rename(struct ir_table *t, struct ir_chain *c, const char *name);
+
+/* Number of rules in @t that jump or go to @name. */
+unsigned int ir_chain_refcount(const struct ir_table *t, const char *name);
+
+/* Insert @r (taken over) at 0-based @pos (== n_rules appends). */
+int ir_chain_insert(struct ir_chain *c, unsigned int pos, struct ir_rule *r);
+
+/* Remove and free the rule at 0-based @pos. */
+void ir_chain_remove(struct ir_chain *c, unsigned int pos);
+
+/* Replace the rule at @pos by @r (taken over), keeping the counter slot. */
+void ir_chain_replace(struct ir_chain *c, unsigned int pos, struct ir_rule *r);
+
+/* Remove and free every rule of @c. */
+void ir_chain_flush(struct ir_chain *c);
+
+/* Index of the first rule equal to @r (ir_rule_equal), or -1. */
+int ir_chain_find_rule(const struct ir_chain *c, const struct ir_rule *r);
+
+/* A new empty rule: any address, no match, no target, no slot. */
+struct ir_rule *ir_rule_new(void);
+
+/* Free a rule and its matches; NULL is fine. */
+void ir_rule_free(struct ir_rule *r);
+
+/* Deep copy of a rule, slot included; NULL on allocation failure. */
+struct ir_rule *ir_rule_clone(const struct ir_rule *r);
+
+/* Append a match of @kind with zeroed options; returns it through @out. */
+int ir_rule_add_match(struct ir_rule *r, enum ir_match_kind kind, struct ir_match **out);
+
+/* Find the first match of @kind in @r, or NULL. */
+struct ir_match *ir_rule_find_match(const struct ir_rule *r, enum ir_match_kind kind);
+
+/* Same rule for -C/-D: fixed part, matches in order, target; not counters. */
+bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b);
+
+/* Whether a chain name is a built-in hook name of @t. */
+bool ir_chain_is_builtin(const struct ir_chain *c);
+
+/*
+ * Loops and depth: -ELOOP if a jump path returns to a chain, -E2BIG if a
+ * path from a built-in chain is deeper than @max_depth user chains.  Names
+ * the offending chain in @err.
+ */
+int ir_table_check_jumps(const struct ir_table *t, unsigned int max_depth, struct bpfw_err *err);
+
+#endif /* BPFW_IR_H */

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The loader: creates the maps and programs the compiler describes, finds
+ * the rule set running in this network namespace, and swaps a new one in.
+ *
+ * Nothing here needs bpffs: programs are attached to TC with netlink
+ * (cls_bpf, direct action) on every interface and stay there without pins.
+ * A running rule set is found through the filter on "lo": its program's
+ * maps hold the counters and, in a frozen array map, the state text that
+ * describes the rules (opaque to the loader).
+ */
+#ifndef BPFW_LD_H
+#define BPFW_LD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfw/cgen.h"
+#include "bpfw/err.h"
+#include "bpfw/ir.h"
+
+#define LD_TC_HANDLE	0xb9f0	/* cls_bpf handle of bpfw's filters */
+#define LD_TC_PRIO	1	/* first in the clsact chain */
+
+/* The rule set that runs in this namespace, as found by ld_live_open(). */
+struct ld_live {
+	bool present;			/* false: no bpfw program attached yet */
+	uint32_t prog_ids[CGEN_PROG_MAX];
+	int counters_fd;		/* -1 if none */
+	uint32_t counters_cap;		/* max_entries of the counter map */
+	char *state;			/* state text, NUL-terminated, malloc'd */
+	size_t state_len;
+};
+
+/* Kernel objects made from one cgen_output, not yet attached. */
+struct ld_objects {
+	int *map_fds;			/* one per cgen_output.maps[] */
+	unsigned int n_maps;
+	int prog_fds[CGEN_PROG_MAX];	/* -1 where the program is absent */
+	int counters_fd;		/* the counter map used (maybe reused) */
+	int state_fd;			/* the frozen state map */
+};
+
+struct ld_create_opts {
+	int reuse_counters_fd;		/* counter map to reuse if big enough, or -1 */
+	const char *state;		/* state text to store with the programs */
+	size_t state_len;
+	bool verbose;			/* keep the verifier log even on success */
+};
+
+/* Find the running rule set; live->present is false when there is none. */
+int ld_live_open(struct ld_live *live, struct bpfw_err *err);
+
+/* Release what ld_live_open() got. */
+void ld_live_close(struct ld_live *live);
+
+/* Create maps and load programs; the verifier log goes to err->detail. */
+int ld_objects_create(const struct cgen_output *out, const struct ld_create_opts *opts,
+		      struct ld_objects *objs, struct bpfw_err *err);
+
+/* Close every fd of @objs. */
+void ld_objects_close(struct ld_objects *objs);
+
+/* Sum of one counter slot over all CPUs. */
+int ld_counter_read(int map_fd, uint32_t slot, struct ir_counter *out);
+
+/* Set one counter slot: @c on CPU 0, zero on the others. */
+int ld_counter_write(int map_fd, uint32_t slot, const struct ir_counter *c);
+
+/*
+ * Attach @objs on every interface of this namespace, replacing the running
+ * programs hook by hook in one step each.  If any attach fails, the
+ * interfaces already switched get the old programs back.
+ */
+int ld_commit(const struct ld_live *old, const struct ld_objects *objs, struct bpfw_err *err);
+
+#endif /* BPFW_LD_H */
