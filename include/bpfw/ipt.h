@@ -77,7 +77,11 @@ int ipt_parse_argv(const struct ipt_ctx *ctx, int argc, char **argv, struct ipt_
 /* Free what a parsed command owns; the struct itself is the caller's. */
 void ipt_cmd_release(struct ipt_cmd *cmd);
 
-/* Whether the command changes the ruleset (and so needs a commit). */
+/*
+ * Whether the command changes the ruleset (and so needs a commit).  -Z and
+ * the zeroing of -L -Z / -S -Z are not changes of the ruleset: the entry
+ * point zeroes kernel counters itself (txn_zero_counters).
+ */
 bool ipt_cmd_modifies(const struct ipt_cmd *cmd);
 
 /* Apply a modifying command to @rs; nothing is changed if it fails. */

@@ -229,7 +229,7 @@ int ir_chain_insert(struct ir_chain *c, unsigned int pos, struct ir_rule *r);
 /* Remove and free the rule at 0-based @pos. */
 void ir_chain_remove(struct ir_chain *c, unsigned int pos);
 
-/* Replace the rule at @pos by @r (taken over), keeping the counter slot. */
+/* Replace the rule at @pos by @r (taken over); like iptables -R, @r keeps its own slot. */
 void ir_chain_replace(struct ir_chain *c, unsigned int pos, struct ir_rule *r);
 
 /* Remove and free every rule of @c. */
