@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rule model: tables, chains and rules, and the operations every front
+ * end needs on them.  Only memory here; nothing talks to the kernel.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfw/ir.h"
+
+static const char *const table_names[IR_TABLE_MAX] = {
+	[IR_TABLE_FILTER] = "filter",
+	[IR_TABLE_RAW] = "raw",
+};
+
+static const char *const hook_names[IR_HOOK_MAX] = {
+	[IR_HOOK_PREROUTING] = "PREROUTING",
+	[IR_HOOK_INPUT] = "INPUT",
+	[IR_HOOK_FORWARD] = "FORWARD",
+	[IR_HOOK_OUTPUT] = "OUTPUT",
+	[IR_HOOK_POSTROUTING] = "POSTROUTING",
+};
+
+/* Built-in chains of each table, in the order iptables lists them. */
+static const enum ir_hook filter_hooks[] = { IR_HOOK_INPUT, IR_HOOK_FORWARD, IR_HOOK_OUTPUT };
+static const enum ir_hook raw_hooks[] = { IR_HOOK_PREROUTING, IR_HOOK_OUTPUT };
+
+struct table_layout {
+	const enum ir_hook *hooks;
+	unsigned int n_hooks;
+};
+
+static const struct table_layout layouts[IR_TABLE_MAX] = {
+	[IR_TABLE_FILTER] = { filter_hooks, sizeof(filter_hooks) / sizeof(filter_hooks[0]) },
+	[IR_TABLE_RAW] = { raw_hooks, sizeof(raw_hooks) / sizeof(raw_hooks[0]) },
+};
+
+const char *ir_table_name(enum ir_table_id id)
+{
+	return id < IR_TABLE_MAX ? table_names[id] : NULL;
+}
+
+int ir_table_id_parse(const char *name, enum ir_table_id *id)
+{
+	for (int i = 0; i < IR_TABLE_MAX; i++) {
+		if (!strcmp(name, table_names[i])) {
+			*id = i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+const char *ir_hook_name(enum ir_hook hook)
+{
+	return hook >= 0 && hook < IR_HOOK_MAX ? hook_names[hook] : NULL;
+}
+
+/* Grow an array of pointers so that one more fits. */
+static int grow(void *arrp, unsigned int n, unsigned int *cap)
+{
+	void ***arr = arrp;
+	unsigned int ncap;
+	void **p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	p = realloc(*arr, ncap * sizeof(**arr));
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+struct ir_rule *ir_rule_new(void)
+{
+	struct ir_rule *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->slot = IR_SLOT_NONE;
+	return r;
+}
+
+static void match_release(struct ir_match *m)
+{
+	if (m->kind == IR_MATCH_COMMENT)
+		free(m->comment);
+}
+
+void ir_rule_free(struct ir_rule *r)
+{
+	if (!r)
+		return;
+	for (unsigned int i = 0; i < r->n_matches; i++)
+		match_release(&r->matches[i]);
+	free(r->matches);
+	free(r);
+}
+
+struct ir_rule *ir_rule_clone(const struct ir_rule *r)
+{
+	struct ir_rule *c = malloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *r;
+	c->matches = NULL;
+	c->n_matches = 0;
+	if (!r->n_matches)
+		return c;
+	c->matches = calloc(r->n_matches, sizeof(*c->matches));
+	if (!c->matches)
+		goto err;
+	for (unsigned int i = 0; i < r->n_matches; i++) {
+		c->matches[i] = r->matches[i];
+		if (r->matches[i].kind == IR_MATCH_COMMENT) {
+			c->matches[i].comment = strdup(r->matches[i].comment ?: "");
+			if (!c->matches[i].comment) {
+				c->matches[i].kind = IR_MATCH_TCP;
+				c->n_matches = i + 1;
+				goto err;
+			}
+		}
+		c->n_matches = i + 1;
+	}
+	return c;
+err:
+	ir_rule_free(c);
+	return NULL;
+}
+
+int ir_rule_add_match(struct ir_rule *r, enum ir_match_kind kind, struct ir_match **out)
+{
+	struct ir_match *m = realloc(r->matches, (r->n_matches + 1) * sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	r->matches = m;
+	m = &r->matches[r->n_matches++];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	if (kind == IR_MATCH_TCP || kind == IR_MATCH_UDP) {
+		m->ports.sport.hi = UINT16_MAX;
+		m->ports.dport.hi = UINT16_MAX;
+	}
+	if (out)
+		*out = m;
+	return 0;
+}
+
+struct ir_match *ir_rule_find_match(const struct ir_rule *r, enum ir_match_kind kind)
+{
+	for (unsigned int i = 0; i < r->n_matches; i++)
+		if (r->matches[i].kind == kind)
+			return &r->matches[i];
+	return NULL;
+}
+
+static bool match_equal(const struct ir_match *a, const struct ir_match *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case IR_MATCH_TCP:
+	case IR_MATCH_UDP:
+		return !memcmp(&a->ports, &b->ports, sizeof(a->ports));
+	case IR_MATCH_ICMP:
+		return a->icmp.type == b->icmp.type && a->icmp.code_lo == b->icmp.code_lo &&
+		       a->icmp.code_hi == b->icmp.code_hi && a->icmp.invert == b->icmp.invert;
+	case IR_MATCH_COMMENT:
+		return !strcmp(a->comment ?: "", b->comment ?: "");
+	default:
+		return false;
+	}
+}
+
+static bool ipspec_equal(const struct ir_ipspec *a, const struct ir_ipspec *b)
+{
+	return !memcmp(&a->src, &b->src, sizeof(a->src)) &&
+	       !memcmp(&a->dst, &b->dst, sizeof(a->dst)) &&
+	       !strncmp(a->iif, b->iif, IFNAMSIZ) && !strncmp(a->oif, b->oif, IFNAMSIZ) &&
+	       a->proto == b->proto && a->frag == b->frag && a->invflags == b->invflags;
+}
+
+bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b)
+{
+	if (!ipspec_equal(&a->ip, &b->ip) || a->n_matches != b->n_matches)
+		return false;
+	if (a->target.kind != b->target.kind)
+		return false;
+	if ((a->target.kind == IR_TARGET_JUMP || a->target.kind == IR_TARGET_GOTO) &&
+	    strcmp(a->target.chain, b->target.chain))
+		return false;
+	for (unsigned int i = 0; i < a->n_matches; i++)
+		if (!match_equal(&a->matches[i], &b->matches[i]))
+			return false;
+	return true;
+}
+
+static struct ir_chain *chain_new(const char *name, enum ir_hook hook)
+{
+	struct ir_chain *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	strncpy(c->name, name, sizeof(c->name) - 1);
+	c->hook = hook;
+	c->policy = IR_VERDICT_ACCEPT;
+	c->policy_slot = IR_SLOT_NONE;
+	return c;
+}
+
+static void chain_free(struct ir_chain *c)
+{
+	if (!c)
+		return;
+	ir_chain_flush(c);
+	free(c->rules);
+	free(c);
+}
+
+bool ir_chain_is_builtin(const struct ir_chain *c)
+{
+	return c->hook != IR_HOOK_NONE;
+}
+
+static void table_free(struct ir_table *t)
+{
+	if (!t)
+		return;
+	for (unsigned int i = 0; i < t->n_chains; i++)
+		chain_free(t->chains[i]);
+	free(t->chains);
+	free(t);
+}
+
+static struct ir_table *table_new(enum ir_family family, enum ir_table_id id)
+{
+	const struct table_layout *l = &layouts[id];
+	struct ir_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->family = family;
+	t->id = id;
+	for (unsigned int i = 0; i < l->n_hooks; i++) {
+		struct ir_chain *c = chain_new(hook_names[l->hooks[i]], l->hooks[i]);
+
+		if (!c || grow(&t->chains, t->n_chains, &t->cap_chains)) {
+			chain_free(c);
+			table_free(t);
+			return NULL;
+		}
+		t->chains[t->n_chains++] = c;
+	}
+	return t;
+}
+
+struct ir_ruleset *ir_ruleset_new(void)
+{
+	return calloc(1, sizeof(struct ir_ruleset));
+}
+
+void ir_ruleset_free(struct ir_ruleset *rs)
+{
+	if (!rs)
+		return;
+	for (int f = 0; f < IR_FAMILY_MAX; f++)
+		for (int i = 0; i < IR_TABLE_MAX; i++)
+			table_free(rs->tables[f][i]);
+	free(rs);
+}
+
+static struct ir_chain *chain_clone(const struct ir_chain *c)
+{
+	struct ir_chain *n = chain_new(c->name, c->hook);
+
+	if (!n)
+		return NULL;
+	n->policy = c->policy;
+	n->policy_slot = c->policy_slot;
+	n->counter = c->counter;
+	n->counter_given = c->counter_given;
+	for (unsigned int i = 0; i < c->n_rules; i++) {
+		struct ir_rule *r = ir_rule_clone(c->rules[i]);
+
+		if (!r || ir_chain_insert(n, n->n_rules, r)) {
+			ir_rule_free(r);
+			chain_free(n);
+			return NULL;
+		}
+	}
+	return n;
+}
+
+static struct ir_table *table_clone(const struct ir_table *t)
+{
+	struct ir_table *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->family = t->family;
+	n->id = t->id;
+	for (unsigned int i = 0; i < t->n_chains; i++) {
+		struct ir_chain *c = chain_clone(t->chains[i]);
+
+		if (!c || grow(&n->chains, n->n_chains, &n->cap_chains)) {
+			chain_free(c);
+			table_free(n);
+			return NULL;
+		}
+		n->chains[n->n_chains++] = c;
+	}
+	return n;
+}
+
+struct ir_ruleset *ir_ruleset_clone(const struct ir_ruleset *rs)
+{
+	struct ir_ruleset *n = ir_ruleset_new();
+
+	if (!n)
+		return NULL;
+	for (int f = 0; f < IR_FAMILY_MAX; f++) {
+		for (int i = 0; i < IR_TABLE_MAX; i++) {
+			if (!rs->tables[f][i])
+				continue;
+			n->tables[f][i] = table_clone(rs->tables[f][i]);
+			if (!n->tables[f][i]) {
+				ir_ruleset_free(n);
+				return NULL;
+			}
+		}
+	}
+	return n;
+}
+
+int ir_table_get(struct ir_ruleset *rs, enum ir_family family, enum ir_table_id id,
+		 struct ir_table **out)
+{
+	if (family >= IR_FAMILY_MAX || id >= IR_TABLE_MAX)
+		return -EINVAL;
+	if (!rs->tables[family][id]) {
+		rs->tables[family][id] = table_new(family, id);
+		if (!rs->tables[family][id])
+			return -ENOMEM;
+	}
+	*out = rs->tables[family][id];
+	return 0;
+}
+
+void ir_table_flush(struct ir_table *t)
+{
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < t->n_chains; i++) {
+		struct ir_chain *c = t->chains[i];
+
+		if (ir_chain_is_builtin(c)) {
+			ir_chain_flush(c);
+			t->chains[kept++] = c;
+		} else {
+			chain_free(c);
+		}
+	}
+	t->n_chains = kept;
+}
+
+struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name)
+{
+	for (unsigned int i = 0; i < t->n_chains; i++)
+		if (!strcmp(t->chains[i]->name, name))
+			return t->chains[i];
+	return NULL;
+}
+
+int ir_chain_add(struct ir_table *t, const char *name, struct ir_chain **out)
+{
+	struct ir_chain *c;
+
+	if (!name[0] || strlen(name) >= IR_CHAIN_MAXNAMELEN)
+		return -EINVAL;
+	if (ir_chain_find(t, name))
+		return -EEXIST;
+	if (grow(&t->chains, t->n_chains, &t->cap_chains))
+		return -ENOMEM;
+	c = chain_new(name, IR_HOOK_NONE);
+	if (!c)
+		return -ENOMEM;
+	t->chains[t->n_chains++] = c;
+	if (out)
+		*out = c;
+	return 0;
+}
+
+int ir_chain_del(struct ir_table *t, struct ir_chain *c)
+{
+	unsigned int i;
+
+	if (ir_chain_is_builtin(c))
+		return -EPERM;
+	if (ir_chain_refcount(t, c->name))
+		return -EMLINK;
+	if (c->n_rules)
+		return -ENOTEMPTY;
+	for (i = 0; i < t->n_chains && t->chains[i] != c; i++)
+		;
+	if (i == t->n_chains)
+		return -ENOENT;
+	memmove(&t->chains[i], &t->chains[i + 1], (t->n_chains - i - 1) * sizeof(c));
+	t->n_chains--;
+	chain_free(c);
+	return 0;
+}
+
+static bool is_jump(const struct ir_rule *r)
+{
+	return r->target.kind == IR_TARGET_JUMP || r->target.kind == IR_TARGET_GOTO;
+}
+
+int ir_chain_rename(struct ir_table *t, struct ir_chain *c, const char *name)
+{
+	if (ir_chain_is_builtin(c))
+		return -EPERM;
+	if (!name[0] || strlen(name) >= IR_CHAIN_MAXNAMELEN)
+		return -EINVAL;
+	if (ir_chain_find(t, name))
+		return -EEXIST;
+	for (unsigned int i = 0; i < t->n_chains; i++) {
+		struct ir_chain *o = t->chains[i];
+
+		for (unsigned int j = 0; j < o->n_rules; j++) {
+			struct ir_rule *r = o->rules[j];
+
+			if (is_jump(r) && !strcmp(r->target.chain, c->name))
+				strcpy(r->target.chain, name);
+		}
+	}
+	strcpy(c->name, name);
+	return 0;
+}
+
+unsigned int ir_chain_refcount(const struct ir_table *t, const char *name)
+{
+	unsigned int refs = 0;
+
+	for (unsigned int i = 0; i < t->n_chains; i++) {
+		const struct ir_chain *c = t->chains[i];
+
+		for (unsigned int j = 0; j < c->n_rules; j++)
+			if (is_jump(c->rules[j]) && !strcmp(c->rules[j]->target.chain, name))
+				refs++;
+	}
+	return refs;
+}
+
+int ir_chain_insert(struct ir_chain *c, unsigned int pos, struct ir_rule *r)
+{
+	if (pos > c->n_rules)
+		return -E2BIG;
+	if (grow(&c->rules, c->n_rules, &c->cap_rules))
+		return -ENOMEM;
+	memmove(&c->rules[pos + 1], &c->rules[pos], (c->n_rules - pos) * sizeof(r));
+	c->rules[pos] = r;
+	c->n_rules++;
+	return 0;
+}
+
+void ir_chain_remove(struct ir_chain *c, unsigned int pos)
+{
+	if (pos >= c->n_rules)
+		return;
+	ir_rule_free(c->rules[pos]);
+	memmove(&c->rules[pos], &c->rules[pos + 1], (c->n_rules - pos - 1) * sizeof(c->rules[0]));
+	c->n_rules--;
+}
+
+void ir_chain_replace(struct ir_chain *c, unsigned int pos, struct ir_rule *r)
+{
+	if (pos >= c->n_rules)
+		return;
+	ir_rule_free(c->rules[pos]);
+	c->rules[pos] = r;
+}
+
+void ir_chain_flush(struct ir_chain *c)
+{
+	for (unsigned int i = 0; i < c->n_rules; i++)
+		ir_rule_free(c->rules[i]);
+	c->n_rules = 0;
+}
+
+int ir_chain_find_rule(const struct ir_chain *c, const struct ir_rule *r)
+{
+	for (unsigned int i = 0; i < c->n_rules; i++)
+		if (ir_rule_equal(c->rules[i], r))
+			return (int)i;
+	return -1;
+}
