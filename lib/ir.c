@@ -4,6 +4,7 @@
  * end needs on them.  Only memory here; nothing talks to the kernel.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,7 +207,7 @@ static struct ir_chain *chain_new(const char *name, enum ir_hook hook)
 
 	if (!c)
 		return NULL;
-	strncpy(c->name, name, sizeof(c->name) - 1);
+	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->hook = hook;
 	c->policy = IR_VERDICT_ACCEPT;
 	c->policy_slot = IR_SLOT_NONE;
