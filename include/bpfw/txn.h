@@ -10,6 +10,7 @@
 #define BPFW_TXN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "bpfw/err.h"
 #include "bpfw/ir.h"
@@ -19,6 +20,10 @@ struct txn {
 	struct ld_live live;		/* what runs now */
 	struct ir_ruleset *rs;		/* the rules, to read or change */
 	bool verbose;			/* print the verifier log on failure */
+	bool dry_run;			/* build and verify only: touch no kernel state */
+	uint8_t *old_slots;		/* bitmap: counter slots the running program uses */
+	uint32_t n_old_slots;		/* bits in @old_slots */
+	bool counters_reused;		/* the new program counts into the running map */
 };
 
 /* Read the running rule set (an empty one if none runs) into @t->rs. */

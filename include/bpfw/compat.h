@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The iptables entry points: what iptables, iptables-save and
+ * iptables-restore (and the ip6 forms) do from argv to exit status.
+ */
+#ifndef BPFW_COMPAT_H
+#define BPFW_COMPAT_H
+
+#include "bpfw/err.h"
+#include "bpfw/ipt.h"
+
+#define COMPAT_LOCK_PATH	"/run/bpfw.lock"
+#define COMPAT_LOCK_ENV		"BPFW_LOCK"	/* overrides the lock file's path */
+
+/* iptables / ip6tables: one command; returns the exit status. */
+int compat_iptables_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
+/* iptables-save / ip6tables-save; returns the exit status. */
+int compat_save_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
+/* iptables-restore / ip6tables-restore; returns the exit status. */
+int compat_restore_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
+/*
+ * Take the lock that serialises bpfw commands: wait up to @wait_secs (0:
+ * forever, -1: not at all).  Returns the lock fd or a negative errno, with
+ * iptables' "Another app is currently holding the xtables lock" message.
+ */
+int compat_lock(int wait_secs, struct bpfw_err *err);
+
+/* Release a lock taken with compat_lock(). */
+void compat_unlock(int fd);
+
+/* Refuse to go on without root, with iptables' message; 0 if root. */
+int compat_require_root(const char *prog, struct bpfw_err *err);
+
+/* Print @err as iptables does (message, verifier log when @verbose); returns its exit status. */
+int compat_report(const struct bpfw_err *err, bool verbose);
+
+#endif /* BPFW_COMPAT_H */
