@@ -2,6 +2,7 @@
 # INPUT: a server that lets in SSH and its own loopback traffic only, set up
 # one command at a time exactly as a user would type it.
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_require
 
