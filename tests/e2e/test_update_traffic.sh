@@ -10,6 +10,7 @@ set -u
 e2e_require
 
 UPDATES=${UPDATES:-50}
+[ "${E2E_QUICK:-0}" = 1 ] && UPDATES=20
 MIN_SECONDS=3
 PORT=5000
 

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# tests/run.sh - run bpfw's test suites and count them.
+#
+# Usage: tests/run.sh [--quick] [-v] [GROUP...]
+#
+#   GROUP        unit, verdict, e2e, parity, conformance (default: all, in
+#                that order)
+#   --quick      unit, verdict and e2e only (unless groups are named), with
+#                shorter end-to-end tests (E2E_QUICK=1)
+#   -v           stream every suite's output instead of showing a log's
+#                tail on failure
+#
+# A suite is one test binary or script.  Each one's output goes to
+# build/test-logs/<suite>.log; a failing suite's FAIL lines and the end of
+# its log are shown.  The last line is "N passed, N failed" counting suites;
+# the exit status is 1 if any suite failed.
+#
+# Environment: IPT_DIR (iptables binaries for e2e, default build/),
+# SUITE_TIMEOUT (seconds one suite may run, default 600).
+
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD="$ROOT/build"
+LOGDIR="$BUILD/test-logs"
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-600}
+
+quick=0
+verbose=0
+groups=()
+n_pass=0
+n_fail=0
+n_skip=0
+failed_names=()
+
+usage() {
+	sed -n '2,20s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick | -q) quick=1 ;;
+	-v | --verbose) verbose=1 ;;
+	-h | --help) usage ;;
+	unit | verdict | e2e | parity | conformance) groups+=("$1") ;;
+	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift
+done
+if [ ${#groups[@]} -eq 0 ]; then
+	if [ $quick = 1 ]; then
+		groups=(unit verdict e2e)
+	else
+		groups=(unit verdict e2e parity conformance)
+	fi
+fi
+if [ $quick = 1 ]; then
+	export E2E_QUICK=1
+fi
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+note() { printf -- '-- %s\n' "$*"; }
+
+# skip NAME REASON
+skip() {
+	n_skip=$((n_skip + 1))
+	printf 'SKIP   %s: %s\n' "$1" "$2"
+}
+
+# run_suite NAME CMD...: runs one suite with a time limit and counts it.
+run_suite() {
+	local name=$1 log rc t0 last
+	shift
+	log="$LOGDIR/${name//\//_}.log"
+	t0=$SECONDS
+	printf '\n>>>    %s\n' "$name"
+	if [ $verbose = 1 ]; then
+		timeout -k 10 "$SUITE_TIMEOUT" "$@" </dev/null 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+	else
+		timeout -k 10 "$SUITE_TIMEOUT" "$@" </dev/null >"$log" 2>&1
+		rc=$?
+	fi
+	last=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ "$rc" -eq 0 ]; then
+		case "$last" in
+		"0 passed, 0 failed, "*skipped*)
+			skip "$name" "$(sed -n 's/^SKIP *//p' "$log" | head -n1)"
+			return 0 ;;
+		esac
+		n_pass=$((n_pass + 1))
+		printf 'OK     %s (%ds)%s\n' "$name" $((SECONDS - t0)) "${last:+: $last}"
+		return 0
+	fi
+	n_fail=$((n_fail + 1))
+	failed_names+=("$name")
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		printf 'FAILED %s: timed out after %ss\n' "$name" "$SUITE_TIMEOUT"
+	else
+		printf 'FAILED %s (exit %d, %ds)%s\n' "$name" "$rc" $((SECONDS - t0)) "${last:+: $last}"
+	fi
+	if [ $verbose = 0 ]; then
+		echo "------ failures in $log:"
+		grep -E '^(FAIL|not ok)|FAILED|Assertion|assert|[Ee]rror' "$log" | head -n 30 | sed 's/^/  | /'
+		echo "------ end of $log:"
+		tail -n 25 "$log" | sed 's/^/  | /'
+	fi
+	return 0
+}
+
+# run_binaries GROUP: every build/tests/GROUP/test_* binary.
+run_binaries() {
+	local group=$1 dir="$BUILD/tests/$1" bin found=0
+	if [ "$group" = verdict ] && ! is_root; then
+		skip verdict "needs root (loads BPF programs)"
+		return
+	fi
+	for bin in "$dir"/test_*; do
+		if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
+			continue
+		fi
+		found=1
+		# CUnit mains return non-zero when a test failed.
+		run_suite "$group/$(basename "$bin")" "$bin"
+	done
+	if [ $found = 0 ]; then
+		if compgen -G "$ROOT/tests/$group/test_*.c" >/dev/null; then
+			n_fail=$((n_fail + 1))
+			failed_names+=("$group (not built)")
+			printf 'FAILED %s: tests/%s/test_*.c exist but nothing is built in %s (run make tests)\n' \
+				"$group" "$group" "$dir"
+		else
+			note "no $group tests yet"
+		fi
+	fi
+}
+
+run_e2e() {
+	local t
+	for t in "$ROOT"/tests/e2e/test_*.sh; do
+		[ -f "$t" ] || continue
+		run_suite "e2e/$(basename "$t" .sh)" bash "$t"
+	done
+}
+
+run_parity() {
+	if [ -f "$ROOT/tests/parity/run.sh" ]; then
+		run_suite parity bash "$ROOT/tests/parity/run.sh"
+	else
+		skip parity "tests/parity/run.sh is not there yet"
+	fi
+}
+
+run_conformance() {
+	run_suite conformance bash "$ROOT/tests/conformance.sh"
+}
+
+main() {
+	local g start=$SECONDS
+	mkdir -p "$LOGDIR"
+	cd "$ROOT" || exit 1
+	echo "bpfw tests: ${groups[*]}$([ $quick = 1 ] && echo ' (quick)'), logs in $LOGDIR"
+	for g in "${groups[@]}"; do
+		printf '\n===== %s\n' "$g"
+		case "$g" in
+		unit | verdict) run_binaries "$g" ;;
+		e2e) run_e2e ;;
+		parity) run_parity ;;
+		conformance) run_conformance ;;
+		esac
+	done
+	echo
+	echo "===== summary ($((SECONDS - start))s)"
+	[ $n_skip -gt 0 ] && echo "$n_skip suite(s) skipped"
+	for g in "${failed_names[@]}"; do
+		echo "failed: $g"
+	done
+	echo "$n_pass passed, $n_fail failed"
+	[ $n_fail -eq 0 ]
+}
+
+main
