@@ -5,7 +5,7 @@
 # Usage: tests/conformance.sh [--ipt-dir DIR] [--regen] [-v]
 #
 #   --ipt-dir DIR  where iptables, iptables-save and iptables-restore are
-#                  (default: the project's build/; /usr/sbin checks the
+#                  (default: $IPT_DIR, else the project's build/; /usr/sbin checks the
 #                  runner itself against the system iptables)
 #   --regen        recompute tests/conformance-expect/*.pass with the system
 #                  iptables (/usr/sbin/iptables)
@@ -37,7 +37,7 @@ FILES=(libxt_standard.t libipt_standard.t libxt_tcp.t libxt_udp.t libipt_icmp.t
 MATCHES=" tcp udp icmp comment "
 TARGETS=" ACCEPT DROP RETURN "
 
-ipt_dir=$ROOT/build
+ipt_dir=${IPT_DIR:-$ROOT/build}
 regen=0
 verbose=0
 n_pass=0
