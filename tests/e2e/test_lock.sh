@@ -21,10 +21,16 @@ MSG_NOWAIT='Another app is currently holding the xtables lock. Perhaps you want 
 
 holder_pid=
 r=
-# hold SECONDS: holds the lock in the background for SECONDS.
+# hold SECONDS: holds the lock in the background for SECONDS (a flock()
+# holder with no children, so that killing it frees the lock at once).
 hold() {
 	local i
-	flock -x "$LOCK_FILE" sleep "$1" &
+	python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+time.sleep(float(sys.argv[2]))
+' "$LOCK_FILE" "$1" &
 	holder_pid=$!
 	E2E_PIDS+=("$holder_pid")
 	for ((i = 0; i < 100; i++)); do
