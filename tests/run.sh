@@ -16,14 +16,14 @@
 # the exit status is 1 if any suite failed.
 #
 # Environment: IPT_DIR (iptables binaries for e2e, default build/),
-# SUITE_TIMEOUT (seconds one suite may run, default 600).
+# SUITE_TIMEOUT (seconds one suite may run, default 300).
 
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD="$ROOT/build"
 LOGDIR="$BUILD/test-logs"
-SUITE_TIMEOUT=${SUITE_TIMEOUT:-600}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 
 quick=0
 verbose=0

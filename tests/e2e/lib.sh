@@ -38,7 +38,7 @@ E2E_TMP=$(mktemp -d "/tmp/bpfw-e2e.XXXXXX")
 # Seconds a probe waits before calling a packet dropped.
 E2E_TIMEOUT=${E2E_TIMEOUT:-1}
 # Upper bound for any one command run inside a namespace.
-E2E_CMD_TIMEOUT=${E2E_CMD_TIMEOUT:-30}
+E2E_CMD_TIMEOUT=${E2E_CMD_TIMEOUT:-10}
 
 e2e_cleanup() {
 	local pid ns
