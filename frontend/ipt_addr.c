@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Addresses, masks and interface names of the fixed part of a rule. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "ipt_internal.h"
+
+/* One number of a dotted quad, in C notation like iptables (010 is 8). */
+static bool quad_part(const char *s, unsigned int *v)
+{
+	unsigned long n;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	n = strtoul(s, &end, 0);
+	if (errno || *end || n > 255)
+		return false;
+	*v = n;
+	return true;
+}
+
+/* "a.b.c.d"; a network may leave out trailing parts ("10.1" is 10.1.0.0). */
+static bool dotted(const char *s, bool is_mask, uint32_t *host_order)
+{
+	char buf[20], *p = buf, *dot;
+	unsigned int v, parts = 0;
+	uint32_t a = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	for (;;) {
+		dot = strchr(p, '.');
+		if (dot)
+			*dot = '\0';
+		if (!quad_part(p, &v))
+			return false;
+		a |= v << (24 - 8 * parts++);
+		if (!dot)
+			break;
+		if (parts == 4)
+			return false;
+		p = dot + 1;
+	}
+	if (is_mask && parts != 4)
+		return false;
+	*host_order = a;
+	return true;
+}
+
+int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+		    struct ir_addr *out, struct bpfw_err *err)
+{
+	char host[64];
+	const char *slash = strchr(s, '/');
+	uint32_t addr, mask = UINT32_MAX;
+	size_t hlen = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (hlen >= sizeof(host))
+		return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL, "host/network `%.*s' not found",
+				(int)hlen, s);
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (slash) {
+		const char *m = slash + 1;
+		unsigned long bits;
+		char *end;
+
+		if (strchr(m, '.')) {
+			if (!dotted(m, true, &mask))
+				return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+						"invalid mask `%s' specified", m);
+		} else {
+			errno = 0;
+			bits = strtoul(m, &end, 0);
+			if (!*m || *m == '-' || *m == '+' || errno || *end || bits > 32)
+				return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+						"invalid mask `%s' specified", m);
+			mask = bits ? UINT32_MAX << (32 - bits) : 0;
+		}
+	}
+	if (!dotted(host, false, &addr)) {
+		struct in_addr a;
+
+		/* names are not resolved; only what inet_pton reads too */
+		if (inet_pton(AF_INET, host, &a) != 1)
+			return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+					"host/network `%s' not found", host);
+		addr = ntohl(a.s_addr);
+	}
+	memset(out, 0, sizeof(*out));
+	/* any address with a zero mask is "any"; the stored address is masked */
+	out->addr.v4.s_addr = htonl(addr & mask);
+	out->mask.v4.s_addr = htonl(mask);
+	return 0;
+}
+
+int ipt_parse_iface(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+		    char *out, struct bpfw_err *err)
+{
+	if (strlen(s) >= IFNAMSIZ)
+		return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+				"interface name `%s' must be shorter than IFNAMSIZ (%i)", s,
+				IFNAMSIZ - 1);
+	strcpy(out, s);
+	return 0;
+}

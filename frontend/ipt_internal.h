@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the iptables front end shared by the command-line parser,
+ * its helpers, the command semantics and the restore parser.
+ */
+#ifndef BPFW_IPT_INTERNAL_H
+#define BPFW_IPT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpfw/err.h"
+#include "bpfw/ipt.h"
+#include "bpfw/ir.h"
+
+/* How a failure is worded, after iptables' own error paths. */
+enum ipt_fail_kind {
+	IPT_FAIL_PARAM,		/* "prog v1.8.9 (bpfw): msg" + "Try ..." hint, exit 2 */
+	IPT_FAIL_BARE,		/* "msg" + hint, exit 2 (e.g. "Bad argument") */
+	IPT_FAIL_OTHER,		/* "prog: msg", exit 1 */
+	IPT_FAIL_KERNEL,	/* "prog v1.8.9 (bpfw):  msg", exit 4 */
+	IPT_FAIL_PLAIN,		/* "prog v1.8.9 (bpfw): msg", exit 3 (no such table) */
+};
+
+/* Where the words come from: the command line or a line of a restore file. */
+struct ipt_where {
+	bool restore;
+	int line;
+};
+
+/* Parser state of one command line. */
+struct ipt_pstate {
+	const struct ipt_ctx *ctx;
+	const struct ipt_where *w;
+	struct bpfw_err *err;
+	struct ipt_cmd *cmd;
+	int argc;
+	char **argv;
+	int ind;			/* next word */
+	bool invert;			/* a "!" is pending */
+	unsigned int cmds;		/* commands seen */
+	unsigned int opts;		/* generic options seen */
+	const char *src, *dst;
+	unsigned int *mseen;		/* per match of cmd->rule: its options given */
+	unsigned int mseen_cap;
+};
+
+/* An option of a match module: long name, id, whether it takes an argument. */
+struct ipt_mopt {
+	const char *name;
+	int id;
+	bool has_arg;
+};
+
+/* The long options of a match kind, NULL-name terminated. */
+const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind);
+
+/* Load "-m NAME" into the rule; iptables' message if bpfw has no such match. */
+int ipt_match_load(struct ipt_pstate *ps, const char *name);
+
+/* Add a match of @kind to the rule (tracking its options); index in *@idx. */
+int ipt_match_add(struct ipt_pstate *ps, enum ir_match_kind kind, unsigned int *idx);
+
+/* Parse option @o of match @idx, with its argument @arg (or NULL). */
+int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mopt *o,
+		    const char *arg);
+
+/* Checks of the matches once every word is read. */
+int ipt_match_final(struct ipt_pstate *ps);
+
+/* Fill @err with iptables' wording of @fmt for @kind; returns -@errnum. */
+int ipt_fail(const struct ipt_ctx *ctx, const struct ipt_where *w, struct bpfw_err *err,
+	     enum ipt_fail_kind kind, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Parse words of a command (argv[0] is the program name) from @w. */
+int ipt_parse_words(const struct ipt_ctx *ctx, const struct ipt_where *w, int argc, char **argv,
+		    struct ipt_cmd *cmd, struct bpfw_err *err);
+
+/* Apply a modifying command; @w words the errors; jumps are checked unless @defer_jumps. */
+int ipt_cmd_apply_at(const struct ipt_ctx *ctx, const struct ipt_where *w, struct ir_ruleset *rs,
+		     struct ipt_cmd *cmd, bool defer_jumps, struct bpfw_err *err);
+
+/* First jump of @t to a chain that does not exist, or NULL. */
+const char *ipt_dangling_jump(const struct ir_table *t);
+
+/* Parse "ADDR[/MASK]" (IPv4, numeric); 0, or -EINVAL with @err worded. */
+int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+		    struct ir_addr *out, struct bpfw_err *err);
+
+/* Copy an interface name, checking its length. */
+int ipt_parse_iface(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+		    char *out, struct bpfw_err *err);
+
+/* Protocol by name (lower-cased), /etc/protocols name or number 0..255. */
+int ipt_parse_proto(const char *s, uint8_t *proto);
+
+/* A port or service name for @proto ("tcp"/"udp"); -EINVAL if none. */
+int ipt_parse_port(const char *s, const char *proto, uint16_t *port);
+
+/* ICMP type name or TYPE[/CODE[:CODE]]; 0, or -ENOENT (type) / -ERANGE (code). */
+int ipt_parse_icmp_type(const char *s, struct ir_match_icmp *icmp);
+
+/* Comma-separated TCP flag names; 0, or -EINVAL with the bad name in @bad. */
+int ipt_parse_tcp_flags(const char *s, uint8_t *flags, char *bad, size_t badlen);
+
+/* Whether @s is a decimal number accepted as a rule number (1..INT_MAX). */
+bool ipt_parse_rulenum(const char *s, unsigned int *num);
+
+/* Whether @name is a target iptables knows, which a chain may not be called. */
+bool ipt_is_target_name(const char *name);
+
+#endif /* BPFW_IPT_INTERNAL_H */

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Match modules of the iptables command line: -m tcp, udp, icmp, comment. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "ipt_internal.h"
+
+enum { MO_SPORT, MO_DPORT, MO_SYN, MO_FLAGS, MO_ICMP_TYPE, MO_COMMENT };
+
+static const struct ipt_mopt tcp_opts[] = {
+	{ "source-port", MO_SPORT, true },     { "sport", MO_SPORT, true },
+	{ "destination-port", MO_DPORT, true }, { "dport", MO_DPORT, true },
+	{ "syn", MO_SYN, false },		{ "tcp-flags", MO_FLAGS, true },
+	{ NULL, 0, false },
+};
+
+static const struct ipt_mopt udp_opts[] = {
+	{ "source-port", MO_SPORT, true },     { "sport", MO_SPORT, true },
+	{ "destination-port", MO_DPORT, true }, { "dport", MO_DPORT, true },
+	{ NULL, 0, false },
+};
+
+static const struct ipt_mopt icmp_opts[] = {
+	{ "icmp-type", MO_ICMP_TYPE, true },
+	{ NULL, 0, false },
+};
+
+static const struct ipt_mopt comment_opts[] = {
+	{ "comment", MO_COMMENT, true },
+	{ NULL, 0, false },
+};
+
+static const char *const match_names[IR_MATCH_KIND_MAX] = {
+	[IR_MATCH_TCP] = "tcp",
+	[IR_MATCH_UDP] = "udp",
+	[IR_MATCH_ICMP] = "icmp",
+	[IR_MATCH_COMMENT] = "comment",
+};
+
+const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
+{
+	switch (kind) {
+	case IR_MATCH_TCP:
+		return tcp_opts;
+	case IR_MATCH_UDP:
+		return udp_opts;
+	case IR_MATCH_ICMP:
+		return icmp_opts;
+	case IR_MATCH_COMMENT:
+		return comment_opts;
+	default:
+		return NULL;
+	}
+}
+
+int ipt_match_add(struct ipt_pstate *ps, enum ir_match_kind kind, unsigned int *idx)
+{
+	struct ir_rule *r = ps->cmd->rule;
+	int ret;
+
+	if (r->n_matches + 1 > ps->mseen_cap) {
+		unsigned int ncap = ps->mseen_cap ? ps->mseen_cap * 2 : 4;
+		unsigned int *n = realloc(ps->mseen, ncap * sizeof(*n));
+
+		if (!n)
+			return bpfw_errf(ps->err, BPFW_EXIT_RESOURCE, ENOMEM,
+					 "Cannot allocate memory");
+		ps->mseen = n;
+		ps->mseen_cap = ncap;
+	}
+	ret = ir_rule_add_match(r, kind, NULL);
+	if (ret)
+		return bpfw_errf(ps->err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	*idx = r->n_matches - 1;
+	ps->mseen[*idx] = 0;
+	return 0;
+}
+
+int ipt_match_load(struct ipt_pstate *ps, const char *name)
+{
+	unsigned int idx;
+
+	for (int k = 0; k < IR_MATCH_KIND_MAX; k++)
+		if (match_names[k] && !strcmp(name, match_names[k]))
+			return ipt_match_add(ps, k, &idx);
+	return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, ENOENT,
+			"Couldn't load match `%s':No such file or directory\n", name);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int perr(struct ipt_pstate *ps, const char *fmt, ...)
+{
+	char msg[BPFW_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL, "%s", msg);
+}
+
+/* "A", "A:B", ":B", "A:", ":" as iptables' tcp match reads them. */
+static int tcp_range(struct ipt_pstate *ps, const char *s, struct ir_port_range *pr)
+{
+	const char *colon = strchr(s, ':');
+	char lo[64];
+
+	if (!colon) {
+		if (ipt_parse_port(s, "tcp", &pr->lo))
+			return perr(ps, "invalid port/service `%s' specified", s);
+		pr->hi = pr->lo;
+		return 0;
+	}
+	snprintf(lo, sizeof(lo), "%.*s", (int)(colon - s), s);
+	pr->lo = 0;
+	pr->hi = UINT16_MAX;
+	if (lo[0] && ipt_parse_port(lo, "tcp", &pr->lo))
+		return perr(ps, "invalid port/service `%s' specified", lo);
+	if (colon[1] && ipt_parse_port(colon + 1, "tcp", &pr->hi))
+		return perr(ps, "invalid port/service `%s' specified", colon + 1);
+	if (pr->lo > pr->hi)
+		return perr(ps, "invalid portrange (min > max)");
+	return 0;
+}
+
+/* The udp match's reading: the same forms, with its own wording. */
+static int udp_range(struct ipt_pstate *ps, const char *s, const char *optname,
+		     struct ir_port_range *pr)
+{
+	const char *colon = strchr(s, ':');
+	char lo[64];
+
+	if (colon && strchr(colon + 1, ':'))
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+				"udp: Too many components for option \"--%s\" (max: 2)\n",
+				optname);
+	if (!colon) {
+		if (ipt_parse_port(s, "udp", &pr->lo))
+			return perr(ps, "Port \"%s\" does not resolve to anything.\n", s);
+		pr->hi = pr->lo;
+		return 0;
+	}
+	snprintf(lo, sizeof(lo), "%.*s", (int)(colon - s), s);
+	pr->lo = 0;
+	pr->hi = UINT16_MAX;
+	if (lo[0] && ipt_parse_port(lo, "udp", &pr->lo))
+		return perr(ps, "Port \"%s\" does not resolve to anything.\n", lo);
+	if (colon[1] && ipt_parse_port(colon + 1, "udp", &pr->hi))
+		return perr(ps, "Port \"%s\" does not resolve to anything.\n", colon + 1);
+	if (pr->lo > pr->hi)
+		return perr(ps, "invalid portrange (min > max)");
+	return 0;
+}
+
+static int parse_tcp(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+		     const struct ipt_mopt *o, const char *arg)
+{
+	struct ir_match_ports *p = &m->ports;
+	char bad[64];
+	int ret;
+
+	switch (o->id) {
+	case MO_SPORT:
+	case MO_DPORT:
+		if (*seen & (1u << o->id))
+			return perr(ps, "Only one `--%s' allowed",
+				    o->id == MO_SPORT ? "source-port" : "destination-port");
+		*seen |= 1u << o->id;
+		ret = tcp_range(ps, arg, o->id == MO_SPORT ? &p->sport : &p->dport);
+		if (!ret && ps->invert)
+			p->invflags |= o->id == MO_SPORT ? IR_PORT_INV_SRC : IR_PORT_INV_DST;
+		return ret;
+	default:
+		if (*seen & (1u << MO_FLAGS))
+			return perr(ps, "Only one of `--syn' or `--tcp-flags'  allowed");
+		*seen |= 1u << MO_FLAGS;
+		if (ps->invert)
+			p->invflags |= IR_TCP_INV_FLAGS;
+		if (o->id == MO_SYN) {
+			p->flags_mask = TH_FIN | TH_SYN | TH_RST | TH_ACK;
+			p->flags_cmp = TH_SYN;
+			return 0;
+		}
+		if (ps->ind >= ps->argc || ps->argv[ps->ind][0] == '-' ||
+		    ps->argv[ps->ind][0] == '!')
+			return perr(ps, "--tcp-flags requires two args.");
+		if (ipt_parse_tcp_flags(arg, &p->flags_mask, bad, sizeof(bad)) ||
+		    ipt_parse_tcp_flags(ps->argv[ps->ind], &p->flags_cmp, bad, sizeof(bad)))
+			return perr(ps, "Unknown TCP flag `%s'", bad);
+		ps->ind++;
+		return 0;
+	}
+}
+
+int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mopt *o,
+		    const char *arg)
+{
+	struct ir_match *m = &ps->cmd->rule->matches[idx];
+	unsigned int *seen = &ps->mseen[idx];
+	const char *name = match_names[m->kind];
+	const char *full = o->name;
+	int ret;
+
+	if (m->kind == IR_MATCH_TCP)
+		return parse_tcp(ps, m, seen, o, arg);
+	/* the long name iptables reports for an alias */
+	if (o->id == MO_SPORT)
+		full = "source-port";
+	else if (o->id == MO_DPORT)
+		full = "destination-port";
+	if (*seen & (1u << o->id))
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+				"%s: option \"--%s\" can only be used once.\n", name, full);
+	if (ps->invert && m->kind == IR_MATCH_COMMENT)
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+				"%s: option \"--%s\" cannot be inverted.\n", name, full);
+	*seen |= 1u << o->id;
+	switch (m->kind) {
+	case IR_MATCH_UDP:
+		ret = udp_range(ps, arg, full, o->id == MO_SPORT ? &m->ports.sport :
+				&m->ports.dport);
+		if (!ret && ps->invert)
+			m->ports.invflags |= o->id == MO_SPORT ? IR_PORT_INV_SRC :
+					     IR_PORT_INV_DST;
+		return ret;
+	case IR_MATCH_ICMP:
+		ret = ipt_parse_icmp_type(arg, &m->icmp);
+		if (ret == -ENOENT)
+			return perr(ps, "Unknown ICMP type `%s'", arg);
+		if (ret)
+			return perr(ps, "Unknown ICMP code `%s'", arg);
+		m->icmp.invert = ps->invert;
+		return 0;
+	default:
+		/* xt_comment keeps 255 characters */
+		m->comment = strndup(arg, IR_COMMENT_MAXLEN - 1);
+		if (!m->comment)
+			return bpfw_errf(ps->err, BPFW_EXIT_RESOURCE, ENOMEM,
+					 "Cannot allocate memory");
+		return 0;
+	}
+}
+
+int ipt_match_final(struct ipt_pstate *ps)
+{
+	const struct ir_rule *r = ps->cmd->rule;
+	bool proto_inv = r->ip.invflags & IR_INV_PROTO;
+
+	for (unsigned int i = 0; i < r->n_matches; i++) {
+		const struct ir_match *m = &r->matches[i];
+
+		switch (m->kind) {
+		case IR_MATCH_TCP:
+			if (ps->mseen[i] && r->ip.proto != IPPROTO_TCP && !proto_inv)
+				return perr(ps, "TCP match requires '-p tcp'");
+			break;
+		case IR_MATCH_UDP:
+			if (ps->mseen[i] && r->ip.proto != IPPROTO_UDP && !proto_inv)
+				return perr(ps, "UDP match requires '-p udp'");
+			break;
+		case IR_MATCH_ICMP:
+		case IR_MATCH_COMMENT:
+			if (!ps->mseen[i])
+				return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+						"%s: option \"--%s\" must be specified\n",
+						match_names[m->kind],
+						ipt_match_opts(m->kind)[0].name);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
