@@ -3,8 +3,8 @@
 #
 # Usage: tests/run.sh [--quick] [-v] [GROUP...]
 #
-#   GROUP        unit, verdict, e2e, parity, conformance (default: all, in
-#                that order)
+#   GROUP        unit, verdict, e2e (with the demo), parity, conformance
+#                (default: all, in that order)
 #   --quick      unit, verdict and e2e only (unless groups are named), with
 #                shorter end-to-end tests (E2E_QUICK=1)
 #   -v           stream every suite's output instead of showing a log's
@@ -84,6 +84,10 @@ run_suite() {
 		rc=$?
 	fi
 	last=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ -z "$last" ]; then
+		# CUnit's run summary: "tests  TOTAL RAN PASSED FAILED INACTIVE"
+		last=$(awk '$1 == "tests" && NF >= 5 { print $4 " passed, " $5 " failed" }' "$log" | tail -n1)
+	fi
 	if [ "$rc" -eq 0 ]; then
 		case "$last" in
 		"0 passed, 0 failed, "*skipped*)
@@ -143,6 +147,7 @@ run_e2e() {
 		[ -f "$t" ] || continue
 		run_suite "e2e/$(basename "$t" .sh)" bash "$t"
 	done
+	run_suite e2e/demo bash "$ROOT/tests/demo.sh"
 }
 
 run_parity() {
