@@ -41,6 +41,9 @@ struct ipt_pstate {
 	unsigned int cmds;		/* commands seen */
 	unsigned int opts;		/* generic options seen */
 	const char *src, *dst;
+	const char *policy;		/* -P target as written */
+	const char *table;		/* -t as written, NULL if not given */
+	bool wait_interval;		/* -W given */
 	unsigned int *mseen;		/* per match of cmd->rule: its options given */
 	unsigned int mseen_cap;
 };
