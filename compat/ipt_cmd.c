@@ -111,7 +111,6 @@ static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct
 	r = ir_rule_clone(cmd->rule);
 	if (!r)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	r->slot = IR_SLOT_NONE;
 	if (cmd->op == IPT_OP_REPLACE) {
 		struct ir_rule *old = c->rules[pos];
 
