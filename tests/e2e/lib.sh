@@ -35,8 +35,10 @@ E2E_SKIP=0
 E2E_NAMESPACES=()
 E2E_PIDS=()
 E2E_TMP=$(mktemp -d "/tmp/bpfw-e2e.XXXXXX")
-# Seconds a probe waits before calling a packet dropped.
+# Seconds a probe waits before calling a packet dropped, and (longer, as it
+# costs nothing when the answer comes) before giving up on an expected answer.
 E2E_TIMEOUT=${E2E_TIMEOUT:-1}
+E2E_ACCEPT_TIMEOUT=${E2E_ACCEPT_TIMEOUT:-3}
 # Upper bound for any one command run inside a namespace.
 E2E_CMD_TIMEOUT=${E2E_CMD_TIMEOUT:-10}
 
@@ -267,10 +269,11 @@ except OSError as e:
     sys.exit(3)
 '
 
-# probe NAME tcp|udp ADDR PORT [SRC]: prints reached|refused|timeout|error.
+# probe NAME tcp|udp ADDR PORT [SRC [TIMEOUT]]: prints reached, refused,
+# timeout or error.
 probe() {
-	local n=$1 proto=$2 addr=$3 port=$4 src=${5:-} rc
-	in_ns "$n" python3 -c "$E2E_PROBE" "$proto" "$addr" "$port" "$E2E_TIMEOUT" "$src" 2>/dev/null
+	local n=$1 proto=$2 addr=$3 port=$4 src=${5:-} t=${6:-$E2E_TIMEOUT} rc
+	in_ns "$n" python3 -c "$E2E_PROBE" "$proto" "$addr" "$port" "$t" "$src" 2>/dev/null
 	rc=$?
 	case $rc in
 	0) echo reached ;;
@@ -280,9 +283,9 @@ probe() {
 	esac
 }
 
-# ping_probe NAME ADDR: prints reached or blocked.
+# ping_probe NAME ADDR [TIMEOUT]: prints reached or blocked.
 ping_probe() {
-	if in_ns "$1" ping -n -q -c 1 -W "$E2E_TIMEOUT" "$2" >/dev/null 2>&1; then
+	if in_ns "$1" ping -n -q -c 1 -W "${3:-$E2E_TIMEOUT}" "$2" >/dev/null 2>&1; then
 		echo reached
 	else
 		echo blocked
@@ -293,12 +296,14 @@ ping_probe() {
 # Sends one probe and records PASS/FAIL.  "drop" means the packet never got
 # an answer: a timeout, or a local error such as EPERM when OUTPUT drops it.
 expect() {
-	local want=$1 n=$2 proto=$3 addr=$4 port=${5:-} src=${6:-} got what
+	local want=$1 n=$2 proto=$3 addr=$4 port=${5:-} src=${6:-} got what t
+	t=$E2E_TIMEOUT
+	[ "$want" = accept ] && t=$E2E_ACCEPT_TIMEOUT
 	if [ "$proto" = icmp ]; then
-		got=$(ping_probe "$n" "$addr")
+		got=$(ping_probe "$n" "$addr" "$t")
 		what="ping $addr from $n"
 	else
-		got=$(probe "$n" "$proto" "$addr" "$port" "$src")
+		got=$(probe "$n" "$proto" "$addr" "$port" "$src" "$t")
 		what="$proto $addr:$port from $n${src:+ ($src)}"
 	fi
 	case "$want:$got" in
