@@ -230,9 +230,7 @@ int ipt_restore_apply(const struct ipt_ctx *ctx, const char *buf, size_t len,
 			line[--n] = '\0';
 		ret = one_line(&st, line);
 		free(line);
-		pos += n + (nl ? 1 : 0);
-		if (nl)
-			pos = (size_t)(nl - buf) + 1;
+		pos = nl ? (size_t)(nl - buf) + 1 : len;
 	}
 	if (!ret && st.t)
 		ret = bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL, "%s-restore: COMMIT expected at line %d",
