@@ -39,7 +39,7 @@ DEB_PKGS := gcc make pkg-config libbpf-dev libelf-dev zlib1g-dev libmnl-dev libn
 
 all: $(BUILD)/bpfw $(addprefix $(BUILD)/,$(LINKS))
 
-$(OBJDIR)/%.o: %.c $(wildcard include/bpfw/*.h)
+$(OBJDIR)/%.o: %.c $(wildcard include/bpfw/*.h */*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
