@@ -27,6 +27,7 @@
 struct ld_live {
 	bool present;			/* false: no bpfw program attached yet */
 	uint32_t prog_ids[CGEN_PROG_MAX];
+	int prog_fds[CGEN_PROG_MAX];	/* held so a failed swap can put them back; -1 if none */
 	int counters_fd;		/* -1 if none */
 	uint32_t counters_cap;		/* max_entries of the counter map */
 	char *state;			/* state text, NUL-terminated, malloc'd */

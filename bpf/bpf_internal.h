@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the loader's files. */
+#ifndef BPFW_BPF_INTERNAL_H
+#define BPFW_BPF_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfw/err.h"
+
+/* Max entries of an existing map, or 0 if it cannot be asked. */
+uint32_t ld_map_max_entries(int fd);
+
+/* A frozen array map holding @state (any size), named CGEN_MAP_NAME_STATE. */
+int ld_state_create(const char *state, size_t len, int *fd, struct bpfw_err *err);
+
+/* Read the text of a state map back, NUL-terminated and malloc'd. */
+int ld_state_read(int fd, char **state, size_t *len);
+
+/* Name of a map by fd into @name (BPF_OBJ_NAME_LEN bytes); 0 or -errno. */
+int ld_map_name(int fd, char *name, uint32_t *max_entries);
+
+#endif /* BPFW_BPF_INTERNAL_H */

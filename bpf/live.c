@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding the rule set that runs in this namespace: bpfw's filter on "lo"
+ * (or, failing that, on any interface) names the programs; their maps hold
+ * the counters and the state text.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "bpf_internal.h"
+#include "tc.h"
+
+/* Ifindex that carries bpfw's ingress filter, or 0. */
+static int find_attached(uint32_t *ingress_id)
+{
+	struct if_nameindex *ifs, *p;
+	int lo = if_nametoindex("lo"), found = 0;
+
+	if (lo && !ld_tc_query(lo, CGEN_PROG_TC_INGRESS, ingress_id))
+		return lo;
+	ifs = if_nameindex();
+	if (!ifs)
+		return 0;
+	for (p = ifs; p->if_index && !found; p++)
+		if (!ld_tc_query(p->if_index, CGEN_PROG_TC_INGRESS, ingress_id))
+			found = p->if_index;
+	if_freenameindex(ifs);
+	return found;
+}
+
+int ld_map_name(int fd, char *name, uint32_t *max_entries)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	memcpy(name, info.name, sizeof(info.name));
+	if (max_entries)
+		*max_entries = info.max_entries;
+	return 0;
+}
+
+/* Pick the counter and state maps out of @prog_fd's maps. */
+static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info), n, *ids;
+	int ret = 0;
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot inspect the running program: %m");
+	n = info.nr_map_ids;
+	ids = calloc(n ? n : 1, sizeof(*ids));
+	if (!ids)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = n;
+	info.map_ids = (uint64_t)(uintptr_t)ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot inspect the running program: %m");
+		goto out;
+	}
+	for (uint32_t i = 0; i < n && !ret; i++) {
+		char name[BPF_OBJ_NAME_LEN];
+		uint32_t cap = 0;
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0 || ld_map_name(fd, name, &cap)) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		if (!strcmp(name, CGEN_MAP_NAME_COUNTERS) && live->counters_fd < 0) {
+			live->counters_fd = fd;
+			live->counters_cap = cap;
+			continue;
+		}
+		if (!strcmp(name, CGEN_MAP_NAME_STATE) && !live->state) {
+			ret = ld_state_read(fd, &live->state, &live->state_len);
+			if (ret)
+				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ret,
+						"Cannot read the running rule set: %s", strerror(-ret));
+		}
+		close(fd);
+	}
+out:
+	free(ids);
+	return ret;
+}
+
+int ld_live_open(struct ld_live *live, struct bpfw_err *err)
+{
+	uint32_t id = 0;
+	int ifindex;
+
+	memset(live, 0, sizeof(*live));
+	live->counters_fd = -1;
+	for (int k = 0; k < CGEN_PROG_MAX; k++)
+		live->prog_fds[k] = -1;
+	ifindex = find_attached(&id);
+	if (!ifindex)
+		return 0;
+	live->present = true;
+	live->prog_ids[CGEN_PROG_TC_INGRESS] = id;
+	if (!ld_tc_query(ifindex, CGEN_PROG_TC_EGRESS, &id))
+		live->prog_ids[CGEN_PROG_TC_EGRESS] = id;
+	for (int k = 0; k < CGEN_PROG_MAX; k++) {
+		if (!live->prog_ids[k])
+			continue;
+		live->prog_fds[k] = bpf_prog_get_fd_by_id(live->prog_ids[k]);
+		if (live->prog_fds[k] < 0)
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+					 "Cannot open the running program %u: %m", live->prog_ids[k]);
+	}
+	return scan_maps(live, live->prog_fds[CGEN_PROG_TC_INGRESS], err);
+}
+
+void ld_live_close(struct ld_live *live)
+{
+	for (int k = 0; k < CGEN_PROG_MAX; k++)
+		if (live->prog_fds[k] >= 0)
+			close(live->prog_fds[k]);
+	if (live->counters_fd >= 0)
+		close(live->counters_fd);
+	free(live->state);
+	memset(live, 0, sizeof(*live));
+	live->counters_fd = -1;
+	for (int k = 0; k < CGEN_PROG_MAX; k++)
+		live->prog_fds[k] = -1;
+}

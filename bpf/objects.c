@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel objects from a compiler output: maps created and filled, map
+ * references patched into file descriptors, programs loaded (the verifier
+ * runs here) and every map bound to every program, so that the maps live
+ * exactly as long as a program using them, with no pin and no daemon.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_internal.h"
+#include "bpfw/ld.h"
+
+#define LOG_SIZE	(16u << 20)	/* the verifier log of a large program */
+
+static void objects_init(struct ld_objects *objs)
+{
+	memset(objs, 0, sizeof(*objs));
+	for (int i = 0; i < CGEN_PROG_MAX; i++)
+		objs->prog_fds[i] = -1;
+	objs->counters_fd = -1;
+	objs->state_fd = -1;
+}
+
+void ld_objects_close(struct ld_objects *objs)
+{
+	for (unsigned int i = 0; i < objs->n_maps; i++)
+		if (objs->map_fds[i] >= 0)
+			close(objs->map_fds[i]);
+	free(objs->map_fds);
+	for (int i = 0; i < CGEN_PROG_MAX; i++)
+		if (objs->prog_fds[i] >= 0)
+			close(objs->prog_fds[i]);
+	if (objs->counters_fd >= 0)
+		close(objs->counters_fd);
+	if (objs->state_fd >= 0)
+		close(objs->state_fd);
+	objects_init(objs);
+}
+
+/* Max entries of an existing map, or 0. */
+uint32_t ld_map_max_entries(int fd)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.max_entries;
+}
+
+static int map_fill(int fd, const struct cgen_map *m)
+{
+	const char *k = m->keys, *v = m->values;
+
+	for (uint32_t i = 0; i < m->n_entries; i++)
+		if (bpf_map_update_elem(fd, k + (size_t)i * m->key_size,
+					v + (size_t)i * m->value_size, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+/* Every interface of this namespace, by index, for -i/-o name matches. */
+static int ifnames_fill(int fd)
+{
+	struct if_nameindex *ifs = if_nameindex(), *p;
+	int ret = 0;
+
+	if (!ifs)
+		return -errno;
+	for (p = ifs; p->if_index && !ret; p++) {
+		char name[IFNAMSIZ] = { 0 };
+		uint32_t idx = p->if_index;
+
+		strncpy(name, p->if_name, sizeof(name) - 1);
+		if (bpf_map_update_elem(fd, &idx, name, BPF_ANY))
+			ret = -errno;
+	}
+	if_freenameindex(ifs);
+	return ret;
+}
+
+static int map_create(const struct cgen_map *m, const struct ld_create_opts *opts, int *out,
+		      struct bpfw_err *err)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = m->flags);
+	int fd, ret;
+
+	if (m->role == CGEN_MAP_COUNTERS && opts->reuse_counters_fd >= 0 &&
+	    ld_map_max_entries(opts->reuse_counters_fd) >= m->max_entries) {
+		fd = dup(opts->reuse_counters_fd);
+		if (fd < 0)
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot reuse the counter map: %m");
+		*out = fd;
+		return 0;
+	}
+	fd = bpf_map_create(m->type, m->name, m->key_size, m->value_size, m->max_entries, &mopts);
+	if (fd < 0)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+				 "Cannot create BPF map %s (%u entries): %s", m->name, m->max_entries,
+				 strerror(errno));
+	ret = m->role == CGEN_MAP_IFNAMES ? ifnames_fill(fd) : map_fill(fd, m);
+	if (ret) {
+		close(fd);
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret, "Cannot fill BPF map %s: %s",
+				 m->name, strerror(-ret));
+	}
+	*out = fd;
+	return 0;
+}
+
+/* Load one program with its map indexes turned into fds. */
+static int prog_load(const struct cgen_prog *p, const struct ld_objects *objs, bool verbose,
+		     int *out, struct bpfw_err *err)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, popts);
+	struct bpf_insn *insns;
+	char *log = NULL;
+	int fd, ret = 0;
+
+	insns = malloc(p->n_insns * sizeof(*insns));
+	if (!insns)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	memcpy(insns, p->insns, p->n_insns * sizeof(*insns));
+	for (uint32_t i = 0; i < p->n_insns; i++) {
+		struct bpf_insn *in = &insns[i];
+
+		if (in->code != (BPF_LD | BPF_DW | BPF_IMM) || in->src_reg != BPF_PSEUDO_MAP_FD)
+			continue;
+		if (in->imm < 0 || (unsigned int)in->imm >= objs->n_maps) {
+			ret = bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
+					"Program %s refers to map %d, which does not exist",
+					p->name, in->imm);
+			goto out;
+		}
+		in->imm = objs->map_fds[in->imm];
+		i++;	/* the second half of the wide instruction */
+	}
+	log = calloc(1, LOG_SIZE);
+	if (!log) {
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+		goto out;
+	}
+	popts.log_buf = log;
+	popts.log_size = LOG_SIZE;
+	popts.log_level = verbose ? 2 : 1;
+	fd = bpf_prog_load(p->type, p->name, "GPL", insns, p->n_insns, &popts);
+	if (fd < 0 && errno == ENOSPC && popts.log_level > 1) {
+		/* a full log must not fail the load: retry with a short one */
+		popts.log_level = 1;
+		fd = bpf_prog_load(p->type, p->name, "GPL", insns, p->n_insns, &popts);
+	}
+	if (fd < 0) {
+		int e = errno;
+
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, e,
+				"Could not load the BPF program %s (%u instructions): %s "
+				"(the verifier log is shown with -v)",
+				p->name, p->n_insns, strerror(e));
+		bpfw_err_set_detail(err, log);
+		log = NULL;
+		goto out;
+	}
+	*out = fd;
+out:
+	free(log);
+	free(insns);
+	return ret;
+}
+
+int ld_objects_create(const struct cgen_output *out, const struct ld_create_opts *opts,
+		      struct ld_objects *objs, struct bpfw_err *err)
+{
+	int ret = 0;
+
+	objects_init(objs);
+	objs->map_fds = calloc(out->n_maps ? out->n_maps : 1, sizeof(int));
+	if (!objs->map_fds)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	for (unsigned int i = 0; i < out->n_maps; i++)
+		objs->map_fds[i] = -1;
+	objs->n_maps = out->n_maps;
+	for (unsigned int i = 0; i < out->n_maps && !ret; i++) {
+		ret = map_create(&out->maps[i], opts, &objs->map_fds[i], err);
+		if (!ret && out->maps[i].role == CGEN_MAP_COUNTERS) {
+			objs->counters_fd = dup(objs->map_fds[i]);
+			if (objs->counters_fd < 0)
+				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "dup: %m");
+		}
+	}
+	if (!ret)
+		ret = ld_state_create(opts->state, opts->state_len, &objs->state_fd, err);
+	for (int k = 0; k < CGEN_PROG_MAX && !ret; k++) {
+		if (!out->progs[k].present)
+			continue;
+		ret = prog_load(&out->progs[k], objs, opts->verbose, &objs->prog_fds[k], err);
+		for (unsigned int i = 0; i < objs->n_maps && !ret; i++)
+			if (bpf_prog_bind_map(objs->prog_fds[k], objs->map_fds[i], NULL))
+				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+						"Cannot bind map to program: %m");
+		if (!ret && bpf_prog_bind_map(objs->prog_fds[k], objs->state_fd, NULL))
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+					"Cannot bind the state map to program: %m");
+	}
+	if (ret)
+		ld_objects_close(objs);
+	return ret;
+}
