@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pieces of text shared by the iptables output formats (-S, -L,
+ * iptables-save): names of protocols, ports, ICMP types and TCP flags,
+ * addresses with their masks, counters, quoting.
+ */
+#ifndef BPFW_IPT_FMT_H
+#define BPFW_IPT_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bpfw/ipt.h"
+#include "bpfw/ir.h"
+
+/* Room for any name or address this module prints. */
+#define IPT_FMT_BUFLEN	128
+
+/* Protocol name as -S and -L print it (/etc/protocols, then iptables' own), or its number. */
+const char *ipt_fmt_proto(uint8_t proto, char *buf, size_t len);
+
+/* Prefix length of a contiguous mask, or -1 if the mask has holes. */
+int ipt_fmt_prefix_len(const struct ir_addr *a, enum ir_family family);
+
+/* Whether @a matches every address (all-zero mask). */
+bool ipt_fmt_addr_any(const struct ir_addr *a, enum ir_family family);
+
+/* "ADDR/LEN" or "ADDR/MASK" of the network part, as -S and iptables-save print it. */
+const char *ipt_fmt_addr_save(const struct ir_addr *a, enum ir_family family, char *buf,
+			      size_t len);
+
+/* -L form: "anywhere" or "0.0.0.0/0", a host or network name unless @numeric, "/LEN" if any. */
+const char *ipt_fmt_addr_list(const struct ir_addr *a, enum ir_family family, bool numeric,
+			      char *buf, size_t len);
+
+/* A port as -L prints it: its service name for @proto unless @numeric. */
+const char *ipt_fmt_port(uint16_t port, const char *proto, bool numeric, char *buf, size_t len);
+
+/* A -v counter: exact, or iptables' rounded K/M/G/T form; @table pads to the column. */
+void ipt_fmt_num(FILE *out, uint64_t n, bool exact, bool table);
+
+/* The ICMP type name of exactly this type and code range, or NULL. */
+const char *ipt_fmt_icmp_name(uint8_t type, uint8_t code_lo, uint8_t code_hi);
+
+/* Whether an ICMP match is "any" (type 255, codes 0-255). */
+bool ipt_fmt_icmp_any(const struct ir_match_icmp *icmp);
+
+/* TCP flags as names ("FIN,SYN", "NONE"). */
+void ipt_fmt_tcp_flags(FILE *out, uint8_t flags);
+
+/* A comment as iptables quotes it on a command line. */
+void ipt_fmt_quoted(FILE *out, const char *s);
+
+/* Name of the rule's target as -L shows it ("" without -j). */
+const char *ipt_fmt_target(const struct ir_target *t);
+
+/* Whether a port range is the full one, the same as not given. */
+bool ipt_fmt_range_full(const struct ir_port_range *r);
+
+/* User chains of @t sorted by name, as iptables lists them; the caller frees the array. */
+int ipt_fmt_user_chains(const struct ir_table *t, struct ir_chain ***out, unsigned int *n);
+
+/*
+ * The rule text as -S prints it, each word with a leading space; with
+ * @counter, "-c PKTS BYTES" goes before the target as in -S -v.
+ */
+void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family family,
+			const struct ir_counter *counter);
+
+#endif /* BPFW_IPT_FMT_H */
