@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "bpfw/compat.h"
 
 struct personality {
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
 	struct ipt_ctx ctx;
 	char *name = basename(argv[0]);
 
+	/* the loader reports its errors itself, in iptables' words */
+	libbpf_set_print(NULL);
 	p = find(name);
 	if (!p && !strcmp(name, "bpfw")) {
 		if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
