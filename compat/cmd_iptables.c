@@ -34,6 +34,20 @@ static int check_zero_chain(const struct ipt_ctx *ctx, struct txn *t,
 			 "%s: No chain/target/match by that name.", ctx->prog);
 }
 
+/* -Z: zero the kernel counters; with -v, say which chains, as iptables does. */
+static int zero(const struct ipt_ctx *ctx, struct txn *t, const struct ipt_cmd *cmd,
+		struct bpfw_err *err)
+{
+	const struct ir_table *tb = t->rs->tables[ctx->family][cmd->table];
+
+	if (tb && cmd->op == IPT_OP_ZERO && (cmd->flags & IPT_F_VERBOSE)) {
+		for (unsigned int i = 0; i < tb->n_chains; i++)
+			if (!cmd->chain[0] || !strcmp(cmd->chain, tb->chains[i]->name))
+				printf("Zeroing chain `%s'\n", tb->chains[i]->name);
+	}
+	return txn_zero_counters(t, ctx->family, cmd->table, cmd->chain, err);
+}
+
 static int run(const struct ipt_ctx *ctx, struct ipt_cmd *cmd, struct bpfw_err *err)
 {
 	struct txn t = { 0 };
@@ -67,7 +81,7 @@ static int run(const struct ipt_ctx *ctx, struct ipt_cmd *cmd, struct bpfw_err *
 			ret = ipt_cmd_show(ctx, t.rs, cmd, stdout, err);
 	}
 	if (!ret && zeroes(cmd))
-		ret = txn_zero_counters(&t, ctx->family, cmd->table, cmd->chain, err);
+		ret = zero(ctx, &t, cmd, err);
 out:
 	txn_end(&t);
 	compat_unlock(lock);
