@@ -127,7 +127,7 @@ static void put_bracket(FILE *out, enum ipt_save_counters mode, uint32_t slot,
 		fputs("[-]", out);
 	else if (mode == IPT_SAVE_SLOTS)
 		fprintf(out, "[%u]", slot);
-	else if (mode == IPT_SAVE_COUNTERS && c)
+	else if (c)	/* policy counters show even without -c, as iptables-nft does */
 		fprintf(out, "[%llu:%llu]", (unsigned long long)c->packets,
 			(unsigned long long)c->bytes);
 	else
