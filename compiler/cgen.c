@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compiler's top level: which programs and maps a rule set needs, and
+ * the code of its chains.  Built-in chains are inline code in their hook's
+ * program ending in the policy; every user chain reached from them is one
+ * BPF subprogram, returning CG_CONTINUE, CG_ACCEPT or CG_DROP.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+
+#include "cgen_internal.h"
+
+#define FIB(f)			((int16_t)offsetof(struct bpf_fib_lookup, f))
+#define DEFAULT_CHAIN_DEPTH	7	/* BPF allows 8 frames: the hook plus 7 chains */
+
+void cgen_opts_default(struct cgen_opts *opts)
+{
+	opts->l2_len = ETH_HLEN;
+	opts->max_chain_depth = DEFAULT_CHAIN_DEPTH;
+}
+
+int cgen_output_find_map(const struct cgen_output *out, enum cgen_map_role role)
+{
+	for (unsigned int i = 0; i < out->n_maps; i++)
+		if (out->maps[i].role == role)
+			return (int)i;
+	return -1;
+}
+
+void cgen_output_free(struct cgen_output *out)
+{
+	for (int k = 0; k < CGEN_PROG_MAX; k++)
+		free(out->progs[k].insns);
+	for (unsigned int i = 0; i < out->n_maps; i++) {
+		free(out->maps[i].keys);
+		free(out->maps[i].values);
+	}
+	free(out->maps);
+	memset(out, 0, sizeof(*out));
+}
+
+static int add_map(struct cgen_output *out, const struct cgen_map *m)
+{
+	struct cgen_map *p = realloc(out->maps, (out->n_maps + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	out->maps = p;
+	out->maps[out->n_maps] = *m;
+	return (int)out->n_maps++;
+}
+
+/* Count a matched rule or an applied policy in counter slot @slot. */
+static void emit_count(struct cg *c, uint32_t slot, int16_t key)
+{
+	struct emit *e = &c->e;
+	uint32_t skip = emit_label(e);
+
+	emit(e, ST(BPF_W, R_FP, key, (int32_t)slot));
+	emit_ld_map(e, R1, (uint32_t)c->counters_map);
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, key));
+	emit(e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, skip);
+	emit(e, LDX(BPF_DW, R1, R0, offsetof(struct cgen_counter, packets)));
+	emit(e, ALU64_IMM(BPF_ADD, R1, 1));
+	emit(e, STX(BPF_DW, R0, R1, offsetof(struct cgen_counter, packets)));
+	emit(e, LDX(BPF_W, R2, R_PKT, PI(len)));
+	emit(e, LDX(BPF_DW, R1, R0, offsetof(struct cgen_counter, bytes)));
+	emit(e, ALU64_REG(BPF_ADD, R1, R2));
+	emit(e, STX(BPF_DW, R0, R1, offsetof(struct cgen_counter, bytes)));
+	emit_bind(e, skip);
+}
+
+/* Return a verdict: a TC action from a hook, a code from a user chain. */
+static void emit_return(struct cg *c, bool sub, enum cg_code code)
+{
+	int32_t v;
+
+	if (sub)
+		v = code;
+	else
+		v = code == CG_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+	emit(&c->e, MOV64_IMM(R0, v));
+	emit(&c->e, EXIT_INSN());
+}
+
+/* A hook got @code (in R0) back from a user chain it jumped or went to. */
+static void emit_hook_result(struct cg *c, uint32_t cont)
+{
+	struct emit *e = &c->e;
+	uint32_t drop = emit_label(e);
+
+	emit_jmp_imm(e, BPF_JEQ, false, R0, CG_CONTINUE, cont);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, CG_DROP, drop);
+	emit_return(c, false, CG_ACCEPT);
+	emit_bind(e, drop);
+	emit_return(c, false, CG_DROP);
+}
+
+static int chain_index(const struct ir_table *t, const char *name)
+{
+	for (unsigned int i = 0; i < t->n_chains; i++)
+		if (!strcmp(t->chains[i]->name, name))
+			return (int)i;
+	return -1;
+}
+
+/* The label of user chain @name's subprogram, allotted on first use. */
+static uint32_t chain_label(struct cg *c, const char *name)
+{
+	int i = chain_index(c->t, name);
+
+	if (i < 0) {
+		c->e.err = c->e.err ?: -ENOENT;
+		return 0;
+	}
+	if (c->chain_label[i] == UINT32_MAX)
+		c->chain_label[i] = emit_label(&c->e);
+	return c->chain_label[i];
+}
+
+static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t policy)
+{
+	struct emit *e = &c->e;
+	uint32_t next = emit_label(e);
+	int16_t key = sub ? STK_SUB_KEY : STK_KEY;
+
+	cg_emit_matches(c, r, next);
+	emit_count(c, r->slot, key);
+	switch (r->target.kind) {
+	case IR_TARGET_ACCEPT:
+		emit_return(c, sub, CG_ACCEPT);
+		break;
+	case IR_TARGET_DROP:
+		emit_return(c, sub, CG_DROP);
+		break;
+	case IR_TARGET_RETURN:
+		if (sub)
+			emit_return(c, sub, CG_CONTINUE);
+		else
+			emit_ja(e, policy);
+		break;
+	case IR_TARGET_JUMP:
+	case IR_TARGET_GOTO:
+		emit(e, MOV64_REG(R1, R_PKT));
+		emit(e, MOV64_REG(R2, R_CTX));
+		emit_call(e, chain_label(c, r->target.chain));
+		if (sub && r->target.kind == IR_TARGET_GOTO) {
+			emit(e, EXIT_INSN());		/* the callee's code is ours */
+		} else if (sub) {
+			emit_jmp_imm(e, BPF_JEQ, false, R0, CG_CONTINUE, next);
+			emit(e, EXIT_INSN());
+		} else {
+			emit_hook_result(c, r->target.kind == IR_TARGET_GOTO ? policy : next);
+		}
+		break;
+	case IR_TARGET_NONE:
+	default:
+		break;
+	}
+	emit_bind(e, next);
+}
+
+/* A built-in chain inline: its rules, then its policy. */
+static void emit_builtin(struct cg *c, const struct ir_chain *ch)
+{
+	uint32_t policy = emit_label(&c->e);
+
+	for (unsigned int i = 0; i < ch->n_rules; i++)
+		emit_rule(c, ch->rules[i], false, policy);
+	emit_bind(&c->e, policy);
+	emit_count(c, ch->policy_slot, STK_KEY);
+	emit_return(c, false, ch->policy == IR_VERDICT_DROP ? CG_DROP : CG_ACCEPT);
+}
+
+/* Every user chain the program calls, each once, until no new one is reached. */
+static void emit_subprograms(struct cg *c)
+{
+	bool done;
+
+	do {
+		done = true;
+		for (unsigned int i = 0; i < c->t->n_chains; i++) {
+			const struct ir_chain *ch = c->t->chains[i];
+			uint32_t l = c->chain_label[i];
+
+			if (l == UINT32_MAX || c->e.labels[l] != UINT32_MAX)
+				continue;
+			done = false;
+			emit_bind(&c->e, l);
+			emit(&c->e, MOV64_REG(R_PKT, R1));
+			emit(&c->e, MOV64_REG(R_CTX, R2));
+			for (unsigned int j = 0; j < ch->n_rules; j++)
+				emit_rule(c, ch->rules[j], true, 0);
+			emit_return(c, true, CG_CONTINUE);
+			if (c->e.err)
+				return;
+		}
+	} while (!done);
+}
+
+/* A hook's built-in chain; a table not in use accepts everything. */
+static void emit_hook(struct cg *c, const struct ir_chain *ch)
+{
+	if (ch)
+		emit_builtin(c, ch);
+	else
+		emit_return(c, false, CG_ACCEPT);
+}
+
+/* The ingress hook: INPUT for this host, FORWARD for routed packets. */
+static void emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir_chain *fwd)
+{
+	struct emit *e = &c->e;
+	uint32_t accept = emit_label(e), body = emit_label(e);
+	uint32_t to_input = emit_label(e), to_fwd = emit_label(e);
+
+	cg_emit_prologue(c, accept);
+	emit_ja(e, body);
+	emit_bind(e, accept);
+	emit_return(c, false, CG_ACCEPT);
+	emit_bind(e, body);
+
+	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
+	cg_emit_ifname(c, R7, PI(iif));
+
+	/* where would the kernel route it? */
+	emit(e, MOV64_IMM(R0, 0));
+	for (int16_t off = 0; off < (int16_t)sizeof(struct bpf_fib_lookup); off += 8)
+		emit(e, STX(BPF_DW, R_FP, R0, STK_FIB + off));
+	emit(e, ST(BPF_B, R_FP, STK_FIB + FIB(family), AF_INET));
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
+	emit(e, STX(BPF_B, R_FP, R1, STK_FIB + FIB(l4_protocol)));
+	emit(e, LDX(BPF_H, R1, R_PKT, PI(sport)));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(sport)));
+	emit(e, LDX(BPF_H, R1, R_PKT, PI(dport)));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(dport)));
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(len)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(tot_len)));
+	emit(e, STX(BPF_W, R_FP, R7, STK_FIB + FIB(ifindex)));
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(saddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_src)));
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(daddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_dst)));
+	emit(e, MOV64_REG(R1, R_CTX));
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, STK_FIB));
+	emit(e, MOV64_IMM(R3, sizeof(struct bpf_fib_lookup)));
+	emit(e, MOV64_IMM(R4, BPF_FIB_LOOKUP_SKIP_NEIGH));
+	emit(e, CALL_HELPER(BPF_FUNC_fib_lookup));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NOT_FWDED, to_input);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FWD_DISABLED, to_input);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_SUCCESS, to_fwd);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NO_NEIGH, to_fwd);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FRAG_NEEDED, to_fwd);
+	emit_ja(e, accept);	/* blackhole, unreachable...: the kernel drops it */
+
+	emit_bind(e, to_fwd);
+	emit(e, LDX(BPF_W, R7, R_FP, STK_FIB + FIB(ifindex)));
+	cg_emit_ifname(c, R7, PI(oif));
+	emit_hook(c, fwd);
+	emit_bind(e, to_input);
+	emit_hook(c, input);
+}
+
+/* The egress hook: OUTPUT, for what this host sends (not what it forwards). */
+static void emit_egress(struct cg *c, const struct ir_chain *output)
+{
+	struct emit *e = &c->e;
+	uint32_t accept = emit_label(e), body = emit_label(e);
+
+	cg_emit_prologue(c, accept);
+	emit(e, LDX(BPF_W, R1, R_CTX, (int16_t)offsetof(struct __sk_buff, ingress_ifindex)));
+	emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
+	emit_ja(e, body);
+	emit_bind(e, accept);
+	emit_return(c, false, CG_ACCEPT);
+	emit_bind(e, body);
+	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
+	cg_emit_ifname(c, R7, PI(oif));
+	emit_hook(c, output);
+}
+
+static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const char *name,
+			const struct ir_table *t, struct cg *c, struct bpfw_err *err)
+{
+	struct cgen_prog *p = &out->progs[kind];
+	int ret;
+
+	p->present = true;
+	p->type = BPF_PROG_TYPE_SCHED_CLS;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	emit_init(&c->e, p);
+	c->kind = kind;
+	for (unsigned int i = 0; t && i < t->n_chains; i++)
+		c->chain_label[i] = UINT32_MAX;
+	if (kind == CGEN_PROG_TC_INGRESS)
+		emit_ingress(c, t ? ir_chain_find(t, "INPUT") : NULL,
+			     t ? ir_chain_find(t, "FORWARD") : NULL);
+	else
+		emit_egress(c, t ? ir_chain_find(t, "OUTPUT") : NULL);
+	emit_subprograms(c);
+	ret = emit_finish(&c->e);
+	emit_release(&c->e);
+	if (ret)
+		return bpfw_errf(err, BPFW_EXIT_OTHER, ret, "Cannot compile the %s program: %s",
+				 name, strerror(-ret));
+	return 0;
+}
+
+/* Highest counter slot + 1; -EINVAL if a rule or policy has none. */
+static int count_slots(const struct ir_table *t, uint32_t *n)
+{
+	for (unsigned int i = 0; t && i < t->n_chains; i++) {
+		const struct ir_chain *ch = t->chains[i];
+
+		if (ir_chain_is_builtin(ch)) {
+			if (ch->policy_slot == IR_SLOT_NONE)
+				return -EINVAL;
+			if (ch->policy_slot >= *n)
+				*n = ch->policy_slot + 1;
+		}
+		for (unsigned int j = 0; j < ch->n_rules; j++) {
+			if (ch->rules[j]->slot == IR_SLOT_NONE)
+				return -EINVAL;
+			if (ch->rules[j]->slot >= *n)
+				*n = ch->rules[j]->slot + 1;
+		}
+	}
+	return 0;
+}
+
+static bool table_uses_ifnames(const struct ir_table *t)
+{
+	for (unsigned int i = 0; t && i < t->n_chains; i++)
+		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
+			if (cg_rule_uses_ifnames(t->chains[i]->rules[j]))
+				return true;
+	return false;
+}
+
+/* Tables bpfw cannot enforce yet must not be accepted silently. */
+static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
+{
+	for (int f = 0; f < IR_FAMILY_MAX; f++) {
+		for (int i = 0; i < IR_TABLE_MAX; i++) {
+			const struct ir_table *t = rs->tables[f][i];
+			bool empty = true;
+
+			if (!t || (f == IR_FAMILY_IPV4 && i == IR_TABLE_FILTER))
+				continue;
+			for (unsigned int c = 0; c < t->n_chains; c++)
+				empty &= !t->chains[c]->n_rules &&
+					 t->chains[c]->policy == IR_VERDICT_ACCEPT;
+			if (!empty)
+				return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
+						 "The %s table of %s cannot be compiled yet",
+						 ir_table_name(i), f == IR_FAMILY_IPV4 ? "IPv4" : "IPv6");
+		}
+	}
+	return 0;
+}
+
+int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
+		 struct cgen_output *out, struct bpfw_err *err)
+{
+	const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
+	struct cgen_map counters = {
+		.role = CGEN_MAP_COUNTERS, .name = CGEN_MAP_NAME_COUNTERS,
+		.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = sizeof(uint32_t),
+		.value_size = sizeof(struct cgen_counter),
+	};
+	struct cgen_map ifnames = {
+		.role = CGEN_MAP_IFNAMES, .name = CGEN_MAP_NAME_IFNAMES,
+		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(uint32_t),
+		.value_size = IFNAMSIZ, .max_entries = 4096,
+	};
+	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1 };
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = check_unsupported(rs, err);
+	if (ret)
+		return ret;
+	if (t) {
+		ret = ir_table_check_jumps(t, opts->max_chain_depth, err);
+		if (ret)
+			return ret;
+	}
+	if (count_slots(t, &out->n_slots))
+		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
+				 "Internal error: a rule has no counter slot");
+	counters.max_entries = out->n_slots ? out->n_slots : 1;
+	c.counters_map = add_map(out, &counters);
+	if (c.counters_map >= 0 && table_uses_ifnames(t))
+		c.ifnames_map = add_map(out, &ifnames);
+	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
+	if (c.counters_map < 0 || !c.chain_label || (table_uses_ifnames(t) && c.ifnames_map < 0)) {
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+		goto out;
+	}
+	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", t, &c, err);
+	if (!ret)
+		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", t, &c, err);
+out:
+	free(c.chain_label);
+	if (ret)
+		cgen_output_free(out);
+	return ret;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the compiler's files share: registers, verdict codes, per-program state. */
+#ifndef BPFW_CGEN_INTERNAL_H
+#define BPFW_CGEN_INTERNAL_H
+
+#include "bpfw/cgen.h"
+#include "emit.h"
+#include "pktinfo.h"
+
+/* Register convention of every emitted program. */
+enum {
+	R0, R1, R2, R3, R4, R5,
+	R_CTX = 6,	/* the skb */
+	R7, R8,
+	R_PKT = 9,	/* pointer to the packet-info block */
+	R_FP = 10,
+};
+
+/* What a user chain (a subprogram) returns. */
+enum cg_code {
+	CG_CONTINUE,	/* RETURN or the end of the chain: go on in the caller */
+	CG_ACCEPT,
+	CG_DROP,
+};
+
+/* The state of one program being compiled. */
+struct cg {
+	struct emit e;
+	const struct ir_table *t;
+	const struct cgen_opts *opts;
+	enum cgen_prog_kind kind;
+	int counters_map;		/* map index */
+	int ifnames_map;		/* map index, -1 if no rule names an interface */
+	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
+	uint32_t accept_label;		/* main program: return "accept" */
+};
+
+/* Emit the tests of @r; control goes to @fail when the packet does not match. */
+void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail);
+
+/* Whether a rule names an input or output interface. */
+bool cg_rule_uses_ifnames(const struct ir_rule *r);
+
+/* Emit the packet parsing prologue of a TC program; unparsable packets go to @accept. */
+void cg_emit_prologue(struct cg *c, uint32_t accept);
+
+/* Copy the name of the interface whose index is in @reg into the block at @field. */
+void cg_emit_ifname(struct cg *c, uint8_t reg, int16_t field);
+
+#endif /* BPFW_CGEN_INTERNAL_H */

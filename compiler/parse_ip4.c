@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The prologue: read the IPv4 packet once into the packet-info block.
+ * Every access is bounds-checked; a packet that is not IPv4 or whose IP
+ * header is truncated or malformed is accepted (the kernel's IP layer
+ * drops what is broken).
+ */
+/* the C library's network headers first, so the UAPI ones defer to them */
+#include "cgen_internal.h"
+
+#include <asm/byteorder.h>
+#include <linux/icmp.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+
+#define SKB(f)		((int16_t)offsetof(struct __sk_buff, f))
+#define IPH(f)		((int16_t)offsetof(struct iphdr, f))
+#define IP_OFFMASK	0x1fff
+#define TCP_FLAGS_OFF	13	/* the byte after doff/res1 in struct tcphdr */
+
+/* if (data + @off + @len > data_end) goto @fail, with data in R2, data_end in R3, base in @base. */
+static void need(struct cg *c, uint8_t base, int32_t off, uint32_t fail)
+{
+	struct emit *e = &c->e;
+
+	emit(e, MOV64_REG(R5, base));
+	emit(e, ALU64_IMM(BPF_ADD, R5, off));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, fail);
+}
+
+/* Load a 16-bit big-endian field at @base + @off and store it in host order at @field. */
+static void load_be16(struct cg *c, uint8_t base, int16_t off, int16_t field)
+{
+	struct emit *e = &c->e;
+
+	emit(e, LDX(BPF_H, R1, base, off));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_PKT, R1, field));
+}
+
+/* The transport header at R4 + l2: ports, flags, ICMP type and code. */
+static void parse_l4(struct cg *c, uint32_t done)
+{
+	struct emit *e = &c->e;
+	int16_t l2 = (int16_t)c->opts->l2_len;
+	uint32_t not_tcp = emit_label(e), not_udp = emit_label(e);
+
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
+	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_TCP, not_tcp);
+	need(c, R4, l2 + (int32_t)sizeof(struct tcphdr), done);
+	load_be16(c, R4, l2 + (int16_t)offsetof(struct tcphdr, source), PI(sport));
+	load_be16(c, R4, l2 + (int16_t)offsetof(struct tcphdr, dest), PI(dport));
+	emit(e, LDX(BPF_B, R1, R4, l2 + TCP_FLAGS_OFF));
+	emit(e, STX(BPF_B, R_PKT, R1, PI(tcpflags)));
+	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+	emit_ja(e, done);
+
+	emit_bind(e, not_tcp);
+	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_UDP, not_udp);
+	need(c, R4, l2 + (int32_t)sizeof(struct udphdr), done);
+	load_be16(c, R4, l2 + (int16_t)offsetof(struct udphdr, source), PI(sport));
+	load_be16(c, R4, l2 + (int16_t)offsetof(struct udphdr, dest), PI(dport));
+	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+	emit_ja(e, done);
+
+	emit_bind(e, not_udp);
+	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_ICMP, done);
+	need(c, R4, l2 + (int32_t)offsetof(struct icmphdr, checksum), done);
+	emit(e, LDX(BPF_B, R1, R4, l2 + (int16_t)offsetof(struct icmphdr, type)));
+	emit(e, STX(BPF_B, R_PKT, R1, PI(icmp_type)));
+	emit(e, LDX(BPF_B, R1, R4, l2 + (int16_t)offsetof(struct icmphdr, code)));
+	emit(e, STX(BPF_B, R_PKT, R1, PI(icmp_code)));
+	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+}
+
+void cg_emit_prologue(struct cg *c, uint32_t accept)
+{
+	struct emit *e = &c->e;
+	int16_t l2 = (int16_t)c->opts->l2_len;
+	uint32_t l4_done = emit_label(e);
+
+	emit(e, MOV64_REG(R_CTX, R1));
+	emit(e, MOV64_REG(R_PKT, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R_PKT, STK_PKT));
+	emit(e, MOV64_IMM(R0, 0));
+	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_pktinfo); off += 8)
+		emit(e, STX(BPF_DW, R_PKT, R0, off));
+
+	emit(e, LDX(BPF_W, R0, R_CTX, SKB(protocol)));
+	emit_jmp_imm(e, BPF_JNE, true, R0, __constant_htons(ETH_P_IP), accept);
+	emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
+	emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
+	need(c, R2, l2 + (int32_t)sizeof(struct iphdr), accept);
+
+	/* header length: ihl * 4, at least the fixed header */
+	emit(e, LDX(BPF_B, R0, R2, l2));
+	emit(e, ALU64_IMM(BPF_AND, R0, 0x0f));
+	emit_jmp_imm(e, BPF_JLT, false, R0, sizeof(struct iphdr) / 4, accept);
+	emit(e, ALU64_IMM(BPF_LSH, R0, 2));
+
+	emit(e, LDX(BPF_W, R1, R2, l2 + IPH(saddr)));
+	emit(e, STX(BPF_W, R_PKT, R1, PI(saddr)));
+	emit(e, LDX(BPF_W, R1, R2, l2 + IPH(daddr)));
+	emit(e, STX(BPF_W, R_PKT, R1, PI(daddr)));
+	emit(e, LDX(BPF_B, R1, R2, l2 + IPH(protocol)));
+	emit(e, STX(BPF_B, R_PKT, R1, PI(proto)));
+	emit(e, LDX(BPF_H, R1, R2, l2 + IPH(tot_len)));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_W, R_PKT, R1, PI(len)));
+
+	/* a fragment other than the first carries no transport header */
+	emit(e, LDX(BPF_H, R1, R2, l2 + IPH(frag_off)));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, ALU64_IMM(BPF_AND, R1, IP_OFFMASK));
+	{
+		uint32_t first = emit_label(e);
+
+		emit_jmp_imm(e, BPF_JEQ, false, R1, 0, first);
+		emit(e, ST(BPF_B, R_PKT, PI(frag), 1));
+		emit_ja(e, l4_done);
+		emit_bind(e, first);
+	}
+	emit(e, MOV64_REG(R4, R2));
+	emit(e, ALU64_REG(BPF_ADD, R4, R0));
+	parse_l4(c, l4_done);
+	emit_bind(e, l4_done);
+}
+
+void cg_emit_ifname(struct cg *c, uint8_t reg, int16_t field)
+{
+	struct emit *e = &c->e;
+	uint32_t none = emit_label(e);
+
+	if (c->ifnames_map < 0)
+		return;
+	emit(e, STX(BPF_W, R_FP, reg, STK_KEY));
+	emit_ld_map(e, R1, (uint32_t)c->ifnames_map);
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, STK_KEY));
+	emit(e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, none);
+	for (int16_t off = 0; off < IFNAMSIZ; off += 8) {
+		emit(e, LDX(BPF_DW, R1, R0, off));
+		emit(e, STX(BPF_DW, R_PKT, R1, field + off));
+	}
+	emit_bind(e, none);
+}

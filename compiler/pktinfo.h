@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The packet-info block: what the prologue reads from the packet once, on
+ * the main program's stack.  Rules compare these fields; user chains get a
+ * pointer to the block.
+ */
+#ifndef BPFW_CGEN_PKTINFO_H
+#define BPFW_CGEN_PKTINFO_H
+
+#include <net/if.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cgen_pktinfo {
+	uint32_t saddr;		/* network order, as in the header */
+	uint32_t daddr;
+	uint32_t len;		/* IP total length, host order: counted bytes */
+	uint16_t sport;		/* host order */
+	uint16_t dport;
+	uint8_t proto;
+	uint8_t l4;		/* 1: the transport header is present and read */
+	uint8_t frag;		/* 1: a fragment other than the first */
+	uint8_t tcpflags;
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+	uint8_t pad[2];
+	uint64_t iif[IFNAMSIZ / 8];	/* interface names, NUL-padded */
+	uint64_t oif[IFNAMSIZ / 8];
+};
+
+#define PI(f)	((int16_t)offsetof(struct cgen_pktinfo, f))
+
+/* Layout of the main program's stack (offsets from r10). */
+#define STK_PKT		(-(int16_t)sizeof(struct cgen_pktinfo))
+#define STK_FIB		(STK_PKT - 64)
+#define STK_KEY		(STK_FIB - 8)
+/* A user chain's own frame only needs the key slot. */
+#define STK_SUB_KEY	(-8)
+
+#endif /* BPFW_CGEN_PKTINFO_H */
