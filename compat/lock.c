@@ -17,6 +17,11 @@
 
 #define LOCK_POLL_NS	(50 * 1000 * 1000)
 
+static long long elapsed_ms(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000LL + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
 static const char *lock_path(void)
 {
 	const char *p = getenv(COMPAT_LOCK_ENV);
@@ -48,7 +53,7 @@ int compat_lock(int wait_secs, struct bpfw_err *err)
 					 "Perhaps you want to use the -w option?");
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (wait_secs > 0 && now.tv_sec - start.tv_sec >= wait_secs) {
+		if (wait_secs > 0 && elapsed_ms(&start, &now) >= wait_secs * 1000LL) {
 			close(fd);
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, EWOULDBLOCK,
 					 "Another app is currently holding the xtables lock. "
