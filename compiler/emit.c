@@ -15,8 +15,10 @@ void emit_init(struct emit *e, struct cgen_prog *prog)
 void emit_release(struct emit *e)
 {
 	free(e->labels);
+	free(e->label_refs);
 	free(e->fixups);
 	e->labels = NULL;
+	e->label_refs = NULL;
 	e->fixups = NULL;
 }
 
@@ -42,31 +44,55 @@ static int reserve(struct emit *e, void *arrp, uint32_t n, uint32_t *cap, size_t
 
 uint32_t emit_label(struct emit *e)
 {
+	uint32_t cap = e->cap_labels;
+
 	if (reserve(e, &e->labels, e->n_labels, &e->cap_labels, sizeof(*e->labels)))
 		return 0;
+	if (cap != e->cap_labels) {
+		uint32_t *p = realloc(e->label_refs, e->cap_labels * sizeof(*p));
+
+		if (!p) {
+			e->err = -ENOMEM;
+			return 0;
+		}
+		e->label_refs = p;
+	}
 	e->labels[e->n_labels] = UINT32_MAX;
+	e->label_refs[e->n_labels] = 0;
 	return e->n_labels++;
 }
 
 void emit_bind(struct emit *e, uint32_t label)
 {
-	if (!e->err && label < e->n_labels)
-		e->labels[label] = e->prog->n_insns;
+	if (e->err || label >= e->n_labels)
+		return;
+	e->labels[label] = e->prog->n_insns;
+	if (e->label_refs[label])
+		e->dead = false;
+}
+
+static bool ends_flow(const struct bpf_insn *in)
+{
+	return in->code == (BPF_JMP | BPF_EXIT) || in->code == (BPF_JMP | BPF_JA) ||
+	       in->code == (BPF_JMP32 | BPF_JA);
 }
 
 void emit(struct emit *e, struct bpf_insn insn)
 {
 	struct cgen_prog *p = e->prog;
 
-	if (reserve(e, &p->insns, p->n_insns, &p->cap_insns, sizeof(insn)))
+	if (e->dead || reserve(e, &p->insns, p->n_insns, &p->cap_insns, sizeof(insn)))
 		return;
 	p->insns[p->n_insns++] = insn;
+	e->dead = ends_flow(&insn);
 }
 
 static void fixup(struct emit *e, uint32_t label, bool call)
 {
-	if (reserve(e, &e->fixups, e->n_fixups, &e->cap_fixups, sizeof(*e->fixups)))
+	if (e->dead || reserve(e, &e->fixups, e->n_fixups, &e->cap_fixups, sizeof(*e->fixups)))
 		return;
+	if (label < e->n_labels)
+		e->label_refs[label]++;
 	e->fixups[e->n_fixups++] = (struct emit_fixup){ e->prog->n_insns, label, call };
 }
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The instruction buffer of one program, with labels: jumps and calls to
- * code not emitted yet name a label and are fixed up at the end.
+ * code not emitted yet name a label and are fixed up at the end.  Code that
+ * no path reaches (after an exit or a goto, up to a label something jumps
+ * to) is dropped as it is emitted, since the verifier refuses dead code.
  */
 #ifndef BPFW_CGEN_EMIT_H
 #define BPFW_CGEN_EMIT_H
@@ -21,7 +23,9 @@ struct emit_fixup {
 struct emit {
 	struct cgen_prog *prog;
 	int err;			/* first failure (sticky), 0 if none */
+	bool dead;			/* no path reaches the next instruction: drop it */
 	uint32_t *labels;		/* label -> instruction index, UINT32_MAX unbound */
+	uint32_t *label_refs;		/* label -> jumps and calls to it so far */
 	uint32_t n_labels, cap_labels;
 	struct emit_fixup *fixups;
 	uint32_t n_fixups, cap_fixups;
