@@ -40,7 +40,7 @@ static int zero(const struct ipt_ctx *ctx, struct txn *t, const struct ipt_cmd *
 {
 	const struct ir_table *tb = t->rs->tables[ctx->family][cmd->table];
 
-	if (tb && cmd->op == IPT_OP_ZERO && (cmd->flags & IPT_F_VERBOSE)) {
+	if (tb && (cmd->flags & IPT_F_VERBOSE)) {
 		for (unsigned int i = 0; i < tb->n_chains; i++)
 			if (!cmd->chain[0] || !strcmp(cmd->chain, tb->chains[i]->name))
 				printf("Zeroing chain `%s'\n", tb->chains[i]->name);
