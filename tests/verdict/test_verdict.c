@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdict tests: rule sets typed as iptables commands are compiled and
+ * loaded, then crafted packets run through the programs with
+ * BPF_PROG_TEST_RUN; the tests assert the TC action and the per-rule
+ * counters.  Everything happens in a private network namespace.
+ */
+#include <CUnit/Basic.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/pkt_cls.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+
+#include "bpfw/cgen.h"
+#include "bpfw/ipt.h"
+#include "bpfw/ld.h"
+
+#define PASS	TC_ACT_UNSPEC
+#define DROP	TC_ACT_SHOT
+
+static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
+
+/* A compiled and loaded rule set. */
+struct fw {
+	struct ir_ruleset *rs;
+	struct cgen_output out;
+	struct ld_objects objs;
+};
+
+/* Apply one iptables command line (without the program name) to @rs. */
+static int apply(struct ir_ruleset *rs, const char *line)
+{
+	struct bpfw_err err = { 0 };
+	struct ipt_cmd cmd = { 0 };
+	char *copy = strdup(line), *argv[64], *tok, *save = NULL;
+	int argc = 0, ret;
+
+	argv[argc++] = "iptables";
+	for (tok = strtok_r(copy, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	ret = ipt_parse_argv(&ctx4, argc, argv, &cmd, &err);
+	if (!ret)
+		ret = ipt_cmd_apply(&ctx4, rs, &cmd, &err);
+	if (ret)
+		fprintf(stderr, "'%s': %s\n", line, err.msg);
+	ipt_cmd_release(&cmd);
+	bpfw_err_clear(&err);
+	free(copy);
+	return ret;
+}
+
+/* Give every rule and built-in policy a counter slot, in order. */
+static void assign_slots(struct ir_ruleset *rs)
+{
+	struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
+	uint32_t next = 0;
+
+	for (unsigned int i = 0; t && i < t->n_chains; i++) {
+		struct ir_chain *c = t->chains[i];
+
+		if (ir_chain_is_builtin(c))
+			c->policy_slot = next++;
+		for (unsigned int j = 0; j < c->n_rules; j++)
+			c->rules[j]->slot = next++;
+	}
+}
+
+/* Build, compile and load a rule set from commands separated by ';'. */
+static int fw_load(struct fw *fw, const char *cmds)
+{
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .state = "", .state_len = 0 };
+	struct bpfw_err err = { 0 };
+	char *copy = strdup(cmds), *line, *save = NULL;
+	struct ir_table *t;
+	struct cgen_opts copts;
+	int ret = 0;
+
+	memset(fw, 0, sizeof(*fw));
+	fw->rs = ir_ruleset_new();
+	ir_table_get(fw->rs, IR_FAMILY_IPV4, IR_TABLE_FILTER, &t);
+	for (line = strtok_r(copy, ";", &save); line && !ret; line = strtok_r(NULL, ";", &save)) {
+		while (*line == ' ')
+			line++;
+		if (*line)
+			ret = apply(fw->rs, line);
+	}
+	free(copy);
+	if (ret)
+		return ret;
+	assign_slots(fw->rs);
+	cgen_opts_default(&copts);
+	ret = cgen_compile(fw->rs, &copts, &fw->out, &err);
+	if (!ret)
+		ret = ld_objects_create(&fw->out, &opts, &fw->objs, &err);
+	if (ret) {
+		fprintf(stderr, "%s\n%s\n", err.msg, err.detail ? err.detail : "");
+		for (int k = 0; k < CGEN_PROG_MAX; k++)
+			fw->objs.prog_fds[k] = -1;
+	}
+	bpfw_err_clear(&err);
+	return ret;
+}
+
+static void fw_free(struct fw *fw)
+{
+	ld_objects_close(&fw->objs);
+	cgen_output_free(&fw->out);
+	ir_ruleset_free(fw->rs);
+}
+
+struct pkt_spec {
+	const char *src, *dst;
+	uint8_t proto;
+	uint16_t sport, dport;
+	uint8_t tcpflags;
+	uint8_t icmp_type, icmp_code;
+	uint16_t frag_off;	/* host order, in 8-byte units */
+	size_t truncate;	/* cut the frame to this length, if not 0 */
+};
+
+/* An Ethernet + IPv4 + transport frame; returns its length. */
+static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	struct iphdr *ip = (struct iphdr *)(eth + 1);
+	uint8_t *l4 = (uint8_t *)(ip + 1);
+	size_t l4len = 8;
+
+	memset(buf, 0, 128);
+	eth->h_proto = htons(ETH_P_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = s->proto;
+	ip->frag_off = htons(s->frag_off);
+	inet_pton(AF_INET, s->src, &ip->saddr);
+	inet_pton(AF_INET, s->dst ? s->dst : "127.0.0.1", &ip->daddr);
+	if (s->proto == IPPROTO_TCP) {
+		struct tcphdr *th = (struct tcphdr *)l4;
+
+		th->source = htons(s->sport);
+		th->dest = htons(s->dport);
+		th->doff = 5;
+		l4[13] = s->tcpflags;
+		l4len = sizeof(*th);
+	} else if (s->proto == IPPROTO_UDP) {
+		struct udphdr *uh = (struct udphdr *)l4;
+
+		uh->source = htons(s->sport);
+		uh->dest = htons(s->dport);
+		uh->len = htons(8);
+	} else if (s->proto == IPPROTO_ICMP) {
+		l4[0] = s->icmp_type;
+		l4[1] = s->icmp_code;
+	}
+	ip->tot_len = htons(sizeof(*ip) + l4len);
+	if (s->truncate)
+		return s->truncate;
+	return sizeof(*eth) + sizeof(*ip) + l4len;
+}
+
+/* Run one packet through program @kind; returns the TC action. */
+static int run(struct fw *fw, enum cgen_prog_kind kind, const struct pkt_spec *s)
+{
+	uint8_t buf[128];
+	size_t len = pkt_build(s, buf);
+	struct __sk_buff skb = { .ifindex = 1 };	/* lo */
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf, .data_size_in = len,
+		    .ctx_in = &skb, .ctx_size_in = sizeof(skb), .repeat = 1);
+	int ret;
+
+	if (len < ETH_HLEN + sizeof(struct iphdr))
+		opts.data_size_in = len < ETH_HLEN ? ETH_HLEN : len;
+	ret = bpf_prog_test_run_opts(fw->objs.prog_fds[kind], &opts);
+	CU_ASSERT_EQUAL(ret, 0);
+	if (ret)
+		fprintf(stderr, "test run: %s\n", strerror(errno));
+	return (int)opts.retval;
+}
+
+static int in(struct fw *fw, const struct pkt_spec *s)
+{
+	return run(fw, CGEN_PROG_TC_INGRESS, s);
+}
+
+static struct ir_counter counter_of(struct fw *fw, const char *chain, unsigned int n)
+{
+	struct ir_table *t = fw->rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
+	struct ir_chain *c = ir_chain_find(t, chain);
+	struct ir_counter cnt = { 0 };
+	uint32_t slot = n ? c->rules[n - 1]->slot : c->policy_slot;
+
+	CU_ASSERT_EQUAL(ld_counter_read(fw->objs.counters_fd, slot, &cnt), 0);
+	return cnt;
+}
+
+#define TCP(s, dp)	((struct pkt_spec){ .src = (s), .proto = IPPROTO_TCP, .sport = 40000, \
+					    .dport = (dp), .tcpflags = 0x02 })
+#define UDP(s, dp)	((struct pkt_spec){ .src = (s), .proto = IPPROTO_UDP, .sport = 40000, \
+					    .dport = (dp) })
+
+static void test_addresses(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -s 10.0.0.0/8 -j DROP;"
+					   "-A INPUT ! -s 192.168.0.0/255.255.0.0 -d 127.0.0.2 -j DROP"),
+			      0);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.2.3", 9)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("11.1.2.3", 9)), PASS);
+	struct pkt_spec p = UDP("11.1.2.3", 9);
+
+	p.dst = "127.0.0.2";
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
+	p.src = "192.168.7.7";
+	CU_ASSERT_EQUAL(in(&fw, &p), PASS);
+	fw_free(&fw);
+}
+
+static void test_ports_and_protocols(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -p tcp --dport 22 -j DROP;"
+					   "-A INPUT -p udp --dport 1000:2000 -j DROP;"
+					   "-A INPUT -p udp ! --sport 40000 -j DROP;"
+					   "-A INPUT ! -p tcp -s 10.9.9.9 -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("1.1.1.1", 22)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("1.1.1.1", 23)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 22)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 999)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 1000)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 2000)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 2001)), PASS);
+	struct pkt_spec p = UDP("1.1.1.1", 9);
+
+	p.sport = 40001;
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.9.9.9", 9)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.9.9.9", 9)), PASS);
+	fw_free(&fw);
+}
+
+static void test_tcp_flags_and_icmp(void)
+{
+	struct fw fw;
+	struct pkt_spec p = TCP("1.1.1.1", 80);
+	struct pkt_spec icmp = { .src = "1.1.1.1", .proto = IPPROTO_ICMP, .icmp_type = 8 };
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -p tcp --syn -j DROP;"
+					   "-A INPUT -p icmp --icmp-type echo-request -j DROP;"
+					   "-A INPUT -p icmp --icmp-type 3/1 -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
+	p.tcpflags = 0x12;	/* SYN+ACK */
+	CU_ASSERT_EQUAL(in(&fw, &p), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &icmp), DROP);
+	icmp.icmp_type = 0;
+	CU_ASSERT_EQUAL(in(&fw, &icmp), PASS);
+	icmp.icmp_type = 3;
+	icmp.icmp_code = 1;
+	CU_ASSERT_EQUAL(in(&fw, &icmp), DROP);
+	icmp.icmp_code = 3;
+	CU_ASSERT_EQUAL(in(&fw, &icmp), PASS);
+	fw_free(&fw);
+}
+
+static void test_user_chains(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-N A; -N B; -N C;"
+					   "-A A -s 10.0.0.1 -j RETURN;"
+					   "-A A -s 10.0.0.2 -g C;"
+					   "-A A -j B;"
+					   "-A A -j DROP;"
+					   "-A B -s 10.0.0.3 -j ACCEPT;"
+					   "-A C -s 10.0.0.2 -j RETURN;"
+					   "-A INPUT -p udp -j A;"
+					   "-A INPUT -s 10.0.0.2 -j DROP;"
+					   "-P INPUT ACCEPT"), 0);
+	/* RETURN from A: on in INPUT, policy ACCEPT */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.0.1", 9)), PASS);
+	/* goto C, RETURN from C returns from A too; then INPUT's DROP */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.0.2", 9)), DROP);
+	/* B accepts: the whole verdict */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.0.3", 9)), PASS);
+	/* B returns, A drops */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.0.4", 9)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.0.0.4", 9)), PASS);
+	CU_ASSERT_EQUAL(counter_of(&fw, "A", 4).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 4);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
+	fw_free(&fw);
+}
+
+static void test_counters_and_policy(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-P INPUT DROP; -A INPUT -p udp --dport 53 -j ACCEPT;"
+					   "-A INPUT -s 10.0.0.0/8"), 0);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 53)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 54)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("1.1.1.1", 54)), DROP);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 3);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).bytes, 3 * 28);	/* IP bytes */
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);	/* no target: counts */
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 0).packets, 2);	/* the policy */
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 0).bytes, 28 + 40);
+	fw_free(&fw);
+}
+
+static void test_fragments_and_truncation(void)
+{
+	struct fw fw;
+	struct pkt_spec p = UDP("1.1.1.1", 22);
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -p udp --dport 22 -j DROP;"
+					   "-A INPUT -p udp ! --dport 22 -j DROP;"
+					   "-A INPUT -f -s 2.2.2.2 -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
+	p.frag_off = 100;	/* a later fragment: no ports to match, either way */
+	CU_ASSERT_EQUAL(in(&fw, &p), PASS);
+	p.src = "2.2.2.2";
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
+	/* (the test run itself refuses a frame with half an IP header) */
+	p = UDP("1.1.1.1", 22);
+	p.truncate = ETH_HLEN + 20 + 2;	/* no room for the ports */
+	CU_ASSERT_EQUAL(in(&fw, &p), PASS);
+	fw_free(&fw);
+}
+
+static void test_interfaces(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -i eth+ -j DROP;"
+					   "-A INPUT -i lo -p tcp -j DROP;"
+					   "-A INPUT ! -i l+ -p udp -j DROP;"
+					   "-A INPUT -i lo0 -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("1.1.1.1", 1)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 1)), PASS);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 0);
+	fw_free(&fw);
+}
+
+static void test_egress_output(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A OUTPUT -p udp --dport 53 -o lo -j DROP;"
+					   "-A INPUT -j DROP"), 0);
+	CU_ASSERT_EQUAL(run(&fw, CGEN_PROG_TC_EGRESS, &UDP("127.0.0.1", 53)), DROP);
+	CU_ASSERT_EQUAL(run(&fw, CGEN_PROG_TC_EGRESS, &UDP("127.0.0.1", 54)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("127.0.0.1", 54)), DROP);
+	fw_free(&fw);
+}
+
+static void test_many_rules(void)
+{
+	size_t cap = 2100 * 48, len = 0;
+	char *cmds = malloc(cap);
+	struct fw fw;
+
+	for (int i = 0; i < 2000; i++)
+		len += snprintf(cmds + len, cap - len, "-A INPUT -s 10.%d.%d.1 -j DROP;",
+				i / 256, i % 256);
+	snprintf(cmds + len, cap - len, "-A INPUT -p udp --dport 7 -j DROP");
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.7.207.1", 9)), DROP);	/* rule 2000 */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 7)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 8)), PASS);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2000).packets, 1);
+	fw_free(&fw);
+	free(cmds);
+}
+
+static void test_depth_limit(void)
+{
+	struct ir_ruleset *rs = ir_ruleset_new();
+	struct bpfw_err err = { 0 };
+	struct cgen_output out = { 0 };
+	struct cgen_opts opts;
+	char line[64];
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(line, sizeof(line), "-N C%d", i);
+		apply(rs, line);
+	}
+	apply(rs, "-A INPUT -j C0");
+	for (int i = 0; i < 7; i++) {
+		snprintf(line, sizeof(line), "-A C%d -j C%d", i, i + 1);
+		apply(rs, line);
+	}
+	assign_slots(rs);
+	cgen_opts_default(&opts);
+	CU_ASSERT_EQUAL(cgen_compile(rs, &opts, &out, &err), -E2BIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "deeper"));
+	ir_ruleset_free(rs);
+}
+
+/* A private network namespace with lo up, so nothing here touches the host. */
+static int private_netns(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, ret;
+
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	ifr.ifr_flags |= IFF_UP;
+	if (!ret)
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	close(fd);
+	return ret ? -errno : 0;
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned int failed;
+
+	if (private_netns()) {
+		fprintf(stderr, "cannot make a private network namespace (root needed)\n");
+		return 1;
+	}
+	libbpf_set_print(NULL);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("verdict", NULL, NULL);
+	CU_add_test(s, "addresses, masks, inversion", test_addresses);
+	CU_add_test(s, "protocols, ports, ranges", test_ports_and_protocols);
+	CU_add_test(s, "tcp flags and icmp types", test_tcp_flags_and_icmp);
+	CU_add_test(s, "user chains, RETURN, goto", test_user_chains);
+	CU_add_test(s, "rule and policy counters", test_counters_and_policy);
+	CU_add_test(s, "fragments and truncated packets", test_fragments_and_truncation);
+	CU_add_test(s, "interface names and wildcards", test_interfaces);
+	CU_add_test(s, "OUTPUT at egress", test_egress_output);
+	CU_add_test(s, "2000 rules", test_many_rules);
+	CU_add_test(s, "chain depth limit", test_depth_limit);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
