@@ -187,7 +187,7 @@ static void emit_subprograms(struct cg *c)
 
 	do {
 		done = true;
-		for (unsigned int i = 0; i < c->t->n_chains; i++) {
+		for (unsigned int i = 0; c->t && i < c->t->n_chains; i++) {
 			const struct ir_chain *ch = c->t->chains[i];
 			uint32_t l = c->chain_label[i];
 
