@@ -45,7 +45,7 @@ void cgen_output_free(struct cgen_output *out)
 	memset(out, 0, sizeof(*out));
 }
 
-static int add_map(struct cgen_output *out, const struct cgen_map *m)
+int cg_add_map(struct cgen_output *out, const struct cgen_map *m)
 {
 	struct cgen_map *p = realloc(out->maps, (out->n_maps + 1) * sizeof(*p));
 
@@ -56,13 +56,12 @@ static int add_map(struct cgen_output *out, const struct cgen_map *m)
 	return (int)out->n_maps++;
 }
 
-/* Count a matched rule or an applied policy in counter slot @slot. */
-static void emit_count(struct cg *c, uint32_t slot, int16_t key)
+void cg_emit_count_reg(struct cg *c, uint8_t reg, int16_t key)
 {
 	struct emit *e = &c->e;
 	uint32_t skip = emit_label(e);
 
-	emit(e, ST(BPF_W, R_FP, key, (int32_t)slot));
+	emit(e, STX(BPF_W, R_FP, reg, key));
 	emit_ld_map(e, R1, (uint32_t)c->counters_map);
 	emit(e, MOV64_REG(R2, R_FP));
 	emit(e, ALU64_IMM(BPF_ADD, R2, key));
@@ -78,8 +77,14 @@ static void emit_count(struct cg *c, uint32_t slot, int16_t key)
 	emit_bind(e, skip);
 }
 
-/* Return a verdict: a TC action from a hook, a code from a user chain. */
-static void emit_return(struct cg *c, bool sub, enum cg_code code)
+/* Count a matched rule or an applied policy in counter slot @slot. */
+static void emit_count(struct cg *c, uint32_t slot, int16_t key)
+{
+	emit(&c->e, MOV64_IMM(R1, (int32_t)slot));
+	cg_emit_count_reg(c, R1, key);
+}
+
+void cg_emit_return(struct cg *c, bool sub, enum cg_code code)
 {
 	int32_t v;
 
@@ -99,9 +104,9 @@ static void emit_hook_result(struct cg *c, uint32_t cont)
 
 	emit_jmp_imm(e, BPF_JEQ, false, R0, CG_CONTINUE, cont);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, CG_DROP, drop);
-	emit_return(c, false, CG_ACCEPT);
+	cg_emit_return(c, false, CG_ACCEPT);
 	emit_bind(e, drop);
-	emit_return(c, false, CG_DROP);
+	cg_emit_return(c, false, CG_DROP);
 }
 
 static int chain_index(const struct ir_table *t, const char *name)
@@ -136,14 +141,14 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	emit_count(c, r->slot, key);
 	switch (r->target.kind) {
 	case IR_TARGET_ACCEPT:
-		emit_return(c, sub, CG_ACCEPT);
+		cg_emit_return(c, sub, CG_ACCEPT);
 		break;
 	case IR_TARGET_DROP:
-		emit_return(c, sub, CG_DROP);
+		cg_emit_return(c, sub, CG_DROP);
 		break;
 	case IR_TARGET_RETURN:
 		if (sub)
-			emit_return(c, sub, CG_CONTINUE);
+			cg_emit_return(c, sub, CG_CONTINUE);
 		else
 			emit_ja(e, policy);
 		break;
@@ -168,16 +173,30 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	emit_bind(e, next);
 }
 
+/* A chain's rules, run by run: a foldable run is one lookup, others rule by rule. */
+static void emit_rules(struct cg *c, const struct ir_chain *ch, bool sub, uint32_t policy)
+{
+	for (unsigned int i = 0; i < ch->n_rules;) {
+		unsigned int n = cg_fold_run(ch, i);
+
+		if (n) {
+			cg_emit_fold(c, ch, i, n, sub);
+			i += n;
+		} else {
+			emit_rule(c, ch->rules[i++], sub, policy);
+		}
+	}
+}
+
 /* A built-in chain inline: its rules, then its policy. */
 static void emit_builtin(struct cg *c, const struct ir_chain *ch)
 {
 	uint32_t policy = emit_label(&c->e);
 
-	for (unsigned int i = 0; i < ch->n_rules; i++)
-		emit_rule(c, ch->rules[i], false, policy);
+	emit_rules(c, ch, false, policy);
 	emit_bind(&c->e, policy);
 	emit_count(c, ch->policy_slot, STK_KEY);
-	emit_return(c, false, ch->policy == IR_VERDICT_DROP ? CG_DROP : CG_ACCEPT);
+	cg_emit_return(c, false, ch->policy == IR_VERDICT_DROP ? CG_DROP : CG_ACCEPT);
 }
 
 /* Every user chain the program calls, each once, until no new one is reached. */
@@ -197,9 +216,8 @@ static void emit_subprograms(struct cg *c)
 			emit_bind(&c->e, l);
 			emit(&c->e, MOV64_REG(R_PKT, R1));
 			emit(&c->e, MOV64_REG(R_CTX, R2));
-			for (unsigned int j = 0; j < ch->n_rules; j++)
-				emit_rule(c, ch->rules[j], true, 0);
-			emit_return(c, true, CG_CONTINUE);
+			emit_rules(c, ch, true, 0);
+			cg_emit_return(c, true, CG_CONTINUE);
 			if (c->e.err)
 				return;
 		}
@@ -212,7 +230,7 @@ static void emit_hook(struct cg *c, const struct ir_chain *ch)
 	if (ch)
 		emit_builtin(c, ch);
 	else
-		emit_return(c, false, CG_ACCEPT);
+		cg_emit_return(c, false, CG_ACCEPT);
 }
 
 /* The ingress hook: INPUT for this host, FORWARD for routed packets. */
@@ -225,7 +243,7 @@ static void emit_ingress(struct cg *c, const struct ir_chain *input, const struc
 	cg_emit_prologue(c, accept);
 	emit_ja(e, body);
 	emit_bind(e, accept);
-	emit_return(c, false, CG_ACCEPT);
+	cg_emit_return(c, false, CG_ACCEPT);
 	emit_bind(e, body);
 
 	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
@@ -283,7 +301,7 @@ static void emit_egress(struct cg *c, const struct ir_chain *output)
 	emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
 	emit_ja(e, body);
 	emit_bind(e, accept);
-	emit_return(c, false, CG_ACCEPT);
+	cg_emit_return(c, false, CG_ACCEPT);
 	emit_bind(e, body);
 	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
 	cg_emit_ifname(c, R7, PI(oif));
@@ -384,7 +402,7 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(uint32_t),
 		.value_size = IFNAMSIZ, .max_entries = 4096,
 	};
-	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1 };
+	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .out = out };
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -400,9 +418,9 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
 				 "Internal error: a rule has no counter slot");
 	counters.max_entries = out->n_slots ? out->n_slots : 1;
-	c.counters_map = add_map(out, &counters);
+	c.counters_map = cg_add_map(out, &counters);
 	if (c.counters_map >= 0 && table_uses_ifnames(t))
-		c.ifnames_map = add_map(out, &ifnames);
+		c.ifnames_map = cg_add_map(out, &ifnames);
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
 	if (c.counters_map < 0 || !c.chain_label || (table_uses_ifnames(t) && c.ifnames_map < 0)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");

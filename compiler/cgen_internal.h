@@ -32,8 +32,27 @@ struct cg {
 	int counters_map;		/* map index */
 	int ifnames_map;		/* map index, -1 if no rule names an interface */
 	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
-	uint32_t accept_label;		/* main program: return "accept" */
+	struct cgen_output *out;	/* where folded runs add their maps */
 };
+
+/* Append a map description to @out; its index, or -ENOMEM. */
+int cg_add_map(struct cgen_output *out, const struct cgen_map *m);
+
+/* Count one packet in the counter slot held in register @reg (R1..R5 are clobbered). */
+void cg_emit_count_reg(struct cg *c, uint8_t reg, int16_t key);
+
+/* Return a verdict: a TC action from a hook, a cg_code from a user chain. */
+void cg_emit_return(struct cg *c, bool sub, enum cg_code code);
+
+/*
+ * Length of the run of rules from @start that one map lookup can decide
+ * (same shape, exact values or one prefix, ACCEPT or DROP); 0 if none.
+ */
+unsigned int cg_fold_run(const struct ir_chain *ch, unsigned int start);
+
+/* Emit one lookup deciding rules @start .. @start + @n - 1 of @ch. */
+void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, unsigned int n,
+		  bool sub);
 
 /* Emit the tests of @r; control goes to @fail when the packet does not match. */
 void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail);

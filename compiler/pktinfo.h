@@ -34,7 +34,9 @@ struct cgen_pktinfo {
 #define STK_PKT		(-(int16_t)sizeof(struct cgen_pktinfo))
 #define STK_FIB		(STK_PKT - 64)
 #define STK_KEY		(STK_FIB - 8)
-/* A user chain's own frame only needs the key slot. */
+#define STK_FOLD	(STK_KEY - 16)		/* key of a folded run's lookup */
+/* A user chain's own frame only needs the two keys. */
 #define STK_SUB_KEY	(-8)
+#define STK_SUB_FOLD	(STK_SUB_KEY - 16)
 
 #endif /* BPFW_CGEN_PKTINFO_H */

@@ -390,6 +390,117 @@ static void test_many_rules(void)
 	free(cmds);
 }
 
+/* Append @n rules "-A CHAIN -s 10.X.Y.1 -j DROP" to @cmds. */
+static size_t blocklist(char *cmds, size_t cap, size_t len, int n)
+{
+	for (int i = 0; i < n; i++)
+		len += snprintf(cmds + len, cap - len, "-A INPUT -s 10.%d.%d.1 -j DROP;",
+				i / 256, i % 256);
+	return len;
+}
+
+static void test_fold_overlapping_prefixes(void)
+{
+	char cmds[4096];
+	size_t len = 0;
+	struct fw fw;
+
+	/* one LPM run: first match must win over longest match */
+	len += snprintf(cmds + len, sizeof(cmds) - len,
+			"-A INPUT -s 10.1.0.0/16 -j DROP;"	/* 1 */
+			"-A INPUT -s 10.1.2.0/24 -j ACCEPT;"	/* 2: shadowed by 1 */
+			"-A INPUT -s 10.2.3.0/24 -j ACCEPT;"	/* 3 */
+			"-A INPUT -s 10.2.0.0/16 -j DROP;"	/* 4 */
+			"-A INPUT -s 10.2.3.4/32 -j DROP;"	/* 5: shadowed by 3 */
+			"-A INPUT -s 10.3.0.0/16 -j ACCEPT;"	/* 6 */
+			"-A INPUT -s 10.3.0.0/16 -j DROP;"	/* 7: duplicate of 6 */
+			"-A INPUT -s 10.0.0.0/8 -j DROP;"	/* 8 */
+			"-A INPUT -s 10.4.0.0/16 -j ACCEPT;"	/* 9: shadowed by 8 */
+			"-A INPUT -p udp -j ACCEPT");
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	CU_ASSERT(cgen_output_find_map(&fw.out, CGEN_MAP_LOOKUP) >= 0);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.1.2.3", 1)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.2.3.4", 1)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.2.4.4", 1)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.3.9.9", 1)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.4.0.1", 1)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("11.0.0.1", 1)), PASS);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 0);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 3).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 4).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 5).packets, 0);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 6).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 7).packets, 0);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 8).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 9).packets, 0);
+	fw_free(&fw);
+}
+
+static void test_fold_exact_runs(void)
+{
+	size_t cap = 64 * 1024, len = 0;
+	char *cmds = malloc(cap);
+	struct fw fw;
+	struct pkt_spec frag = UDP("1.1.1.1", 10001);
+
+	/* a run of udp port pairs, a rule between runs, then a blocklist run */
+	len += snprintf(cmds + len, cap - len, "-A INPUT -p udp --sport 1024 --dport 10000 -j ACCEPT;");
+	for (int i = 1; i < 100; i++)
+		len += snprintf(cmds + len, cap - len,
+				"-A INPUT -p udp --sport 1024 --dport %d -j DROP;", 10000 + i);
+	len += snprintf(cmds + len, cap - len,
+			"-A INPUT -p udp --sport 1024 --dport 10001 -j ACCEPT;"); /* duplicate */
+	len += snprintf(cmds + len, cap - len, "-A INPUT -p tcp --dport 22 -j ACCEPT;");
+	len = blocklist(cmds, cap, len, 50);
+	snprintf(cmds + len, cap - len, "-A INPUT -s 10.0.49.1");
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	struct pkt_spec p = UDP("1.1.1.1", 10001);
+
+	p.sport = 1024;
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 101).packets, 0);
+	p.dport = 10000;
+	CU_ASSERT_EQUAL(in(&fw, &p), PASS);
+	p.sport = 1025;
+	CU_ASSERT_EQUAL(in(&fw, &p), PASS);	/* no rule: policy */
+	frag.sport = 1024;
+	frag.frag_off = 10;			/* later fragment: no ports */
+	CU_ASSERT_EQUAL(in(&fw, &frag), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.0.7.1", 22)), PASS);	/* the rule between runs */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.7.1", 9)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.49.1", 9)), DROP);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 152).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 153).packets, 0);
+	fw_free(&fw);
+	free(cmds);
+}
+
+static void test_fold_in_user_chain(void)
+{
+	size_t cap = 16 * 1024, len = 0;
+	char *cmds = malloc(cap);
+	struct fw fw;
+
+	len += snprintf(cmds + len, cap - len, "-N bl; -A INPUT -p udp -j bl;");
+	for (int i = 0; i < 20; i++)
+		len += snprintf(cmds + len, cap - len, "-A bl -d 127.0.%d.1 -j DROP;", i);
+	snprintf(cmds + len, cap - len, "-A INPUT -j DROP");
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	struct pkt_spec p = UDP("1.1.1.1", 9);
+
+	p.dst = "127.0.5.1";
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
+	CU_ASSERT_EQUAL(counter_of(&fw, "bl", 6).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 0);
+	p.dst = "127.0.99.1";
+	CU_ASSERT_EQUAL(in(&fw, &p), DROP);	/* returns from bl, then INPUT drops */
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
+	fw_free(&fw);
+	free(cmds);
+}
+
 static void test_depth_limit(void)
 {
 	struct ir_ruleset *rs = ir_ruleset_new();
@@ -455,6 +566,9 @@ int main(void)
 	CU_add_test(s, "interface names and wildcards", test_interfaces);
 	CU_add_test(s, "OUTPUT at egress", test_egress_output);
 	CU_add_test(s, "2000 rules", test_many_rules);
+	CU_add_test(s, "folded LPM run: first match, counters", test_fold_overlapping_prefixes);
+	CU_add_test(s, "folded exact runs: ports, blocklist", test_fold_exact_runs);
+	CU_add_test(s, "folded run in a user chain", test_fold_in_user_chain);
 	CU_add_test(s, "chain depth limit", test_depth_limit);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Folding: a run of consecutive rules of the same shape (the same fields
+ * compared, exact values, ACCEPT or DROP) becomes one map lookup whose value
+ * names the rule: its counter slot and its verdict.  First-match order is
+ * kept: a duplicate key keeps the first rule, and in an LPM trie every
+ * prefix carries the first rule among itself and the shorter prefixes that
+ * contain it, which are exactly the rules that match an address the trie
+ * answers with that prefix.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgen_internal.h"
+
+#define FOLD_MIN_RUN	8	/* shorter runs are cheaper as compares */
+
+/* The fields a rule compares. */
+enum {
+	F_SADDR = 1 << 0,
+	F_DADDR = 1 << 1,
+	F_PROTO = 1 << 2,
+	F_SPORT = 1 << 3,
+	F_DPORT = 1 << 4,
+	F_PREFIX = 1 << 5,	/* an address is a prefix, not a /32 */
+};
+
+/* Key of an exact (hash) run; fields not in the shape stay zero. */
+struct fold_key {
+	uint32_t saddr;
+	uint32_t daddr;
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t proto;
+	uint8_t pad[3];
+};
+
+/* Key of a prefix (LPM trie) run. */
+struct fold_lpm_key {
+	uint32_t prefixlen;
+	uint32_t addr;
+};
+
+/* What a lookup answers: the rule's counter slot and verdict. */
+struct fold_value {
+	uint32_t slot;
+	uint32_t verdict;	/* enum cg_code: CG_ACCEPT or CG_DROP */
+};
+
+static int mask_len(const struct ir_addr *a)
+{
+	uint32_t m = ntohl(a->mask.v4.s_addr);
+	int n = __builtin_popcount(m);
+
+	/* contiguous masks only */
+	return m == (n ? ~0u << (32 - n) : 0) ? n : -1;
+}
+
+/* The shape of @r, or 0 if one lookup cannot decide it. */
+static unsigned int rule_shape(const struct ir_rule *r)
+{
+	const struct ir_ipspec *ip = &r->ip;
+	unsigned int shape = 0;
+	int len;
+
+	if (r->target.kind != IR_TARGET_ACCEPT && r->target.kind != IR_TARGET_DROP)
+		return 0;
+	if (ip->invflags || ip->iif[0] || ip->oif[0] || ip->frag)
+		return 0;
+	if (ip->src.mask.v4.s_addr) {
+		len = mask_len(&ip->src);
+		if (len < 0)
+			return 0;
+		shape |= F_SADDR | (len < 32 ? F_PREFIX : 0);
+	}
+	if (ip->dst.mask.v4.s_addr) {
+		len = mask_len(&ip->dst);
+		if (len < 0)
+			return 0;
+		shape |= F_DADDR | (len < 32 ? F_PREFIX : 0);
+	}
+	if (ip->proto)
+		shape |= F_PROTO;
+	for (unsigned int i = 0; i < r->n_matches; i++) {
+		const struct ir_match *m = &r->matches[i];
+		const struct ir_match_ports *p = &m->ports;
+
+		if (m->kind == IR_MATCH_COMMENT)
+			continue;
+		if ((m->kind != IR_MATCH_TCP && m->kind != IR_MATCH_UDP) || p->invflags ||
+		    p->flags_mask)
+			return 0;
+		if (p->sport.lo == p->sport.hi)
+			shape |= F_SPORT;
+		else if (p->sport.lo != 0 || p->sport.hi != UINT16_MAX)
+			return 0;
+		if (p->dport.lo == p->dport.hi)
+			shape |= F_DPORT;
+		else if (p->dport.lo != 0 || p->dport.hi != UINT16_MAX)
+			return 0;
+	}
+	return shape;
+}
+
+/* Whether a run of @shape (F_PREFIX: any rule has one) can be one lookup. */
+static bool shape_foldable(unsigned int fields, bool prefix)
+{
+	if (!fields)
+		return false;
+	if (prefix)	/* an LPM trie keys on one address */
+		return fields == F_SADDR || fields == F_DADDR;
+	return true;
+}
+
+unsigned int cg_fold_run(const struct ir_chain *ch, unsigned int start)
+{
+	unsigned int fields = rule_shape(ch->rules[start]) & ~F_PREFIX, n;
+	bool prefix = false;
+
+	if (!fields)
+		return 0;
+	for (n = 0; start + n < ch->n_rules; n++) {
+		unsigned int s = rule_shape(ch->rules[start + n]);
+
+		if (!s || (s & ~F_PREFIX) != fields)
+			break;
+		prefix |= s & F_PREFIX;
+	}
+	if (n < FOLD_MIN_RUN || !shape_foldable(fields, prefix))
+		return 0;
+	return n;
+}
+
+static struct fold_value value_of(const struct ir_rule *r)
+{
+	return (struct fold_value){ r->slot,
+				    r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT };
+}
+
+static void key_of(const struct ir_rule *r, struct fold_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->saddr = r->ip.src.addr.v4.s_addr;
+	k->daddr = r->ip.dst.addr.v4.s_addr;
+	k->proto = r->ip.proto;
+	for (unsigned int i = 0; i < r->n_matches; i++) {
+		const struct ir_match *m = &r->matches[i];
+
+		if (m->kind != IR_MATCH_TCP && m->kind != IR_MATCH_UDP)
+			continue;
+		if (m->ports.sport.lo == m->ports.sport.hi)
+			k->sport = m->ports.sport.lo;
+		if (m->ports.dport.lo == m->ports.dport.hi)
+			k->dport = m->ports.dport.lo;
+	}
+}
+
+struct hash_entry {
+	struct fold_key key;
+	unsigned int idx;	/* rule position in the run */
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct hash_entry *x = a, *y = b;
+	int c = memcmp(&x->key, &y->key, sizeof(x->key));
+
+	return c ? c : (int)x->idx - (int)y->idx;
+}
+
+/* Hash entries of a run: one per distinct key, the first rule's. */
+static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int start,
+		     unsigned int n)
+{
+	struct hash_entry *e = calloc(n, sizeof(*e));
+	struct fold_key *keys = calloc(n, sizeof(*keys));
+	struct fold_value *vals = calloc(n, sizeof(*vals));
+	unsigned int used = 0;
+
+	if (!e || !keys || !vals) {
+		free(e);
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		key_of(ch->rules[start + i], &e[i].key);
+		e[i].idx = i;
+	}
+	qsort(e, n, sizeof(*e), by_key);
+	for (unsigned int i = 0; i < n; i++) {
+		if (i && !memcmp(&e[i - 1].key, &e[i].key, sizeof(e[i].key)))
+			continue;	/* a later duplicate: the first rule decides */
+		keys[used] = e[i].key;
+		vals[used++] = value_of(ch->rules[start + e[i].idx]);
+	}
+	free(e);
+	m->keys = keys;
+	m->values = vals;
+	m->n_entries = used;
+	return 0;
+}
+
+struct lpm_entry {
+	uint32_t addr;		/* host order, masked */
+	int len;
+	unsigned int idx;	/* rule position in the run */
+};
+
+static int by_len(const void *a, const void *b)
+{
+	const struct lpm_entry *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len - y->len;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (int)x->idx - (int)y->idx;
+}
+
+/* Position in sorted @e of the first rule with prefix @addr/@len, or -1. */
+static long find(const struct lpm_entry *e, unsigned int n, uint32_t addr, int len)
+{
+	const struct lpm_entry k = { addr, len, 0 };
+	long lo = 0, hi = (long)n;
+
+	/* the first entry not below (len, addr, 0) */
+	while (lo < hi) {
+		long mid = (lo + hi) / 2;
+
+		if (by_len(&e[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < (long)n && e[lo].len == len && e[lo].addr == addr)
+		return lo;
+	return -1;
+}
+
+/* LPM entries of a run: each prefix answers the first rule among its ancestors and itself. */
+static int fill_lpm(struct cgen_map *m, const struct ir_chain *ch, unsigned int start,
+		    unsigned int n, bool src)
+{
+	struct lpm_entry *e = calloc(n, sizeof(*e));
+	struct fold_lpm_key *keys = calloc(n, sizeof(*keys));
+	struct fold_value *vals = calloc(n, sizeof(*vals));
+	unsigned int used = 0;
+
+	if (!e || !keys || !vals) {
+		free(e);
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		const struct ir_addr *a = src ? &ch->rules[start + i]->ip.src
+					      : &ch->rules[start + i]->ip.dst;
+
+		e[i].len = mask_len(a);
+		e[i].addr = ntohl(a->addr.v4.s_addr) & ntohl(a->mask.v4.s_addr);
+		e[i].idx = i;
+	}
+	qsort(e, n, sizeof(*e), by_len);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int best = e[i].idx;
+
+		if (i && e[i - 1].len == e[i].len && e[i - 1].addr == e[i].addr)
+			continue;	/* a duplicate prefix: the first rule has it */
+		for (int l = 0; l < e[i].len; l++) {
+			uint32_t a = l ? e[i].addr & (~0u << (32 - l)) : 0;
+			long j = find(e, n, a, l);
+
+			if (j >= 0 && e[j].idx < best)
+				best = e[j].idx;
+		}
+		keys[used].prefixlen = (uint32_t)e[i].len;
+		keys[used].addr = htonl(e[i].addr);
+		vals[used++] = value_of(ch->rules[start + best]);
+	}
+	free(e);
+	m->keys = keys;
+	m->values = vals;
+	m->n_entries = used;
+	return 0;
+}
+
+/* Build the run's key on the stack at @key from the packet-info block. */
+static void emit_key(struct cg *c, unsigned int fields, bool lpm, int16_t key)
+{
+	struct emit *e = &c->e;
+
+	emit(e, MOV64_IMM(R0, 0));
+	emit(e, STX(BPF_DW, R_FP, R0, key));
+	emit(e, STX(BPF_DW, R_FP, R0, key + 8));
+	if (lpm) {
+		emit(e, ST(BPF_W, R_FP, key + (int16_t)offsetof(struct fold_lpm_key, prefixlen), 32));
+		emit(e, LDX(BPF_W, R1, R_PKT, fields & F_SADDR ? PI(saddr) : PI(daddr)));
+		emit(e, STX(BPF_W, R_FP, R1, key + (int16_t)offsetof(struct fold_lpm_key, addr)));
+		return;
+	}
+#define COPY(f, sz, field)							\
+	do {									\
+		emit(e, LDX(sz, R1, R_PKT, PI(field)));				\
+		emit(e, STX(sz, R_FP, R1, key + (int16_t)offsetof(struct fold_key, field))); \
+	} while (0)
+	if (fields & F_SADDR)
+		COPY(F_SADDR, BPF_W, saddr);
+	if (fields & F_DADDR)
+		COPY(F_DADDR, BPF_W, daddr);
+	if (fields & F_SPORT)
+		COPY(F_SPORT, BPF_H, sport);
+	if (fields & F_DPORT)
+		COPY(F_DPORT, BPF_H, dport);
+	if (fields & F_PROTO)
+		COPY(F_PROTO, BPF_B, proto);
+#undef COPY
+}
+
+void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, unsigned int n,
+		  bool sub)
+{
+	struct emit *e = &c->e;
+	unsigned int fields = 0;
+	bool prefix = false;
+	struct cgen_map m = { .role = CGEN_MAP_LOOKUP, .value_size = sizeof(struct fold_value) };
+	uint32_t miss = emit_label(e), drop = emit_label(e);
+	int16_t key = sub ? STK_SUB_FOLD : STK_FOLD;
+	int idx, ret;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int s = rule_shape(ch->rules[start + i]);
+
+		fields |= s & ~F_PREFIX;
+		prefix |= s & F_PREFIX;
+	}
+	snprintf(m.name, sizeof(m.name), "bpfw_run%u", c->out->n_maps);
+	if (prefix) {
+		m.type = BPF_MAP_TYPE_LPM_TRIE;
+		m.key_size = sizeof(struct fold_lpm_key);
+		m.flags = BPF_F_NO_PREALLOC;
+		ret = fill_lpm(&m, ch, start, n, fields & F_SADDR);
+	} else {
+		m.type = BPF_MAP_TYPE_HASH;
+		m.key_size = sizeof(struct fold_key);
+		ret = fill_hash(&m, ch, start, n);
+	}
+	m.max_entries = m.n_entries ? m.n_entries : 1;
+	idx = ret ? ret : cg_add_map(c->out, &m);
+	if (idx < 0) {
+		free(m.keys);
+		free(m.values);
+		e->err = e->err ?: -ENOMEM;
+		return;
+	}
+	if (fields & (F_SPORT | F_DPORT)) {
+		/* no ports to match in a later fragment */
+		emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
+		emit_jmp_imm(e, BPF_JEQ, true, R1, 0, miss);
+	}
+	emit_key(c, fields, prefix, key);
+	emit_ld_map(e, R1, (uint32_t)idx);
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, key));
+	emit(e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
+	emit(e, LDX(BPF_W, R7, R0, offsetof(struct fold_value, verdict)));
+	emit(e, LDX(BPF_W, R1, R0, offsetof(struct fold_value, slot)));
+	cg_emit_count_reg(c, R1, sub ? STK_SUB_KEY : STK_KEY);
+	emit_jmp_imm(e, BPF_JEQ, false, R7, CG_DROP, drop);
+	cg_emit_return(c, sub, CG_ACCEPT);
+	emit_bind(e, drop);
+	cg_emit_return(c, sub, CG_DROP);
+	emit_bind(e, miss);
+}
