@@ -58,7 +58,13 @@ uint32_t ld_map_max_entries(int fd)
 static int map_fill(int fd, const struct cgen_map *m)
 {
 	const char *k = m->keys, *v = m->values;
+	uint32_t n = m->n_entries;
 
+	if (!n)
+		return 0;
+	/* one syscall for the whole run where the map type has batches */
+	if (!bpf_map_update_batch(fd, m->keys, m->values, &n, NULL))
+		return 0;
 	for (uint32_t i = 0; i < m->n_entries; i++)
 		if (bpf_map_update_elem(fd, k + (size_t)i * m->key_size,
 					v + (size_t)i * m->value_size, BPF_ANY))
