@@ -35,7 +35,12 @@ DEB_PKGS := gcc make pkg-config libbpf-dev libelf-dev zlib1g-dev libmnl-dev libn
 	    libreadline-dev libcunit1-dev iproute2 iptables nftables iputils-ping \
 	    python3 bpftool tmux
 
-.PHONY: all deps check demo clean format lint tests
+BENCH_PKGS := xdp-tools gnuplot-nox clang llvm bpftool iptables nftables util-linux
+BENCH	:= ../shared/bench
+BENCH_SYS := $(CURDIR)/bench/systems/bpfw.sh
+BENCH_OUT := $(CURDIR)/build/bench
+
+.PHONY: all deps check demo clean format lint tests bench bench-deps
 
 all: $(BUILD)/bpfw $(addprefix $(BUILD)/,$(LINKS))
 
@@ -79,6 +84,19 @@ check: tests
 
 demo: all
 	tests/demo.sh
+
+# The shared harness with bpfw plugged in beside iptables, nft and xdp-filter;
+# QUICK=1 for the short run.  Writes doc/perf/results.md and its plot.
+bench-deps:
+	@$(MAKE) -s deps DEB_PKGS="$(BENCH_PKGS)"
+
+bench: all bench-deps
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf	# xdp-filter pins there
+	rm -rf $(BENCH_OUT)
+	$(BENCH)/run.sh $(if $(QUICK),--quick) --out $(BENCH_OUT) \
+		--systems none,none-b,iptables-nft,iptables-legacy,nft,nft-set,xdp-filter,xdp-pass,$(BENCH_SYS) \
+		--update-systems iptables-legacy,iptables-nft,nft,nft-set,$(BENCH_SYS)
+	bench/report.sh $(BENCH_OUT) doc/perf
 
 clean:
 	rm -rf $(BUILD)
