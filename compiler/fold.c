@@ -28,15 +28,36 @@ enum {
 	F_PREFIX = 1 << 5,	/* an address is a prefix, not a /32 */
 };
 
-/* Key of an exact (hash) run; fields not in the shape stay zero. */
-struct fold_key {
-	uint32_t saddr;
-	uint32_t daddr;
-	uint16_t sport;
-	uint16_t dport;
-	uint8_t proto;
-	uint8_t pad[3];
+#define FOLD_KEY_MAX	16
+
+/*
+ * Key of an exact (hash) run: only the fields the run compares, packed in
+ * this order, so that a blocklist hashes 4 bytes, not 16.
+ */
+struct key_layout {
+	int saddr, daddr, sport, dport, proto;	/* offsets, -1 if not compared */
+	uint32_t size;				/* rounded up to 4 bytes */
 };
+
+static int place(unsigned int fields, unsigned int f, uint32_t sz, uint32_t *off)
+{
+	if (!(fields & f))
+		return -1;
+	*off += sz;
+	return (int)(*off - sz);
+}
+
+static void layout_of(unsigned int fields, struct key_layout *l)
+{
+	uint32_t off = 0;
+
+	l->saddr = place(fields, F_SADDR, sizeof(uint32_t), &off);
+	l->daddr = place(fields, F_DADDR, sizeof(uint32_t), &off);
+	l->sport = place(fields, F_SPORT, sizeof(uint16_t), &off);
+	l->dport = place(fields, F_DPORT, sizeof(uint16_t), &off);
+	l->proto = place(fields, F_PROTO, sizeof(uint8_t), &off);
+	l->size = (off + 3) & ~3u;
+}
 
 /* Key of a prefix (LPM trie) run. */
 struct fold_lpm_key {
@@ -140,43 +161,53 @@ static struct fold_value value_of(const struct ir_rule *r)
 				    r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT };
 }
 
-static void key_of(const struct ir_rule *r, struct fold_key *k)
+static void put(uint8_t *k, int off, const void *v, size_t sz)
 {
-	memset(k, 0, sizeof(*k));
-	k->saddr = r->ip.src.addr.v4.s_addr;
-	k->daddr = r->ip.dst.addr.v4.s_addr;
-	k->proto = r->ip.proto;
+	if (off >= 0)
+		memcpy(k + off, v, sz);
+}
+
+static void key_of(const struct ir_rule *r, const struct key_layout *l, uint8_t *k)
+{
+	uint16_t sport = 0, dport = 0;
+
+	memset(k, 0, FOLD_KEY_MAX);
 	for (unsigned int i = 0; i < r->n_matches; i++) {
 		const struct ir_match *m = &r->matches[i];
 
 		if (m->kind != IR_MATCH_TCP && m->kind != IR_MATCH_UDP)
 			continue;
 		if (m->ports.sport.lo == m->ports.sport.hi)
-			k->sport = m->ports.sport.lo;
+			sport = m->ports.sport.lo;
 		if (m->ports.dport.lo == m->ports.dport.hi)
-			k->dport = m->ports.dport.lo;
+			dport = m->ports.dport.lo;
 	}
+	put(k, l->saddr, &r->ip.src.addr.v4.s_addr, sizeof(uint32_t));
+	put(k, l->daddr, &r->ip.dst.addr.v4.s_addr, sizeof(uint32_t));
+	put(k, l->sport, &sport, sizeof(sport));
+	put(k, l->dport, &dport, sizeof(dport));
+	put(k, l->proto, &r->ip.proto, sizeof(r->ip.proto));
 }
 
 struct hash_entry {
-	struct fold_key key;
+	uint8_t key[FOLD_KEY_MAX];
 	unsigned int idx;	/* rule position in the run */
 };
 
 static int by_key(const void *a, const void *b)
 {
 	const struct hash_entry *x = a, *y = b;
-	int c = memcmp(&x->key, &y->key, sizeof(x->key));
+	int c = memcmp(x->key, y->key, sizeof(x->key));
 
 	return c ? c : (int)x->idx - (int)y->idx;
 }
 
 /* Hash entries of a run: one per distinct key, the first rule's. */
 static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int start,
-		     unsigned int n)
+		     unsigned int n, const struct key_layout *l)
 {
 	struct hash_entry *e = calloc(n, sizeof(*e));
-	struct fold_key *keys = calloc(n, sizeof(*keys));
+	uint8_t *keys = calloc(n, l->size);
 	struct fold_value *vals = calloc(n, sizeof(*vals));
 	unsigned int used = 0;
 
@@ -187,20 +218,21 @@ static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int
 		return -ENOMEM;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		key_of(ch->rules[start + i], &e[i].key);
+		key_of(ch->rules[start + i], l, e[i].key);
 		e[i].idx = i;
 	}
 	qsort(e, n, sizeof(*e), by_key);
 	for (unsigned int i = 0; i < n; i++) {
-		if (i && !memcmp(&e[i - 1].key, &e[i].key, sizeof(e[i].key)))
+		if (i && !memcmp(e[i - 1].key, e[i].key, sizeof(e[i].key)))
 			continue;	/* a later duplicate: the first rule decides */
-		keys[used] = e[i].key;
+		memcpy(keys + (size_t)used * l->size, e[i].key, l->size);
 		vals[used++] = value_of(ch->rules[start + e[i].idx]);
 	}
 	free(e);
 	m->keys = keys;
 	m->values = vals;
 	m->n_entries = used;
+	m->key_size = l->size;
 	return 0;
 }
 
@@ -288,10 +320,20 @@ static int fill_lpm(struct cgen_map *m, const struct ir_chain *ch, unsigned int 
 	return 0;
 }
 
+/* Copy one packet-info field into the key on the stack, if the run compares it. */
+static void copy_field(struct cg *c, int off, uint8_t sz, int16_t field, int16_t key)
+{
+	if (off < 0)
+		return;
+	emit(&c->e, LDX(sz, R1, R_PKT, field));
+	emit(&c->e, STX(sz, R_FP, R1, key + off));
+}
+
 /* Build the run's key on the stack at @key from the packet-info block. */
 static void emit_key(struct cg *c, unsigned int fields, bool lpm, int16_t key)
 {
 	struct emit *e = &c->e;
+	struct key_layout l;
 
 	emit(e, MOV64_IMM(R0, 0));
 	emit(e, STX(BPF_DW, R_FP, R0, key));
@@ -302,22 +344,12 @@ static void emit_key(struct cg *c, unsigned int fields, bool lpm, int16_t key)
 		emit(e, STX(BPF_W, R_FP, R1, key + (int16_t)offsetof(struct fold_lpm_key, addr)));
 		return;
 	}
-#define COPY(f, sz, field)							\
-	do {									\
-		emit(e, LDX(sz, R1, R_PKT, PI(field)));				\
-		emit(e, STX(sz, R_FP, R1, key + (int16_t)offsetof(struct fold_key, field))); \
-	} while (0)
-	if (fields & F_SADDR)
-		COPY(F_SADDR, BPF_W, saddr);
-	if (fields & F_DADDR)
-		COPY(F_DADDR, BPF_W, daddr);
-	if (fields & F_SPORT)
-		COPY(F_SPORT, BPF_H, sport);
-	if (fields & F_DPORT)
-		COPY(F_DPORT, BPF_H, dport);
-	if (fields & F_PROTO)
-		COPY(F_PROTO, BPF_B, proto);
-#undef COPY
+	layout_of(fields, &l);
+	copy_field(c, l.saddr, BPF_W, PI(saddr), key);
+	copy_field(c, l.daddr, BPF_W, PI(daddr), key);
+	copy_field(c, l.sport, BPF_H, PI(sport), key);
+	copy_field(c, l.dport, BPF_H, PI(dport), key);
+	copy_field(c, l.proto, BPF_B, PI(proto), key);
 }
 
 void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, unsigned int n,
@@ -344,9 +376,11 @@ void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, u
 		m.flags = BPF_F_NO_PREALLOC;
 		ret = fill_lpm(&m, ch, start, n, fields & F_SADDR);
 	} else {
+		struct key_layout l;
+
+		layout_of(fields, &l);
 		m.type = BPF_MAP_TYPE_HASH;
-		m.key_size = sizeof(struct fold_key);
-		ret = fill_hash(&m, ch, start, n);
+		ret = fill_hash(&m, ch, start, n, &l);
 	}
 	m.max_entries = m.n_entries ? m.n_entries : 1;
 	idx = ret ? ret : cg_add_map(c->out, &m);
