@@ -19,7 +19,10 @@ struct rstate {
 	int line;
 };
 
-/* Split @s into words in place, with "..." quoting and \" inside it. */
+/*
+ * Split @s into words in place, with "..." quoting; inside quotes a
+ * backslash escapes the next character, as iptables-restore reads it.
+ */
 static int split(char *s, char **words, int max)
 {
 	int n = 0;
@@ -36,7 +39,7 @@ static int split(char *s, char **words, int max)
 			return -E2BIG;
 		words[n++] = out = s;
 		for (; *s; s++) {
-			if (quoted && *s == '\\' && s[1] == '"') {
+			if (quoted && *s == '\\' && s[1]) {
 				*out++ = *++s;
 			} else if (*s == '"') {
 				quoted = !quoted;
