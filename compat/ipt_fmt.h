@@ -64,9 +64,10 @@ int ipt_fmt_user_chains(const struct ir_table *t, struct ir_chain ***out, unsign
 
 /*
  * The rule text as -S prints it, each word with a leading space; with
- * @counter, "-c PKTS BYTES" goes before the target as in -S -v.
+ * @counter, "-c PKTS BYTES" goes before the target as in -S -v.  @exact
+ * prints what iptables abbreviates (an ICMP code range), for the state text.
  */
 void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family family,
-			const struct ir_counter *counter);
+			const struct ir_counter *counter, bool exact);
 
 #endif /* BPFW_IPT_FMT_H */

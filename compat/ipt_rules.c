@@ -22,7 +22,7 @@ static void put_rule(FILE *out, const struct ir_chain *c, const struct ir_rule *
 		     enum ir_family family, bool verbose)
 {
 	fprintf(out, "-A %s", c->name);
-	ipt_fmt_rule_words(out, r, family, verbose ? &r->counter : NULL);
+	ipt_fmt_rule_words(out, r, family, verbose ? &r->counter : NULL, false);
 	fputc('\n', out);
 }
 

@@ -48,18 +48,21 @@ static void put_ports(FILE *out, const char *name, const struct ir_match_ports *
 	ipt_fmt_tcp_flags(out, p->flags_cmp);
 }
 
-static void put_icmp(FILE *out, const struct ir_match_icmp *icmp)
+/* iptables 1.8.9 prints a code range by its first code; @exact keeps the range. */
+static void put_icmp(FILE *out, const struct ir_match_icmp *icmp, bool exact)
 {
 	fprintf(out, " -m icmp%s --icmp-type ", icmp->invert ? " !" : "");
 	if (ipt_fmt_icmp_any(icmp))
 		fputs("any", out);
 	else if (icmp->code_lo == 0 && icmp->code_hi == 0xff)
 		fprintf(out, "%u", icmp->type);
+	else if (exact && icmp->code_lo != icmp->code_hi)
+		fprintf(out, "%u/%u:%u", icmp->type, icmp->code_lo, icmp->code_hi);
 	else
 		fprintf(out, "%u/%u", icmp->type, icmp->code_lo);
 }
 
-static void put_match(FILE *out, const struct ir_match *m)
+static void put_match(FILE *out, const struct ir_match *m, bool exact)
 {
 	switch (m->kind) {
 	case IR_MATCH_TCP:
@@ -69,7 +72,7 @@ static void put_match(FILE *out, const struct ir_match *m)
 		put_ports(out, "udp", &m->ports, false);
 		break;
 	case IR_MATCH_ICMP:
-		put_icmp(out, &m->icmp);
+		put_icmp(out, &m->icmp, exact);
 		break;
 	case IR_MATCH_COMMENT:
 		fputs(" -m comment --comment ", out);
@@ -81,7 +84,7 @@ static void put_match(FILE *out, const struct ir_match *m)
 }
 
 void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family family,
-			const struct ir_counter *counter)
+			const struct ir_counter *counter, bool exact)
 {
 	const struct ir_ipspec *ip = &r->ip;
 	char buf[IPT_FMT_BUFLEN];
@@ -96,7 +99,7 @@ void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family famil
 	if (ip->frag)
 		fprintf(out, "%s -f", ip->invflags & IR_INV_FRAG ? " !" : "");
 	for (unsigned int i = 0; i < r->n_matches; i++)
-		put_match(out, &r->matches[i]);
+		put_match(out, &r->matches[i], exact);
 	if (counter)
 		fprintf(out, " -c %llu %llu", (unsigned long long)counter->packets,
 			(unsigned long long)counter->bytes);
@@ -114,7 +117,7 @@ void ipt_format_rule(FILE *out, const struct ir_rule *r, enum ir_family family)
 
 	if (!f)
 		return;
-	ipt_fmt_rule_words(f, r, family, NULL);
+	ipt_fmt_rule_words(f, r, family, NULL, false);
 	if (fclose(f) == 0 && len > 0)
 		fputs(text + 1, out);	/* the words after the first's leading space */
 	free(text);
@@ -145,7 +148,7 @@ static void save_rules(FILE *out, const struct ir_chain *c, enum ir_family famil
 			fputc(' ', out);
 		}
 		fprintf(out, "-A %s", c->name);
-		ipt_fmt_rule_words(out, r, family, NULL);
+		ipt_fmt_rule_words(out, r, family, NULL, mode == IPT_SAVE_SLOTS);
 		fputc('\n', out);
 	}
 }

@@ -4,6 +4,7 @@
  * own error sentences and exit statuses.  Options may come in any order,
  * also after the target; long options may be shortened while unambiguous.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -238,6 +239,11 @@ static int check_new_name(struct ipt_pstate *ps, const char *name)
 			    IR_CHAIN_MAXNAMELEN);
 	if (name[0] == '-')
 		return perr(ps, "chain name not allowed to start with `-'");
+	if (name[0] == '!')
+		return perr(ps, "chain name not allowed to start with `!'");
+	for (const char *p = name; *p; p++)
+		if (isspace((unsigned char)*p))
+			return perr(ps, "Invalid chain name `%s'", name);
 	if (ipt_is_target_name(name))
 		return perr(ps, "chain name may not clash with target name");
 	return 0;
