@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# bench/report.sh RESULTS_DIR OUT_DIR
+#
+# Turns one run of the shared benchmark harness (../shared/bench/run.sh,
+# with bpfw plugged in as bench/systems/bpfw.sh) into OUT_DIR/results.md:
+# the targets bpfw is held to, computed from that run as ratios, then the
+# harness's own summary; and OUT_DIR/cost-vs-n.png, the firewall cost per
+# packet against the rule count, one line per system (needs gnuplot).
+set -euo pipefail
+
+res=${1:?usage: report.sh RESULTS_DIR OUT_DIR}
+out=${2:?usage: report.sh RESULTS_DIR OUT_DIR}
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+sysname() { sed 's|.*/bpfw\.sh$|bpfw|'; }
+
+# scenario N system median-cost: median CPU ns/packet minus none's, per group
+awk -F'\t' 'NR > 1 && $15 == "ok" { print $1, $2, $3, $14 }' "$res/pps.tsv" | sysname |
+	sort -k1,1 -k2,2n -k3,3 -k4,4g |
+	awk '{ k = $1 " " $2 " " $3; v[k, ++n[k]] = $4 }
+	     END { for (k in n) { m = n[k]
+			if (m % 2) med = v[k, (m + 1) / 2]; else med = (v[k, m / 2] + v[k, m / 2 + 1]) / 2
+			print k, med } }' |
+	sort -k1,1 -k2,2n >"$work/median"
+awk '$3 == "none" { base[$1 " " $2] = $4 }
+     { m[NR] = $0 } END { for (i = 1; i <= NR; i++) { split(m[i], f, " ");
+	if (f[3] != "none") printf "%s %s %s %.1f\n", f[1], f[2], f[3], f[4] - base[f[1] " " f[2]] } }' \
+	"$work/median" >"$work/cost"
+
+cost() { awk -v s="$1" -v n="$2" -v y="$3" '$1 == s && $2 == n && $3 == y { print $4 }' "$work/cost"; }
+upd() { # median ms of op for system at N
+	awk -F'\t' -v n="$2" -v y="$3" -v op="$1" 'NR > 1 && $2 == n && $5 == op && $8 == "ok" {
+		s = $3; sub(".*/bpfw\\.sh$", "bpfw", s); if (s == y) print $7 }' "$res/update.tsv" |
+		sort -g | awk '{ v[NR] = $1 } END { if (!NR) exit
+			if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"
+		else printf "%.2f", a / b }'
+}
+verdict() {
+	awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN { if (r == "n/a") print "not measured"
+		else if ((op == ">=" && r + 0 >= t) || (op == "<=" && r + 0 <= t)) print "met"
+		else print "missed" }'
+}
+
+{
+	echo "# bpfw benchmark results"
+	echo
+	echo "One run of \`make bench\` ($(grep -o 'mode=[a-z]*' "$res/meta.txt" | head -n1))," \
+		"$(date -u -r "$res/summary.md" '+%Y-%m-%d %H:%M UTC'), on this project's 2-core VM."
+	echo "Firewall cost = median CPU ns per packet of the whole veth path minus the same"
+	echo "run's no-firewall path; all systems measured interleaved in the same run, so only"
+	echo "ratios are compared. The harness's full summary follows the targets."
+	echo
+	echo "## Targets"
+	echo
+	echo "| target | measured | result |"
+	echo "|---|---|---|"
+	nmax=$(awk '{ print $2 }' "$work/cost" | sort -n | tail -n1)
+	for sc in chain blocklist; do
+		b=$(cost "$sc" "$nmax" bpfw)
+		b1=$(cost "$sc" 1 bpfw)
+		r=$(ratio "$(cost "$sc" "$nmax" iptables-nft)" "$b")
+		echo "| $sc, N=$nmax: iptables-nft cost / bpfw cost >= 100 | $r ($b ns) | $(verdict "$r" '>=' 100) |"
+		r=$(ratio "$b" "$(cost "$sc" "$nmax" nft-set)")
+		echo "| $sc, N=$nmax: bpfw cost / nft-set cost <= 1 | $r | $(verdict "$r" '<=' 1) |"
+		r=$(ratio "$b" "$b1")
+		echo "| $sc: bpfw cost at N=$nmax / at N=1 <= 1.2 | $r ($b1 -> $b ns) | $(verdict "$r" '<=' 1.2) |"
+	done
+	r=$(ratio "$(upd add 10000 bpfw)" "$(upd add 10000 iptables-nft)")
+	echo "| append one rule to 10,000: bpfw / iptables-nft <= 1 | $r ($(upd add 10000 bpfw) ms) | $(verdict "$r" '<=' 1) |"
+	r=$(ratio "$(upd load 10000 bpfw)" "$(upd load 10000 iptables-legacy)")
+	echo "| restore 10,000 rules: bpfw / iptables-legacy <= 1 | $r ($(upd load 10000 bpfw) ms) | $(verdict "$r" '<=' 1) |"
+	l=$(upd load 100000 bpfw)
+	echo "| restore 100,000 rules < 1 s | ${l:-n/a} ms | $(verdict "$(ratio "$l" 1000)" '<=' 1) |"
+	echo
+	echo "Firewall cost per packet (ns), this run:"
+	echo
+	echo "| scenario | N | $(awk '{ print $3 }' "$work/cost" | sort -u | paste -sd'|' | sed 's/|/ | /g') |"
+	echo "|---|---|$(awk '{ print $3 }' "$work/cost" | sort -u | sed 's/.*/---/' | paste -sd'|')|"
+	awk -v list="$(awk '{ print $3 }' "$work/cost" | sort -u | paste -sd' ')" '
+	     BEGIN { ns = split(list, sys, " ") }
+	     { k = $1 " | " $2; if (!(k in seen)) { seen[k] = 1; order[++n] = k } c[k "|" $3] = $4 }
+	     END { for (i = 1; i <= n; i++) { line = "| " order[i];
+			for (j = 1; j <= ns; j++) { v = c[order[i] "|" sys[j]]; line = line " | " (v == "" ? "-" : v) }
+			print line " |" } }' "$work/cost"
+	echo
+	[[ -f $out/cost-vs-n.png ]] && echo "![cost per packet against N](cost-vs-n.png)" && echo
+	echo "## The harness's summary"
+	echo
+	sed 's|/[^ |]*/bench/systems/bpfw\.sh|bpfw|g; s/^# /### /' "$res/summary.md"
+} >"$out/results.md.new"
+
+if command -v gnuplot >/dev/null; then
+	for sc in chain blocklist; do
+		for s in $(awk -v sc="$sc" '$1 == sc && $3 != "none-b" { print $3 }' "$work/cost" | sort -u); do
+			awk -v sc="$sc" -v s="$s" '$1 == sc && $3 == s { c = $4 < 1 ? 1 : $4; print $2, c }' \
+				"$work/cost" >"$work/$sc.$s.dat"
+		done
+	done
+	{
+		echo "set terminal png size 1100,450; set output '$out/cost-vs-n.png'"
+		echo "set multiplot layout 1,2; set logscale xy; set grid"
+		echo "set xlabel 'rules (N)'; set ylabel 'firewall cost, ns per packet'; set key left top"
+		for sc in chain blocklist; do
+			echo "set title '$sc'"
+			printf 'plot '
+			first=1
+			for f in "$work/$sc".*.dat; do
+				name=${f##*/$sc.}; name=${name%.dat}
+				[[ $first == 1 ]] || printf ', '
+				printf "'%s' using 1:2 with linespoints lw 2 title '%s'" "$f" "$name"
+				first=0
+			done
+			echo
+		done
+		echo "unset multiplot"
+	} >"$work/plot.gp"
+	gnuplot "$work/plot.gp"
+	# the picture exists now: regenerate the text so that it links it
+	grep -q 'cost-vs-n.png' "$out/results.md.new" ||
+		sed -i 's|^## The harness.s summary$|![cost per packet against N](cost-vs-n.png)\n\n&|' "$out/results.md.new"
+fi
+mv "$out/results.md.new" "$out/results.md"
+echo "report: $out/results.md"
