@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the compiler's output structure (no kernel needed). */
-#include <CUnit/Basic.h>
 #include <errno.h>
 #include <string.h>
 
 #include "bpfw/cgen.h"
+#include "cu.h"
 
 static struct ir_rule *rule(enum ir_target_kind kind, const char *chain, uint32_t slot)
 {
@@ -147,21 +147,15 @@ static void test_empty_ruleset(void)
 	ir_ruleset_free(rs);
 }
 
+static const struct cu_test tests[] = {
+	{ "programs, maps, slots, jump targets", test_structure },
+	{ "no interface map without names", test_no_ifnames_map_without_names },
+	{ "loops, missing slots, IPv6 refused", test_errors },
+	{ "empty rule set", test_empty_ruleset },
+	{ NULL, NULL },
+};
+
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("cgen", NULL, NULL);
-	CU_add_test(s, "programs, maps, slots, jump targets", test_structure);
-	CU_add_test(s, "no interface map without names", test_no_ifnames_map_without_names);
-	CU_add_test(s, "loops, missing slots, IPv6 refused", test_errors);
-	CU_add_test(s, "empty rule set", test_empty_ruleset);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return cu_run("cgen", tests);
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of iptables -S and -L output (compat/ipt_rules.c, compat/ipt_list.c). */
-#include <CUnit/Basic.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bpfw/ipt.h"
+#include "cu.h"
 
 static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
 
@@ -265,23 +265,17 @@ static void test_missing_chain(void)
 	ir_ruleset_free(rs);
 }
 
+static const struct cu_test tests[] = {
+	{ "-S, -S CHAIN, -S CHAIN N, -v", test_list_rules },
+	{ "-L -n -v", test_list_numeric_verbose },
+	{ "-L -n -v -x --line-numbers, one rule", test_list_exact_line_numbers },
+	{ "-v counters with units", test_big_counters },
+	{ "-L names without -n", test_list_names },
+	{ "missing chain", test_missing_chain },
+	{ NULL, NULL },
+};
+
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ipt_list", NULL, NULL);
-	CU_add_test(s, "-S, -S CHAIN, -S CHAIN N, -v", test_list_rules);
-	CU_add_test(s, "-L -n -v", test_list_numeric_verbose);
-	CU_add_test(s, "-L -n -v -x --line-numbers, one rule", test_list_exact_line_numbers);
-	CU_add_test(s, "-v counters with units", test_big_counters);
-	CU_add_test(s, "-L names without -n", test_list_names);
-	CU_add_test(s, "missing chain", test_missing_chain);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return cu_run("ipt_list", tests);
 }

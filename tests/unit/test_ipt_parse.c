@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <CUnit/Basic.h>
 
 #include "bpfw/ipt.h"
+#include "cu.h"
 
 static const struct ipt_ctx ctx = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
 
@@ -112,19 +112,13 @@ static void test_rule(void)
 	ipt_cmd_release(&cmd);
 }
 
+static const struct cu_test tests[] = {
+	{ "errors", test_errors },
+	{ "rules", test_rule },
+	{ NULL, NULL },
+};
+
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ipt_parse", NULL, NULL);
-	CU_add_test(s, "errors", test_errors);
-	CU_add_test(s, "rules", test_rule);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return cu_run("ipt_parse", tests);
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the rule text and iptables-save output (compat/ipt_save.c). */
-#include <CUnit/Basic.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bpfw/ipt.h"
+#include "cu.h"
 
 static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
 
@@ -311,23 +311,17 @@ static void test_version_and_help(void)
 	free(buf);
 }
 
+static const struct cu_test tests[] = {
+	{ "fixed part and targets", test_fixed_part },
+	{ "tcp and udp ports and flags", test_ports },
+	{ "icmp types and comment quoting", test_icmp_and_comment },
+	{ "save: plain, counters, slots", test_save_modes },
+	{ "save: header lines and tables", test_save_header_and_tables },
+	{ "version and help", test_version_and_help },
+	{ NULL, NULL },
+};
+
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ipt_save", NULL, NULL);
-	CU_add_test(s, "fixed part and targets", test_fixed_part);
-	CU_add_test(s, "tcp and udp ports and flags", test_ports);
-	CU_add_test(s, "icmp types and comment quoting", test_icmp_and_comment);
-	CU_add_test(s, "save: plain, counters, slots", test_save_modes);
-	CU_add_test(s, "save: header lines and tables", test_save_header_and_tables);
-	CU_add_test(s, "version and help", test_version_and_help);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return cu_run("ipt_save", tests);
 }

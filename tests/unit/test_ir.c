@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the rule model (lib/ir.c, lib/ir_jumps.c). */
-#include <CUnit/Basic.h>
 #include <errno.h>
 #include <string.h>
 
 #include "bpfw/ir.h"
+#include "cu.h"
 
 static struct ir_rule *jump_rule(enum ir_target_kind kind, const char *chain)
 {
@@ -130,22 +130,16 @@ static void test_jump_checks(void)
 	ir_ruleset_free(rs);
 }
 
+static const struct cu_test tests[] = {
+	{ "table built-ins", test_table_builtins },
+	{ "chain operations", test_chain_ops },
+	{ "rule equality and clone", test_rule_equal_and_clone },
+	{ "ruleset clone is deep", test_ruleset_clone_is_deep },
+	{ "jump loops and depth", test_jump_checks },
+	{ NULL, NULL },
+};
+
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("ir", NULL, NULL);
-	CU_add_test(s, "table built-ins", test_table_builtins);
-	CU_add_test(s, "chain operations", test_chain_ops);
-	CU_add_test(s, "rule equality and clone", test_rule_equal_and_clone);
-	CU_add_test(s, "ruleset clone is deep", test_ruleset_clone_is_deep);
-	CU_add_test(s, "jump loops and depth", test_jump_checks);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return cu_run("ir", tests);
 }

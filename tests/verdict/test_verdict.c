@@ -5,7 +5,6 @@
  * BPF_PROG_TEST_RUN; the tests assert the TC action and the per-rule
  * counters.  Everything happens in a private network namespace.
  */
-#include <CUnit/Basic.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
@@ -27,6 +26,7 @@
 #include "bpfw/cgen.h"
 #include "bpfw/ipt.h"
 #include "bpfw/ld.h"
+#include "cu.h"
 
 #define PASS	TC_ACT_UNSPEC
 #define DROP	TC_ACT_SHOT
@@ -544,35 +544,29 @@ static int private_netns(void)
 	return ret ? -errno : 0;
 }
 
+static const struct cu_test tests[] = {
+	{ "addresses, masks, inversion", test_addresses },
+	{ "protocols, ports, ranges", test_ports_and_protocols },
+	{ "tcp flags and icmp types", test_tcp_flags_and_icmp },
+	{ "user chains, RETURN, goto", test_user_chains },
+	{ "rule and policy counters", test_counters_and_policy },
+	{ "fragments and truncated packets", test_fragments_and_truncation },
+	{ "interface names and wildcards", test_interfaces },
+	{ "OUTPUT at egress", test_egress_output },
+	{ "2000 rules", test_many_rules },
+	{ "folded LPM run: first match, counters", test_fold_overlapping_prefixes },
+	{ "folded exact runs: ports, blocklist", test_fold_exact_runs },
+	{ "folded run in a user chain", test_fold_in_user_chain },
+	{ "chain depth limit", test_depth_limit },
+	{ NULL, NULL },
+};
+
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
-
 	if (private_netns()) {
 		fprintf(stderr, "cannot make a private network namespace (root needed)\n");
 		return 1;
 	}
 	libbpf_set_print(NULL);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("verdict", NULL, NULL);
-	CU_add_test(s, "addresses, masks, inversion", test_addresses);
-	CU_add_test(s, "protocols, ports, ranges", test_ports_and_protocols);
-	CU_add_test(s, "tcp flags and icmp types", test_tcp_flags_and_icmp);
-	CU_add_test(s, "user chains, RETURN, goto", test_user_chains);
-	CU_add_test(s, "rule and policy counters", test_counters_and_policy);
-	CU_add_test(s, "fragments and truncated packets", test_fragments_and_truncation);
-	CU_add_test(s, "interface names and wildcards", test_interfaces);
-	CU_add_test(s, "OUTPUT at egress", test_egress_output);
-	CU_add_test(s, "2000 rules", test_many_rules);
-	CU_add_test(s, "folded LPM run: first match, counters", test_fold_overlapping_prefixes);
-	CU_add_test(s, "folded exact runs: ports, blocklist", test_fold_exact_runs);
-	CU_add_test(s, "folded run in a user chain", test_fold_in_user_chain);
-	CU_add_test(s, "chain depth limit", test_depth_limit);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return cu_run("verdict", tests);
 }
