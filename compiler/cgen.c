@@ -56,16 +56,23 @@ int cg_add_map(struct cgen_output *out, const struct cgen_map *m)
 	return (int)out->n_maps++;
 }
 
+void cg_emit_lookup(struct cg *c, int map, int16_t key)
+{
+	struct emit *e = &c->e;
+
+	emit_ld_map(e, R1, (uint32_t)map);
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, key));
+	emit(e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+}
+
 void cg_emit_count_reg(struct cg *c, uint8_t reg, int16_t key)
 {
 	struct emit *e = &c->e;
 	uint32_t skip = emit_label(e);
 
 	emit(e, STX(BPF_W, R_FP, reg, key));
-	emit_ld_map(e, R1, (uint32_t)c->counters_map);
-	emit(e, MOV64_REG(R2, R_FP));
-	emit(e, ALU64_IMM(BPF_ADD, R2, key));
-	emit(e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	cg_emit_lookup(c, c->counters_map, key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, skip);
 	emit(e, LDX(BPF_DW, R1, R0, offsetof(struct cgen_counter, packets)));
 	emit(e, ALU64_IMM(BPF_ADD, R1, 1));

@@ -38,6 +38,9 @@ struct cg {
 /* Append a map description to @out; its index, or -ENOMEM. */
 int cg_add_map(struct cgen_output *out, const struct cgen_map *m);
 
+/* R0 = lookup of the key at r10 + @key in map @map (NULL if absent); clobbers R1..R5. */
+void cg_emit_lookup(struct cg *c, int map, int16_t key);
+
 /* Count one packet in the counter slot held in register @reg (R1..R5 are clobbered). */
 void cg_emit_count_reg(struct cg *c, uint8_t reg, int16_t key);
 

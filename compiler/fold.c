@@ -396,10 +396,7 @@ void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, u
 		emit_jmp_imm(e, BPF_JEQ, true, R1, 0, miss);
 	}
 	emit_key(c, fields, prefix, key);
-	emit_ld_map(e, R1, (uint32_t)idx);
-	emit(e, MOV64_REG(R2, R_FP));
-	emit(e, ALU64_IMM(BPF_ADD, R2, key));
-	emit(e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	cg_emit_lookup(c, idx, key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
 	emit(e, LDX(BPF_W, R7, R0, offsetof(struct fold_value, verdict)));
 	emit(e, LDX(BPF_W, R1, R0, offsetof(struct fold_value, slot)));

@@ -136,10 +136,7 @@ void cg_emit_ifname(struct cg *c, uint8_t reg, int16_t field)
 	if (c->ifnames_map < 0)
 		return;
 	emit(e, STX(BPF_W, R_FP, reg, STK_KEY));
-	emit_ld_map(e, R1, (uint32_t)c->ifnames_map);
-	emit(e, MOV64_REG(R2, R_FP));
-	emit(e, ALU64_IMM(BPF_ADD, R2, STK_KEY));
-	emit(e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	cg_emit_lookup(c, c->ifnames_map, STK_KEY);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, none);
 	for (int16_t off = 0; off < IFNAMSIZ; off += 8) {
 		emit(e, LDX(BPF_DW, R1, R0, off));
