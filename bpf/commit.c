@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The swap: bpfw's filter on every interface and direction gets the new
- * program in one netlink request each (cls_bpf replaces the program under
- * RCU, so a packet sees the old or the new one, never none).  If any
- * interface fails, those already switched get the old program back.
+ * The swap.  The new generation's programs are attached on every interface
+ * and direction at the other tc priority, beside the running ones, and stay
+ * idle: each program first checks that the generation map holds its own
+ * number.  Then one map write switches every interface and direction at
+ * once, and the old programs are removed.  A command killed at any point
+ * leaves either the old rule set acting everywhere or the new one: idle
+ * leftovers only pass packets on, and the next command replaces them.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <string.h>
+
+#include <bpf/bpf.h>
 
 #include "tc.h"
 
@@ -15,52 +20,63 @@ static const enum cgen_prog_kind tc_kinds[] = { CGEN_PROG_TC_INGRESS, CGEN_PROG_
 
 #define N_TC_KINDS (sizeof(tc_kinds) / sizeof(tc_kinds[0]))
 
-/* Put interface @ifindex back as it was before this commit. */
-static void restore_iface(const struct ld_live *old, int ifindex, unsigned int n_done)
+/* Remove bpfw's filters at @prio from every interface up to @end (NULL: all). */
+static void detach_all(struct if_nameindex *ifs, const struct if_nameindex *end, uint32_t prio)
 {
-	for (unsigned int k = 0; k < n_done; k++) {
-		enum cgen_prog_kind kind = tc_kinds[k];
+	for (struct if_nameindex *p = ifs; p->if_index && p != end; p++)
+		for (unsigned int k = 0; k < N_TC_KINDS; k++)
+			ld_tc_detach(p->if_index, tc_kinds[k], prio);
+}
 
-		if (old->present && old->prog_fds[kind] >= 0)
-			ld_tc_attach(ifindex, kind, old->prog_fds[kind]);
-		else
-			ld_tc_detach(ifindex, kind);
+/* Attach @objs' programs, idle, at @prio on every interface with an Ethernet header. */
+static int attach_all(struct if_nameindex *ifs, const struct ld_objects *objs, uint32_t prio,
+		      struct bpfw_err *err)
+{
+	for (struct if_nameindex *p = ifs; p->if_index; p++) {
+		if (!ld_tc_link_has_ether(p->if_name))
+			continue;
+		for (unsigned int k = 0; k < N_TC_KINDS; k++) {
+			int fd = objs->prog_fds[tc_kinds[k]], ret;
+
+			if (fd < 0)
+				continue;
+			ret = ld_tc_attach(p->if_index, tc_kinds[k], prio, fd);
+			if (ret) {
+				detach_all(ifs, p + 1, prio);
+				return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret,
+						 "Cannot attach the rule set to interface %s: %s; "
+						 "the previous rule set stays in place",
+						 p->if_name, strerror(-ret));
+			}
+		}
 	}
+	return 0;
 }
 
 int ld_commit(const struct ld_live *old, const struct ld_objects *objs, struct bpfw_err *err)
 {
-	struct if_nameindex *ifs, *p, *q;
-	int ret = 0;
+	uint32_t prio = ld_gen_prio(objs->generation), key = 0;
+	struct if_nameindex *ifs;
+	int ret;
 
+	if (old->present && ld_gen_prio(old->generation) == prio)
+		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
+				 "Internal error: the new generation has the running one's priority");
 	ifs = if_nameindex();
 	if (!ifs)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot list the interfaces: %m");
-	for (p = ifs; p->if_index; p++) {
-		unsigned int k;
-
-		if (!ld_tc_link_has_ether(p->if_name))
-			continue;
-		for (k = 0; k < N_TC_KINDS; k++) {
-			int fd = objs->prog_fds[tc_kinds[k]];
-
-			if (fd < 0)
-				continue;
-			ret = ld_tc_attach(p->if_index, tc_kinds[k], fd);
-			if (ret)
-				break;
-		}
-		if (!ret)
-			continue;
-		bpfw_errf(err, BPFW_EXIT_RESOURCE, ret,
-			  "Cannot attach the rule set to interface %s: %s; the previous rule set "
-			  "stays in place", p->if_name, strerror(-ret));
-		restore_iface(old, p->if_index, k);
-		for (q = ifs; q != p; q++)
-			if (ld_tc_link_has_ether(q->if_name))
-				restore_iface(old, q->if_index, N_TC_KINDS);
-		break;
+	ret = attach_all(ifs, objs, prio, err);
+	if (ret)
+		goto out;
+	/* the switch: from this write on, every packet meets the new rule set */
+	if (bpf_map_update_elem(objs->gen_fd, &key, &objs->generation, BPF_ANY)) {
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+				"Cannot switch to the new rule set: %m; the previous one stays");
+		detach_all(ifs, NULL, prio);
+		goto out;
 	}
+	detach_all(ifs, NULL, ld_gen_prio(objs->generation + 1));
+out:
 	if_freenameindex(ifs);
 	return ret;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Finding the rule set that runs in this namespace: bpfw's filter on "lo"
- * (or, failing that, on any interface) names the programs; their maps hold
+ * Finding the rule set that runs in this namespace: any of bpfw's filters
+ * (on "lo" first) leads to the generation switch map; the generation it
+ * holds names the priority of the programs that act, and their maps hold
  * the counters and the state text.
  */
 #include <errno.h>
@@ -15,22 +16,55 @@
 #include "bpf_internal.h"
 #include "tc.h"
 
-/* Ifindex that carries bpfw's ingress filter, or 0. */
-static int find_attached(uint32_t *ingress_id)
+/* Ifindex carrying a bpfw ingress filter at @prio, or 0; lo first. */
+static int find_attached(uint32_t prio, uint32_t *ingress_id)
 {
 	struct if_nameindex *ifs, *p;
 	int lo = if_nametoindex("lo"), found = 0;
 
-	if (lo && !ld_tc_query(lo, CGEN_PROG_TC_INGRESS, ingress_id))
+	if (lo && !ld_tc_query(lo, CGEN_PROG_TC_INGRESS, prio, ingress_id))
 		return lo;
 	ifs = if_nameindex();
 	if (!ifs)
 		return 0;
 	for (p = ifs; p->if_index && !found; p++)
-		if (!ld_tc_query(p->if_index, CGEN_PROG_TC_INGRESS, ingress_id))
+		if (!ld_tc_query(p->if_index, CGEN_PROG_TC_INGRESS, prio, ingress_id))
 			found = p->if_index;
 	if_freenameindex(ifs);
 	return found;
+}
+
+/* The generation switch among the maps of program @id: its fd, or -1. */
+static int find_gen_map(uint32_t id)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info), ids[64], n;
+	int pfd, gen_fd = -1;
+
+	pfd = bpf_prog_get_fd_by_id(id);
+	if (pfd < 0)
+		return -1;
+	if (bpf_obj_get_info_by_fd(pfd, &info, &len))
+		goto out;
+	n = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = n;
+	info.map_ids = (uint64_t)(uintptr_t)ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(pfd, &info, &len))
+		goto out;
+	for (uint32_t i = 0; i < n && gen_fd < 0; i++) {
+		char name[BPF_OBJ_NAME_LEN];
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd >= 0 && !ld_map_name(fd, name, NULL) && !strcmp(name, CGEN_MAP_NAME_GEN))
+			gen_fd = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+out:
+	close(pfd);
+	return gen_fd;
 }
 
 int ld_map_name(int fd, char *name, uint32_t *max_entries)
@@ -97,19 +131,33 @@ out:
 
 int ld_live_open(struct ld_live *live, struct bpfw_err *err)
 {
-	uint32_t id = 0;
-	int ifindex;
+	uint32_t id = 0, key = 0, prio;
+	int ifindex = 0;
 
 	memset(live, 0, sizeof(*live));
 	live->counters_fd = -1;
+	live->gen_fd = -1;
 	for (int k = 0; k < CGEN_PROG_MAX; k++)
 		live->prog_fds[k] = -1;
-	ifindex = find_attached(&id);
-	if (!ifindex)
+	/* any of bpfw's programs leads to the generation switch ... */
+	for (prio = LD_TC_PRIO; prio <= LD_TC_PRIO + 1 && live->gen_fd < 0; prio++)
+		if (find_attached(prio, &id))
+			live->gen_fd = find_gen_map(id);
+	if (live->gen_fd < 0)
 		return 0;
+	if (bpf_map_lookup_elem(live->gen_fd, &key, &live->generation))
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+				 "Cannot read the running generation: %m");
+	/* ... which names the programs that act */
+	prio = ld_gen_prio(live->generation);
+	ifindex = find_attached(prio, &id);
+	if (!ifindex)
+		return bpfw_errf(err, BPFW_EXIT_OTHER, ENOENT,
+				 "The running rule set's programs are missing; "
+				 "restore a saved rule set to replace them");
 	live->present = true;
 	live->prog_ids[CGEN_PROG_TC_INGRESS] = id;
-	if (!ld_tc_query(ifindex, CGEN_PROG_TC_EGRESS, &id))
+	if (!ld_tc_query(ifindex, CGEN_PROG_TC_EGRESS, prio, &id))
 		live->prog_ids[CGEN_PROG_TC_EGRESS] = id;
 	for (int k = 0; k < CGEN_PROG_MAX; k++) {
 		if (!live->prog_ids[k])
@@ -129,9 +177,12 @@ void ld_live_close(struct ld_live *live)
 			close(live->prog_fds[k]);
 	if (live->counters_fd >= 0)
 		close(live->counters_fd);
+	if (live->gen_fd >= 0)
+		close(live->gen_fd);
 	free(live->state);
 	memset(live, 0, sizeof(*live));
 	live->counters_fd = -1;
+	live->gen_fd = -1;
 	for (int k = 0; k < CGEN_PROG_MAX; k++)
 		live->prog_fds[k] = -1;
 }

@@ -26,6 +26,7 @@ static void objects_init(struct ld_objects *objs)
 		objs->prog_fds[i] = -1;
 	objs->counters_fd = -1;
 	objs->state_fd = -1;
+	objs->gen_fd = -1;
 }
 
 void ld_objects_close(struct ld_objects *objs)
@@ -41,6 +42,8 @@ void ld_objects_close(struct ld_objects *objs)
 		close(objs->counters_fd);
 	if (objs->state_fd >= 0)
 		close(objs->state_fd);
+	if (objs->gen_fd >= 0)
+		close(objs->gen_fd);
 	objects_init(objs);
 }
 
@@ -98,6 +101,14 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 	LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = m->flags);
 	int fd, ret;
 
+	if (m->role == CGEN_MAP_GEN && opts->reuse_gen_fd >= 0) {
+		/* one switch for all generations: the running programs watch it */
+		fd = dup(opts->reuse_gen_fd);
+		if (fd < 0)
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot reuse the generation map: %m");
+		*out = fd;
+		return 0;
+	}
 	if (m->role == CGEN_MAP_COUNTERS && opts->reuse_counters_fd >= 0 &&
 	    ld_map_max_entries(opts->reuse_counters_fd) >= m->max_entries) {
 		fd = dup(opts->reuse_counters_fd);
@@ -186,6 +197,7 @@ int ld_objects_create(const struct cgen_output *out, const struct ld_create_opts
 	int ret = 0;
 
 	objects_init(objs);
+	objs->generation = opts->generation;
 	objs->map_fds = calloc(out->n_maps ? out->n_maps : 1, sizeof(int));
 	if (!objs->map_fds)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
@@ -197,6 +209,11 @@ int ld_objects_create(const struct cgen_output *out, const struct ld_create_opts
 		if (!ret && out->maps[i].role == CGEN_MAP_COUNTERS) {
 			objs->counters_fd = dup(objs->map_fds[i]);
 			if (objs->counters_fd < 0)
+				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "dup: %m");
+		}
+		if (!ret && out->maps[i].role == CGEN_MAP_GEN) {
+			objs->gen_fd = dup(objs->map_fds[i]);
+			if (objs->gen_fd < 0)
 				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "dup: %m");
 		}
 	}

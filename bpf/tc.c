@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpfw's cls_bpf filters: one per interface and direction, in the clsact
- * qdisc, always at the same handle and priority so that an update replaces
- * the program in place.  Filters of anyone else are never touched.
+ * bpfw's cls_bpf filters: per interface and direction, in the clsact qdisc,
+ * at bpfw's handle and one of its two priorities (one per generation
+ * parity).  Filters of anyone else are never touched.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -21,11 +21,11 @@ static enum bpf_tc_attach_point point_of(enum cgen_prog_kind kind)
 	return kind == CGEN_PROG_TC_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS;
 }
 
-int ld_tc_query(int ifindex, enum cgen_prog_kind kind, uint32_t *prog_id)
+int ld_tc_query(int ifindex, enum cgen_prog_kind kind, uint32_t prio, uint32_t *prog_id)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = point_of(kind));
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = LD_TC_HANDLE, .priority = LD_TC_PRIO);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = LD_TC_HANDLE, .priority = prio);
 	int ret;
 
 	ret = bpf_tc_query(&hook, &opts);
@@ -35,11 +35,11 @@ int ld_tc_query(int ifindex, enum cgen_prog_kind kind, uint32_t *prog_id)
 	return 0;
 }
 
-int ld_tc_attach(int ifindex, enum cgen_prog_kind kind, int prog_fd)
+int ld_tc_attach(int ifindex, enum cgen_prog_kind kind, uint32_t prio, int prog_fd)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = LD_TC_HANDLE, .priority = LD_TC_PRIO,
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = LD_TC_HANDLE, .priority = prio,
 			    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
 	int ret;
 
@@ -51,11 +51,11 @@ int ld_tc_attach(int ifindex, enum cgen_prog_kind kind, int prog_fd)
 	return bpf_tc_attach(&hook, &opts);
 }
 
-int ld_tc_detach(int ifindex, enum cgen_prog_kind kind)
+int ld_tc_detach(int ifindex, enum cgen_prog_kind kind, uint32_t prio)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = point_of(kind));
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = LD_TC_HANDLE, .priority = LD_TC_PRIO);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = LD_TC_HANDLE, .priority = prio);
 
 	return bpf_tc_detach(&hook, &opts);
 }

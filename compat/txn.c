@@ -97,6 +97,7 @@ int txn_begin(struct txn *t, struct bpfw_err *err)
 
 	memset(&t->live, 0, sizeof(t->live));
 	t->live.counters_fd = -1;
+	t->live.gen_fd = -1;
 	t->old_slots = NULL;
 	t->rs = ir_ruleset_new();
 	if (!t->rs)
@@ -128,6 +129,7 @@ static int build(struct txn *t, struct cgen_output *out, struct ld_objects *objs
 		 struct bpfw_err *err)
 {
 	struct ld_create_opts opts = { .reuse_counters_fd = t->live.counters_fd,
+				       .reuse_gen_fd = t->live.gen_fd,
 				       .verbose = t->verbose };
 	struct cgen_opts copts;
 	char *state = NULL;
@@ -141,6 +143,8 @@ static int build(struct txn *t, struct cgen_output *out, struct ld_objects *objs
 	if (ret)
 		return ret;
 	cgen_opts_default(&copts);
+	copts.generation = t->live.present ? t->live.generation + 1 : 1;
+	opts.generation = copts.generation;
 	ret = cgen_compile(t->rs, &copts, out, err);
 	if (ret)
 		goto out;
@@ -171,7 +175,7 @@ out:
 int txn_check(struct txn *t, struct bpfw_err *err)
 {
 	struct cgen_output out = { 0 };
-	struct ld_objects objs = { .counters_fd = -1, .state_fd = -1,
+	struct ld_objects objs = { .counters_fd = -1, .state_fd = -1, .gen_fd = -1,
 				   .prog_fds = { -1, -1, -1 } };
 	int ret;
 
@@ -185,7 +189,7 @@ int txn_check(struct txn *t, struct bpfw_err *err)
 int txn_commit(struct txn *t, struct bpfw_err *err)
 {
 	struct cgen_output out = { 0 };
-	struct ld_objects objs = { .counters_fd = -1, .state_fd = -1,
+	struct ld_objects objs = { .counters_fd = -1, .state_fd = -1, .gen_fd = -1,
 				   .prog_fds = { -1, -1, -1 } };
 	int ret;
 

@@ -23,6 +23,7 @@ void cgen_opts_default(struct cgen_opts *opts)
 {
 	opts->l2_len = ETH_HLEN;
 	opts->max_chain_depth = DEFAULT_CHAIN_DEPTH;
+	opts->generation = 0;
 }
 
 int cgen_output_find_map(const struct cgen_output *out, enum cgen_map_role role)
@@ -240,6 +241,24 @@ static void emit_hook(struct cg *c, const struct ir_chain *ch)
 		cg_emit_return(c, false, CG_ACCEPT);
 }
 
+/*
+ * Every generation of programs is attached beside the previous one and acts
+ * only while the generation map holds its number: one map write switches
+ * every interface and direction at once.  An idle generation lets packets
+ * on to the next tc filter.
+ */
+static void emit_generation_check(struct cg *c, uint32_t idle)
+{
+	struct emit *e = &c->e;
+
+	emit(e, MOV64_REG(R_CTX, R1));
+	emit(e, ST(BPF_W, R_FP, STK_KEY, 0));
+	cg_emit_lookup(c, c->gen_map, STK_KEY);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, idle);
+	emit(e, LDX(BPF_W, R1, R0, 0));
+	emit_jmp_imm(e, BPF_JNE, true, R1, (int32_t)c->opts->generation, idle);
+}
+
 /* The ingress hook: INPUT for this host, FORWARD for routed packets. */
 static void emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir_chain *fwd)
 {
@@ -247,6 +266,7 @@ static void emit_ingress(struct cg *c, const struct ir_chain *input, const struc
 	uint32_t accept = emit_label(e), body = emit_label(e);
 	uint32_t to_input = emit_label(e), to_fwd = emit_label(e);
 
+	emit_generation_check(c, accept);
 	cg_emit_prologue(c, accept);
 	emit_ja(e, body);
 	emit_bind(e, accept);
@@ -303,6 +323,7 @@ static void emit_egress(struct cg *c, const struct ir_chain *output)
 	struct emit *e = &c->e;
 	uint32_t accept = emit_label(e), body = emit_label(e);
 
+	emit_generation_check(c, accept);
 	cg_emit_prologue(c, accept);
 	emit(e, LDX(BPF_W, R1, R_CTX, (int16_t)offsetof(struct __sk_buff, ingress_ifindex)));
 	emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
@@ -404,6 +425,11 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = sizeof(uint32_t),
 		.value_size = sizeof(struct cgen_counter),
 	};
+	struct cgen_map gen = {
+		.role = CGEN_MAP_GEN, .name = CGEN_MAP_NAME_GEN,
+		.type = BPF_MAP_TYPE_ARRAY, .key_size = sizeof(uint32_t),
+		.value_size = sizeof(uint32_t), .max_entries = 1,
+	};
 	struct cgen_map ifnames = {
 		.role = CGEN_MAP_IFNAMES, .name = CGEN_MAP_NAME_IFNAMES,
 		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(uint32_t),
@@ -426,10 +452,11 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 				 "Internal error: a rule has no counter slot");
 	counters.max_entries = out->n_slots ? out->n_slots : 1;
 	c.counters_map = cg_add_map(out, &counters);
+	c.gen_map = cg_add_map(out, &gen);
 	if (c.counters_map >= 0 && table_uses_ifnames(t))
 		c.ifnames_map = cg_add_map(out, &ifnames);
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
-	if (c.counters_map < 0 || !c.chain_label || (table_uses_ifnames(t) && c.ifnames_map < 0)) {
+	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || (table_uses_ifnames(t) && c.ifnames_map < 0)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}

@@ -31,6 +31,7 @@ struct cg {
 	enum cgen_prog_kind kind;
 	int counters_map;		/* map index */
 	int ifnames_map;		/* map index, -1 if no rule names an interface */
+	int gen_map;			/* map index of the generation switch */
 	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
 	struct cgen_output *out;	/* where folded runs add their maps */
 };
@@ -63,7 +64,10 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail);
 /* Whether a rule names an input or output interface. */
 bool cg_rule_uses_ifnames(const struct ir_rule *r);
 
-/* Emit the packet parsing prologue of a TC program; unparsable packets go to @accept. */
+/*
+ * Emit the packet parsing prologue of a TC program (R_CTX already set);
+ * unparsable packets go to @accept.
+ */
 void cg_emit_prologue(struct cg *c, uint32_t accept);
 
 /* Copy the name of the interface whose index is in @reg into the block at @field. */

@@ -81,7 +81,6 @@ void cg_emit_prologue(struct cg *c, uint32_t accept)
 	int16_t l2 = (int16_t)c->opts->l2_len;
 	uint32_t l4_done = emit_label(e);
 
-	emit(e, MOV64_REG(R_CTX, R1));
 	emit(e, MOV64_REG(R_PKT, R_FP));
 	emit(e, ALU64_IMM(BPF_ADD, R_PKT, STK_PKT));
 	emit(e, MOV64_IMM(R0, 0));

@@ -24,6 +24,7 @@
 #define CGEN_MAP_NAME_COUNTERS	"bpfw_counters"
 #define CGEN_MAP_NAME_IFNAMES	"bpfw_ifnames"
 #define CGEN_MAP_NAME_STATE	"bpfw_state"
+#define CGEN_MAP_NAME_GEN	"bpfw_gen"
 
 enum cgen_prog_kind {
 	CGEN_PROG_TC_INGRESS,	/* INPUT and FORWARD (PREROUTING later) */
@@ -36,6 +37,7 @@ enum cgen_map_role {
 	CGEN_MAP_COUNTERS,	/* per-CPU array: u32 slot -> struct cgen_counter */
 	CGEN_MAP_IFNAMES,	/* hash: u32 ifindex -> char[IFNAMSIZ]; filled by the loader */
 	CGEN_MAP_LOOKUP,	/* a folded run of rules (hash / LPM trie), filled from @keys */
+	CGEN_MAP_GEN,		/* array, one u32: the generation allowed to act; kept by the loader */
 };
 
 /* Value of one counter slot on one CPU. */
@@ -76,6 +78,7 @@ struct cgen_output {
 struct cgen_opts {
 	unsigned int l2_len;		/* link header before L3: ETH_HLEN */
 	unsigned int max_chain_depth;	/* user-chain nesting the programs allow */
+	uint32_t generation;		/* the programs act only while the generation map holds it */
 };
 
 /* Default options: Ethernet framing, the deepest nesting BPF calls allow. */

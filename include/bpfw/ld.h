@@ -21,11 +21,19 @@
 #include "bpfw/ir.h"
 
 #define LD_TC_HANDLE	0xb9f0	/* cls_bpf handle of bpfw's filters */
-#define LD_TC_PRIO	1	/* first in the clsact chain */
+#define LD_TC_PRIO	1	/* even generations here, odd ones at LD_TC_PRIO + 1 */
+
+/* The tc priority generation @gen is attached at. */
+static inline uint32_t ld_gen_prio(uint32_t gen)
+{
+	return LD_TC_PRIO + (gen & 1);
+}
 
 /* The rule set that runs in this namespace, as found by ld_live_open(). */
 struct ld_live {
 	bool present;			/* false: no bpfw program attached yet */
+	uint32_t generation;		/* the generation that acts now */
+	int gen_fd;			/* the generation switch map, -1 if none */
 	uint32_t prog_ids[CGEN_PROG_MAX];
 	int prog_fds[CGEN_PROG_MAX];	/* held so a failed swap can put them back; -1 if none */
 	int counters_fd;		/* -1 if none */
@@ -41,10 +49,14 @@ struct ld_objects {
 	int prog_fds[CGEN_PROG_MAX];	/* -1 where the program is absent */
 	int counters_fd;		/* the counter map used (maybe reused) */
 	int state_fd;			/* the frozen state map */
+	int gen_fd;			/* the generation switch (maybe reused) */
+	uint32_t generation;		/* the generation these programs act in */
 };
 
 struct ld_create_opts {
 	int reuse_counters_fd;		/* counter map to reuse if big enough, or -1 */
+	int reuse_gen_fd;		/* the running generation switch, or -1 */
+	uint32_t generation;		/* the programs' generation (cgen_opts.generation) */
 	const char *state;		/* state text to store with the programs */
 	size_t state_len;
 	bool verbose;			/* keep the verifier log even on success */
@@ -70,9 +82,10 @@ int ld_counter_read(int map_fd, uint32_t slot, struct ir_counter *out);
 int ld_counter_write(int map_fd, uint32_t slot, const struct ir_counter *c);
 
 /*
- * Attach @objs on every interface of this namespace, replacing the running
- * programs hook by hook in one step each.  If any attach fails, the
- * interfaces already switched get the old programs back.
+ * Attach @objs on every interface of this namespace beside the running
+ * programs, idle, then switch every interface and direction to them at once
+ * with one write of the generation map, then remove the old ones.  If any
+ * attach fails, the new programs are removed and the old ones never stopped.
  */
 int ld_commit(const struct ld_live *old, const struct ld_objects *objs, struct bpfw_err *err);
 

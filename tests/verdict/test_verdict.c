@@ -82,7 +82,8 @@ static void assign_slots(struct ir_ruleset *rs)
 /* Build, compile and load a rule set from commands separated by ';'. */
 static int fw_load(struct fw *fw, const char *cmds)
 {
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .state = "", .state_len = 0 };
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .state = "",
+				       .state_len = 0 };
 	struct bpfw_err err = { 0 };
 	char *copy = strdup(cmds), *line, *save = NULL;
 	struct ir_table *t;
