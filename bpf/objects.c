@@ -132,14 +132,11 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 	return 0;
 }
 
-/* Load one program with its map indexes turned into fds. */
-static int prog_load(const struct cgen_prog *p, const struct ld_objects *objs, bool verbose,
-		     int *out, struct bpfw_err *err)
+/* Copy of @p's instructions with every map index turned into that map's fd. */
+static int prog_patch(const struct cgen_prog *p, const struct ld_objects *objs,
+		      struct bpf_insn **out, struct bpfw_err *err)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, popts);
 	struct bpf_insn *insns;
-	char *log = NULL;
-	int fd, ret = 0;
 
 	insns = malloc(p->n_insns * sizeof(*insns));
 	if (!insns)
@@ -148,43 +145,89 @@ static int prog_load(const struct cgen_prog *p, const struct ld_objects *objs, b
 	for (uint32_t i = 0; i < p->n_insns; i++) {
 		struct bpf_insn *in = &insns[i];
 
-		if (in->code != (BPF_LD | BPF_DW | BPF_IMM) || in->src_reg != BPF_PSEUDO_MAP_FD)
+		if (in->code != (BPF_LD | BPF_DW | BPF_IMM))
 			continue;
-		if (in->imm < 0 || (unsigned int)in->imm >= objs->n_maps) {
-			ret = bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
-					"Program %s refers to map %d, which does not exist",
-					p->name, in->imm);
-			goto out;
+		if (in->src_reg == BPF_PSEUDO_MAP_FD) {
+			if (in->imm < 0 || (unsigned int)in->imm >= objs->n_maps) {
+				int idx = in->imm;
+
+				free(insns);
+				return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
+						 "Program %s refers to map %d, which does not exist",
+						 p->name, idx);
+			}
+			in->imm = objs->map_fds[in->imm];
 		}
-		in->imm = objs->map_fds[in->imm];
 		i++;	/* the second half of the wide instruction */
 	}
-	log = calloc(1, LOG_SIZE);
-	if (!log) {
-		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-		goto out;
-	}
-	popts.log_buf = log;
-	popts.log_size = LOG_SIZE;
-	popts.log_level = verbose ? 2 : 1;
-	fd = bpf_prog_load(p->type, p->name, "GPL", insns, p->n_insns, &popts);
-	if (fd < 0 && errno == ENOSPC && popts.log_level > 1) {
-		/* a full log must not fail the load: retry with a short one */
-		popts.log_level = 1;
-		fd = bpf_prog_load(p->type, p->name, "GPL", insns, p->n_insns, &popts);
-	}
-	if (fd < 0) {
-		int e = errno;
+	*out = insns;
+	return 0;
+}
 
-		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, e,
-				"Could not load the BPF program %s (%u instructions): %s "
-				"(the verifier log is shown with -v)",
-				p->name, p->n_insns, strerror(e));
-		bpfw_err_set_detail(err, log);
-		log = NULL;
+/*
+ * The verifier's reason in @log: the last line before its "processed N insns"
+ * summary, into @buf (empty if none).
+ */
+static void log_reason(const char *log, char *buf, size_t size)
+{
+	const char *end = log ? strstr(log, "\nprocessed ") : NULL, *start;
+	size_t n;
+
+	buf[0] = '\0';
+	if (!end)
+		return;
+	for (start = end; start > log && start[-1] != '\n'; start--)
+		;
+	n = end - start;
+	while (n && (start[n - 1] == '.' || start[n - 1] == ' '))
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+}
+
+/*
+ * Load one program.  The first load has no log: logging every instruction
+ * slows the verifier down and a full log would fail a large program.  Only
+ * when the verifier refuses the program is it loaded again, with the log,
+ * to tell why (the kernel keeps the log's end when it does not fit).
+ */
+static int prog_load(const struct cgen_prog *p, const struct ld_objects *objs, bool verbose,
+		     int *out, struct bpfw_err *err)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, popts);
+	struct bpf_insn *insns = NULL;
+	char *log = NULL, reason[160];
+	int fd, e, ret;
+
+	ret = prog_patch(p, objs, &insns, err);
+	if (ret)
+		return ret;
+	fd = bpf_prog_load(p->type, p->name, "GPL", insns, p->n_insns, &popts);
+	if (fd >= 0) {
+		*out = fd;
 		goto out;
 	}
-	*out = fd;
+	e = errno;
+	log = calloc(1, LOG_SIZE);
+	if (log) {
+		popts.log_buf = log;
+		popts.log_size = LOG_SIZE;
+		popts.log_level = verbose ? 2 : 1;
+		fd = bpf_prog_load(p->type, p->name, "GPL", insns, p->n_insns, &popts);
+		if (fd >= 0) {	/* a passing shortage (memory): the retry is as good */
+			*out = fd;
+			goto out;
+		}
+	}
+	log_reason(log, reason, sizeof(reason));
+	ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, e,
+			"Could not load the BPF program %s (%u instructions): %s%s%s "
+			"(the verifier log is shown with -v)", p->name, p->n_insns, strerror(e),
+			reason[0] ? ": " : "", reason);
+	bpfw_err_set_detail(err, log);
+	log = NULL;
 out:
 	free(log);
 	free(insns);
