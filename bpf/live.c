@@ -34,24 +34,42 @@ static int find_attached(uint32_t prio, uint32_t *ingress_id)
 	return found;
 }
 
+/* Ids of the maps program @prog_fd uses, malloc'd into @ids; 0 or -errno. */
+static int prog_map_ids(int prog_fd, uint32_t **ids, uint32_t *n)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info), cnt;
+	uint32_t *buf;
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	cnt = info.nr_map_ids;
+	buf = calloc(cnt ? cnt : 1, sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = cnt;
+	info.map_ids = (uint64_t)(uintptr_t)buf;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		free(buf);
+		return -errno;
+	}
+	*ids = buf;
+	*n = cnt < info.nr_map_ids ? cnt : info.nr_map_ids;
+	return 0;
+}
+
 /* The generation switch among the maps of program @id: its fd, or -1. */
 static int find_gen_map(uint32_t id)
 {
-	struct bpf_prog_info info = { 0 };
-	uint32_t len = sizeof(info), ids[64], n;
+	uint32_t *ids = NULL, n = 0;
 	int pfd, gen_fd = -1;
 
 	pfd = bpf_prog_get_fd_by_id(id);
 	if (pfd < 0)
 		return -1;
-	if (bpf_obj_get_info_by_fd(pfd, &info, &len))
-		goto out;
-	n = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = n;
-	info.map_ids = (uint64_t)(uintptr_t)ids;
-	len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(pfd, &info, &len))
+	if (prog_map_ids(pfd, &ids, &n))
 		goto out;
 	for (uint32_t i = 0; i < n && gen_fd < 0; i++) {
 		char name[BPF_OBJ_NAME_LEN];
@@ -63,6 +81,7 @@ static int find_gen_map(uint32_t id)
 			close(fd);
 	}
 out:
+	free(ids);
 	close(pfd);
 	return gen_fd;
 }
@@ -83,24 +102,13 @@ int ld_map_name(int fd, char *name, uint32_t *max_entries)
 /* Pick the counter and state maps out of @prog_fd's maps. */
 static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
 {
-	struct bpf_prog_info info = { 0 };
-	uint32_t len = sizeof(info), n, *ids;
-	int ret = 0;
+	uint32_t n = 0, *ids = NULL;
+	int ret;
 
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot inspect the running program: %m");
-	n = info.nr_map_ids;
-	ids = calloc(n ? n : 1, sizeof(*ids));
-	if (!ids)
-		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = n;
-	info.map_ids = (uint64_t)(uintptr_t)ids;
-	len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot inspect the running program: %m");
-		goto out;
-	}
+	ret = prog_map_ids(prog_fd, &ids, &n);
+	if (ret)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret,
+				 "Cannot inspect the running program: %s", strerror(-ret));
 	for (uint32_t i = 0; i < n && !ret; i++) {
 		char name[BPF_OBJ_NAME_LEN];
 		uint32_t cap = 0;
@@ -124,7 +132,6 @@ static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
 		}
 		close(fd);
 	}
-out:
 	free(ids);
 	return ret;
 }
@@ -150,15 +157,24 @@ int ld_live_open(struct ld_live *live, struct bpfw_err *err)
 				 "Cannot read the running generation: %m");
 	/* ... which names the programs that act */
 	prio = ld_gen_prio(live->generation);
-	ifindex = find_attached(prio, &id);
-	if (!ifindex)
-		return bpfw_errf(err, BPFW_EXIT_OTHER, ENOENT,
-				 "The running rule set's programs are missing; "
-				 "restore a saved rule set to replace them");
+	ifindex = live->generation ? find_attached(prio, &id) : 0;
+	if (!ifindex) {
+		/*
+		 * Only idle programs: leftovers of a first command killed
+		 * before its switch (generations start at 1), or the acting
+		 * filters were deleted by hand.  Nothing runs; the next commit
+		 * starts afresh and replaces the leftovers.
+		 */
+		close(live->gen_fd);
+		live->gen_fd = -1;
+		live->generation = 0;
+		return 0;
+	}
 	live->present = true;
 	live->prog_ids[CGEN_PROG_TC_INGRESS] = id;
 	if (!ld_tc_query(ifindex, CGEN_PROG_TC_EGRESS, prio, &id))
 		live->prog_ids[CGEN_PROG_TC_EGRESS] = id;
+	/* CGEN_PROG_XDP: the raw PREROUTING program, once attached, is found here */
 	for (int k = 0; k < CGEN_PROG_MAX; k++) {
 		if (!live->prog_ids[k])
 			continue;
