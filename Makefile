@@ -33,14 +33,14 @@ TEST_LIB_OBJS := $(TEST_LIB_SRCS:%.c=$(OBJDIR)/%.o)
 
 DEB_PKGS := gcc make pkg-config libbpf-dev libelf-dev zlib1g-dev libmnl-dev libnftnl-dev \
 	    libreadline-dev libcunit1-dev iproute2 iptables nftables iputils-ping \
-	    python3 bpftool tmux
+	    python3 bpftool tmux clang
 
 BENCH_PKGS := xdp-tools gnuplot-nox clang llvm bpftool iptables nftables util-linux
 BENCH	:= ../shared/bench
 BENCH_SYS := $(CURDIR)/bench/systems/bpfw.sh
 BENCH_OUT := $(CURDIR)/build/bench
 
-.PHONY: all deps check demo clean format lint tests bench bench-deps
+.PHONY: all deps check demo clean format lint tests bench bench-deps fuzz
 
 all: $(BUILD)/bpfw $(addprefix $(BUILD)/,$(LINKS))
 
@@ -97,6 +97,10 @@ bench: all bench-deps
 		--systems none,none-b,iptables-nft,iptables-legacy,nft,nft-set,xdp-filter,xdp-pass,$(BENCH_SYS) \
 		--update-systems iptables-legacy,iptables-nft,nft,nft-set,$(BENCH_SYS)
 	bench/report.sh $(BENCH_OUT) doc/perf
+
+# libFuzzer targets under ASan/UBSan, FUZZ_SECS each (default 300).
+fuzz:
+	tests/fuzz/run.sh $(or $(FUZZ_SECS),300)
 
 clean:
 	rm -rf $(BUILD)

@@ -233,6 +233,9 @@ static int apply_table(const struct ipt_ctx *ctx, const struct ipt_where *w, str
 		c = NULL;
 	if (!c && cmd->chain[0] && cmd->op != IPT_OP_NEW_CHAIN && cmd->op != IPT_OP_POLICY)
 		return ipt_fail(ctx, w, err, IPT_FAIL_OTHER, ENOENT, NO_CHAIN);
+	/* an empty chain name ("-A ''") names no chain */
+	if (!c && (rule_op || cmd->op == IPT_OP_DELETE_NUM))
+		return ipt_fail(ctx, w, err, IPT_FAIL_OTHER, ENOENT, NO_CHAIN);
 	if (cmd->op == IPT_OP_DELETE_CHAIN && c && ir_chain_is_builtin(c))
 		return ipt_fail(ctx, w, err, IPT_FAIL_OTHER, ENOENT, NO_CHAIN);
 	switch (cmd->op) {

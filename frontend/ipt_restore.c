@@ -228,6 +228,7 @@ int ipt_restore_apply(const struct ipt_ctx *ctx, const char *buf, size_t len,
 
 		if (!line)
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+		n = strlen(line);	/* a NUL byte ends the line, as for iptables-restore */
 		st.line++;
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
 			line[--n] = '\0';

@@ -3,7 +3,7 @@
 #
 # Usage: tests/run.sh [--quick] [-v] [GROUP...]
 #
-#   GROUP        unit, verdict, e2e (with the demo), parity, conformance
+#   GROUP        unit, verdict, e2e (with the demo), parity, conformance, fuzz
 #                (default: all, in that order)
 #   --quick      unit, verdict and e2e only (unless groups are named), with
 #                shorter end-to-end tests (E2E_QUICK=1)
@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
 	--quick | -q) quick=1 ;;
 	-v | --verbose) verbose=1 ;;
 	-h | --help) usage ;;
-	unit | verdict | e2e | parity | conformance) groups+=("$1") ;;
+	unit | verdict | e2e | parity | conformance | fuzz) groups+=("$1") ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -52,7 +52,7 @@ if [ ${#groups[@]} -eq 0 ]; then
 	if [ $quick = 1 ]; then
 		groups=(unit verdict e2e)
 	else
-		groups=(unit verdict e2e parity conformance)
+		groups=(unit verdict e2e parity conformance fuzz)
 	fi
 fi
 if [ $quick = 1 ]; then
@@ -158,6 +158,10 @@ run_parity() {
 	fi
 }
 
+run_fuzz() {
+	run_suite fuzz-regressions bash "$ROOT/tests/fuzz/run.sh" --regressions
+}
+
 run_conformance() {
 	run_suite conformance bash "$ROOT/tests/conformance.sh"
 }
@@ -174,6 +178,7 @@ main() {
 		e2e) run_e2e ;;
 		parity) run_parity ;;
 		conformance) run_conformance ;;
+		fuzz) run_fuzz ;;
 		esac
 	done
 	echo
