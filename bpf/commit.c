@@ -14,7 +14,7 @@
 
 #include <bpf/bpf.h>
 
-#include "tc.h"
+#include "attach_tc.h"
 
 static const enum cgen_prog_kind tc_kinds[] = { CGEN_PROG_TC_INGRESS, CGEN_PROG_TC_EGRESS };
 

@@ -14,7 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "bpf_internal.h"
-#include "tc.h"
+#include "attach_tc.h"
 
 /* Ifindex carrying a bpfw ingress filter at @prio, or 0; lo first. */
 static int find_attached(uint32_t prio, uint32_t *ingress_id)

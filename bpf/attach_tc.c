@@ -14,7 +14,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "tc.h"
+#include "attach_tc.h"
 
 static enum bpf_tc_attach_point point_of(enum cgen_prog_kind kind)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* bpfw's cls_bpf filters on one interface (bpf/tc.c). */
-#ifndef BPFW_BPF_TC_H
-#define BPFW_BPF_TC_H
+/* bpfw's cls_bpf filters on one interface (bpf/attach_tc.c). */
+#ifndef BPFW_BPF_ATTACH_TC_H
+#define BPFW_BPF_ATTACH_TC_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,4 +20,4 @@ int ld_tc_detach(int ifindex, enum cgen_prog_kind kind, uint32_t prio);
 /* Whether packets on @ifname carry an Ethernet header (Ethernet, loopback). */
 bool ld_tc_link_has_ether(const char *ifname);
 
-#endif /* BPFW_BPF_TC_H */
+#endif /* BPFW_BPF_ATTACH_TC_H */
