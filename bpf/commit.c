@@ -41,6 +41,8 @@ static int attach_all(struct if_nameindex *ifs, const struct ld_objects *objs, u
 			if (fd < 0)
 				continue;
 			ret = ld_tc_attach(p->if_index, tc_kinds[k], prio, fd);
+			if (ret == -ENODEV)	/* deleted since it was listed */
+				break;
 			if (ret) {
 				detach_all(ifs, p + 1, prio);
 				return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret,
