@@ -63,7 +63,8 @@ int ld_commit(const struct ld_live *old, const struct ld_objects *objs, struct b
 
 	if (old->present && ld_gen_prio(old->generation) == prio)
 		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
-				 "Internal error: the new generation has the running one's priority");
+				 "Internal error: the new generation has the running one's "
+				 "priority");
 	ifs = if_nameindex();
 	if (!ifs)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot list the interfaces: %m");

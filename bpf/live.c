@@ -128,7 +128,8 @@ static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
 			ret = ld_state_read(fd, &live->state, &live->state_len);
 			if (ret)
 				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ret,
-						"Cannot read the running rule set: %s", strerror(-ret));
+						"Cannot read the running rule set: %s",
+						strerror(-ret));
 		}
 		close(fd);
 	}
@@ -181,7 +182,8 @@ int ld_live_open(struct ld_live *live, struct bpfw_err *err)
 		live->prog_fds[k] = bpf_prog_get_fd_by_id(live->prog_ids[k]);
 		if (live->prog_fds[k] < 0)
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
-					 "Cannot open the running program %u: %m", live->prog_ids[k]);
+					 "Cannot open the running program %u: %m",
+					 live->prog_ids[k]);
 	}
 	return scan_maps(live, live->prog_fds[CGEN_PROG_TC_INGRESS], err);
 }

@@ -105,7 +105,8 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 		/* one switch for all generations: the running programs watch it */
 		fd = dup(opts->reuse_gen_fd);
 		if (fd < 0)
-			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot reuse the generation map: %m");
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+					 "Cannot reuse the generation map: %m");
 		*out = fd;
 		return 0;
 	}
@@ -113,15 +114,16 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 	    ld_map_max_entries(opts->reuse_counters_fd) >= m->max_entries) {
 		fd = dup(opts->reuse_counters_fd);
 		if (fd < 0)
-			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot reuse the counter map: %m");
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+					 "Cannot reuse the counter map: %m");
 		*out = fd;
 		return 0;
 	}
 	fd = bpf_map_create(m->type, m->name, m->key_size, m->value_size, m->max_entries, &mopts);
 	if (fd < 0)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
-				 "Cannot create BPF map %s (%u entries): %s", m->name, m->max_entries,
-				 strerror(errno));
+				 "Cannot create BPF map %s (%u entries): %s", m->name,
+				 m->max_entries, strerror(errno));
 	ret = m->role == CGEN_MAP_IFNAMES ? ifnames_fill(fd) : map_fill(fd, m);
 	if (ret) {
 		close(fd);
@@ -153,8 +155,8 @@ static int prog_patch(const struct cgen_prog *p, const struct ld_objects *objs,
 
 				free(insns);
 				return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
-						 "Program %s refers to map %d, which does not exist",
-						 p->name, idx);
+						 "Program %s refers to map %d, which does not "
+						 "exist", p->name, idx);
 			}
 			in->imm = objs->map_fds[in->imm];
 		}
