@@ -1,35 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Match emitters: one small function per kind.  Each emits tests on the
- * packet-info block and jumps to @fail when the packet does not match;
- * falling through means it does.  Inversion follows iptables: "!" inverts
- * the comparison, but a port, flag or ICMP match never matches a packet
- * whose transport header is absent (a later fragment), inverted or not.
+ * Match emitters: one small function per kind.  A rule's tests do not
+ * branch: each one ORs a "mismatch" value into R_MISS, and the rule ends in
+ * a single "if (R_MISS) goto fail".  One branch per rule keeps the
+ * verifier's pending-branch stack flat however many rules a chain has
+ * (several branches per rule leave one pending state per test behind).
+ * Inversion follows iptables: "!" inverts the comparison, but a port, flag
+ * or ICMP match never matches a packet whose transport header is absent (a
+ * later fragment), inverted or not.
  */
 #include <string.h>
 
 #include "cgen_internal.h"
 
+#define R_MISS		R8	/* nonzero: the packet does not match this rule */
 #define ICMP_ANY_TYPE	0xff
 
-/* One address with mask: (field & mask) == addr, inverted on request. */
+/* R_MISS |= @reg */
+static void miss_if(struct cg *c, uint8_t reg)
+{
+	emit(&c->e, ALU64_REG(BPF_OR, R_MISS, reg));
+}
+
+/* @reg = (@reg == 0) for a value below 2^63: 1 or 0. */
+static void is_zero(struct cg *c, uint8_t reg)
+{
+	emit(&c->e, ALU64_IMM(BPF_SUB, reg, 1));
+	emit(&c->e, ALU64_IMM(BPF_RSH, reg, 63));
+}
+
+/* @reg = (@reg == 0) for any 64-bit value, using @tmp. */
+static void is_zero64(struct cg *c, uint8_t reg, uint8_t tmp)
+{
+	emit(&c->e, MOV64_REG(tmp, reg));
+	emit(&c->e, INSN(BPF_ALU64 | BPF_NEG, tmp, 0, 0, 0));
+	emit(&c->e, ALU64_REG(BPF_OR, reg, tmp));
+	emit(&c->e, ALU64_IMM(BPF_RSH, reg, 63));
+	emit(&c->e, ALU64_IMM(BPF_XOR, reg, 1));
+}
+
+/* A field equal (after @mask) to @value, or not equal when @inv. */
+static void test_eq(struct cg *c, uint8_t size, int16_t field, uint32_t mask, uint32_t value,
+		    bool inv)
+{
+	struct emit *e = &c->e;
+
+	emit(e, LDX(size, R1, R_PKT, field));
+	if (mask != UINT32_MAX)
+		emit(e, ALU32_IMM(BPF_AND, R1, (int32_t)mask));
+	emit(e, ALU32_IMM(BPF_XOR, R1, (int32_t)value));
+	if (inv)
+		is_zero(c, R1);
+	miss_if(c, R1);
+}
+
+/* R1 = 1 if the 16-bit field is outside [lo, hi], else 0 (uses R2). */
+static void out_of_range(struct cg *c, uint8_t size, int16_t field, uint16_t lo, uint16_t hi)
+{
+	struct emit *e = &c->e;
+
+	emit(e, LDX(size, R1, R_PKT, field));
+	emit(e, ALU64_IMM(BPF_SUB, R1, lo));		/* negative below lo */
+	emit(e, MOV64_IMM(R2, hi - lo));
+	emit(e, ALU64_REG(BPF_SUB, R2, R1));		/* negative above hi */
+	emit(e, ALU64_IMM(BPF_RSH, R1, 63));
+	emit(e, ALU64_IMM(BPF_RSH, R2, 63));
+	emit(e, ALU64_REG(BPF_OR, R1, R2));
+}
+
+static void test_range(struct cg *c, uint8_t size, int16_t field, const struct ir_port_range *r,
+		       bool inv)
+{
+	if (!inv && r->lo == 0 && r->hi == UINT16_MAX)
+		return;
+	if (r->lo == r->hi) {
+		test_eq(c, size, field, UINT32_MAX, r->lo, inv);
+		return;
+	}
+	out_of_range(c, size, field, r->lo, r->hi);
+	if (inv)
+		emit(&c->e, ALU64_IMM(BPF_XOR, R1, 1));
+	miss_if(c, R1);
+}
+
 static void match_addr(struct cg *c, int16_t field, const struct ir_addr *a, bool inv,
 		       uint32_t fail)
 {
-	struct emit *e = &c->e;
 	uint32_t mask, addr;
 
 	memcpy(&mask, &a->mask.v4, sizeof(mask));
 	memcpy(&addr, &a->addr.v4, sizeof(addr));
 	if (!mask) {
 		if (inv)
-			emit_ja(e, fail);	/* "! 0.0.0.0/0" matches nothing */
+			emit_ja(&c->e, fail);	/* "! 0.0.0.0/0" matches nothing */
 		return;
 	}
-	emit(e, LDX(BPF_W, R1, R_PKT, field));
-	if (mask != UINT32_MAX)
-		emit(e, ALU32_IMM(BPF_AND, R1, (int32_t)mask));
-	emit_jmp_imm(e, inv ? BPF_JEQ : BPF_JNE, true, R1, (int32_t)(addr & mask), fail);
+	test_eq(c, BPF_W, field, mask, addr & mask, inv);
 }
 
 /* A name as two NUL-padded words and the mask of the bytes that count. */
@@ -52,7 +118,6 @@ static void match_iface(struct cg *c, int16_t field, const char *name, bool inv,
 {
 	struct emit *e = &c->e;
 	uint64_t val[2], mask[2];
-	uint32_t ok = emit_label(e);
 
 	if (!name[0])
 		return;
@@ -62,6 +127,7 @@ static void match_iface(struct cg *c, int16_t field, const char *name, bool inv,
 			emit_ja(e, fail);
 		return;
 	}
+	emit(e, MOV64_IMM(R3, 0));	/* R3: the differing bits of the name */
 	for (int w = 0; w < 2; w++) {
 		if (!mask[w])
 			continue;
@@ -69,80 +135,61 @@ static void match_iface(struct cg *c, int16_t field, const char *name, bool inv,
 		emit_ld_imm64(e, R2, mask[w]);
 		emit(e, ALU64_REG(BPF_AND, R1, R2));
 		emit_ld_imm64(e, R2, val[w]);
-		emit_jmp_reg(e, BPF_JNE, R1, R2, inv ? ok : fail);
+		emit(e, ALU64_REG(BPF_XOR, R1, R2));
+		emit(e, ALU64_REG(BPF_OR, R3, R1));
 	}
 	if (inv)
-		emit_ja(e, fail);
-	emit_bind(e, ok);
+		is_zero64(c, R3, R2);
+	miss_if(c, R3);
 }
 
 /* The transport header must be there, whatever the inversion. */
-static void need_l4(struct cg *c, uint32_t fail)
+static void need_l4(struct cg *c)
 {
 	emit(&c->e, LDX(BPF_B, R1, R_PKT, PI(l4)));
-	emit_jmp_imm(&c->e, BPF_JEQ, true, R1, 0, fail);
+	emit(&c->e, ALU64_IMM(BPF_XOR, R1, 1));
+	miss_if(c, R1);
 }
 
-static void match_range(struct cg *c, int16_t field, bool half, const struct ir_port_range *r,
-			bool inv, uint32_t fail)
+static void match_ports(struct cg *c, const struct ir_match_ports *p, bool tcp)
 {
-	struct emit *e = &c->e;
-	uint32_t in = emit_label(e), out = emit_label(e);
-
-	if (!inv && r->lo == 0 && r->hi == UINT16_MAX)
-		return;
-	emit(e, LDX(half ? BPF_H : BPF_B, R1, R_PKT, field));
-	if (r->lo == r->hi) {
-		emit_jmp_imm(e, inv ? BPF_JEQ : BPF_JNE, true, R1, r->lo, fail);
-		return;
-	}
-	emit_jmp_imm(e, BPF_JLT, true, R1, r->lo, inv ? out : fail);
-	emit_jmp_imm(e, BPF_JGT, true, R1, r->hi, inv ? out : fail);
-	if (inv)
-		emit_ja(e, fail);
-	emit_bind(e, in);
-	emit_bind(e, out);
-}
-
-static void match_ports(struct cg *c, const struct ir_match_ports *p, bool tcp, uint32_t fail)
-{
-	struct emit *e = &c->e;
-
-	need_l4(c, fail);
-	match_range(c, PI(sport), true, &p->sport, p->invflags & IR_PORT_INV_SRC, fail);
-	match_range(c, PI(dport), true, &p->dport, p->invflags & IR_PORT_INV_DST, fail);
-	if (tcp && p->flags_mask) {
-		bool inv = p->invflags & IR_TCP_INV_FLAGS;
-
-		emit(e, LDX(BPF_B, R1, R_PKT, PI(tcpflags)));
-		emit(e, ALU32_IMM(BPF_AND, R1, p->flags_mask));
-		emit_jmp_imm(e, inv ? BPF_JEQ : BPF_JNE, true, R1, p->flags_cmp, fail);
-	}
+	need_l4(c);
+	test_range(c, BPF_H, PI(sport), &p->sport, p->invflags & IR_PORT_INV_SRC);
+	test_range(c, BPF_H, PI(dport), &p->dport, p->invflags & IR_PORT_INV_DST);
+	if (tcp && p->flags_mask)
+		test_eq(c, BPF_B, PI(tcpflags), p->flags_mask, p->flags_cmp,
+			p->invflags & IR_TCP_INV_FLAGS);
 }
 
 static void match_icmp(struct cg *c, const struct ir_match_icmp *m, uint32_t fail)
 {
 	struct emit *e = &c->e;
-	uint32_t out = emit_label(e);
-	struct ir_port_range codes = { m->code_lo, m->code_hi };
+	bool any_code = m->code_lo == 0 && m->code_hi == UINT8_MAX;
 
-	need_l4(c, fail);
-	if (m->type == ICMP_ANY_TYPE && m->code_lo == 0 && m->code_hi == UINT8_MAX) {
+	need_l4(c);
+	if (m->type == ICMP_ANY_TYPE && any_code) {
 		if (m->invert)
 			emit_ja(e, fail);
 		return;
 	}
-	emit(e, LDX(BPF_B, R1, R_PKT, PI(icmp_type)));
-	emit_jmp_imm(e, BPF_JNE, true, R1, m->type, m->invert ? out : fail);
-	if (m->invert) {
-		/* matches when the type differs or the code is out of range */
-		match_range(c, PI(icmp_code), false, &codes, true, fail);
-		emit_bind(e, out);
+	if (!m->invert) {
+		test_eq(c, BPF_B, PI(icmp_type), UINT32_MAX, m->type, false);
+		if (!any_code) {
+			out_of_range(c, BPF_B, PI(icmp_code), m->code_lo, m->code_hi);
+			miss_if(c, R1);
+		}
 		return;
 	}
-	if (codes.lo != 0 || codes.hi != UINT8_MAX)
-		match_range(c, PI(icmp_code), false, &codes, false, fail);
-	emit_bind(e, out);
+	/* inverted: a mismatch is this type with a code in the range */
+	emit(e, LDX(BPF_B, R4, R_PKT, PI(icmp_type)));
+	emit(e, ALU32_IMM(BPF_XOR, R4, m->type));
+	is_zero(c, R4);
+	if (!any_code) {
+		out_of_range(c, BPF_B, PI(icmp_code), m->code_lo, m->code_hi);
+		emit(e, ALU64_IMM(BPF_XOR, R1, 1));
+		emit(e, ALU64_REG(BPF_AND, R4, R1));
+	}
+	miss_if(c, R4);
 }
 
 bool cg_rule_uses_ifnames(const struct ir_rule *r)
@@ -154,19 +201,22 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 {
 	const struct ir_ipspec *ip = &r->ip;
 	struct emit *e = &c->e;
+	uint32_t start = e->prog->n_insns, tests;
 
+	emit(e, MOV64_IMM(R_MISS, 0));
+	tests = e->prog->n_insns;
 	match_addr(c, PI(saddr), &ip->src, ip->invflags & IR_INV_SRC, fail);
 	match_addr(c, PI(daddr), &ip->dst, ip->invflags & IR_INV_DST, fail);
 	match_iface(c, PI(iif), ip->iif, ip->invflags & IR_INV_IIF, fail);
 	match_iface(c, PI(oif), ip->oif, ip->invflags & IR_INV_OIF, fail);
-	if (ip->proto) {
-		emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
-		emit_jmp_imm(e, ip->invflags & IR_INV_PROTO ? BPF_JEQ : BPF_JNE, true, R1,
-			     ip->proto, fail);
-	}
+	if (ip->proto)
+		test_eq(c, BPF_B, PI(proto), UINT32_MAX, ip->proto, ip->invflags & IR_INV_PROTO);
 	if (ip->frag) {
+		/* -f: a later fragment; "! -f": anything else */
 		emit(e, LDX(BPF_B, R1, R_PKT, PI(frag)));
-		emit_jmp_imm(e, ip->invflags & IR_INV_FRAG ? BPF_JNE : BPF_JEQ, true, R1, 0, fail);
+		if (!(ip->invflags & IR_INV_FRAG))
+			emit(e, ALU64_IMM(BPF_XOR, R1, 1));
+		miss_if(c, R1);
 	}
 	for (unsigned int i = 0; i < r->n_matches; i++) {
 		const struct ir_match *m = &r->matches[i];
@@ -174,7 +224,7 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 		switch (m->kind) {
 		case IR_MATCH_TCP:
 		case IR_MATCH_UDP:
-			match_ports(c, &m->ports, m->kind == IR_MATCH_TCP, fail);
+			match_ports(c, &m->ports, m->kind == IR_MATCH_TCP);
 			break;
 		case IR_MATCH_ICMP:
 			match_icmp(c, &m->icmp, fail);
@@ -184,4 +234,9 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 			break;
 		}
 	}
+	if (e->prog->n_insns == tests && !e->dead) {
+		e->prog->n_insns = start;	/* no test: the rule matches every packet */
+		return;
+	}
+	emit_jmp_imm(e, BPF_JNE, false, R_MISS, 0, fail);
 }
