@@ -358,7 +358,7 @@ static int parse_proto(struct ipt_pstate *ps, const char *arg)
 
 	if (ret)
 		return ret;
-	for (i = 0; arg[i] && i < sizeof(low) - 1; i++)
+	for (i = 0; i < sizeof(low) - 1 && arg[i]; i++)
 		low[i] = (arg[i] >= 'A' && arg[i] <= 'Z') ? arg[i] - 'A' + 'a' : arg[i];
 	low[i] = '\0';
 	if (ipt_parse_proto(low, &ip->proto))
