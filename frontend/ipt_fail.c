@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* iptables' wording of errors, on the command line and in restore files. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -84,4 +85,15 @@ int ipt_fail(const struct ipt_ctx *ctx, const struct ipt_where *w, struct bpfw_e
 	if (w && w->restore)
 		return fail_restore(ctx, w->line, err, kind, errnum, msg);
 	return fail_cmdline(ctx, err, kind, errnum, msg);
+}
+
+int ipt_perr(struct ipt_pstate *ps, const char *fmt, ...)
+{
+	char msg[BPFW_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL, "%s", msg);
 }

@@ -76,6 +76,10 @@ int ipt_fail(const struct ipt_ctx *ctx, const struct ipt_where *w, struct bpfw_e
 	     enum ipt_fail_kind kind, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* A parameter problem of the command being parsed, worded by @fmt (exit 2). */
+int ipt_perr(struct ipt_pstate *ps, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Parse words of a command (argv[0] is the program name) from @w. */
 int ipt_parse_words(const struct ipt_ctx *ctx, const struct ipt_where *w, int argc, char **argv,
 		    struct ipt_cmd *cmd, struct bpfw_err *err);

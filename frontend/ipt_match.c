@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Match modules of the iptables command line: -m tcp, udp, icmp, comment. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,18 +91,6 @@ int ipt_match_load(struct ipt_pstate *ps, const char *name)
 			"Couldn't load match `%s':No such file or directory\n", name);
 }
 
-__attribute__((format(printf, 2, 3)))
-static int perr(struct ipt_pstate *ps, const char *fmt, ...)
-{
-	char msg[BPFW_ERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL, "%s", msg);
-}
-
 /* "A", "A:B", ":B", "A:", ":" as iptables' tcp match reads them. */
 static int tcp_range(struct ipt_pstate *ps, const char *s, struct ir_port_range *pr)
 {
@@ -112,7 +99,7 @@ static int tcp_range(struct ipt_pstate *ps, const char *s, struct ir_port_range 
 
 	if (!colon) {
 		if (ipt_parse_port(s, "tcp", &pr->lo))
-			return perr(ps, "invalid port/service `%s' specified", s);
+			return ipt_perr(ps, "invalid port/service `%s' specified", s);
 		pr->hi = pr->lo;
 		return 0;
 	}
@@ -120,11 +107,11 @@ static int tcp_range(struct ipt_pstate *ps, const char *s, struct ir_port_range 
 	pr->lo = 0;
 	pr->hi = UINT16_MAX;
 	if (lo[0] && ipt_parse_port(lo, "tcp", &pr->lo))
-		return perr(ps, "invalid port/service `%s' specified", lo);
+		return ipt_perr(ps, "invalid port/service `%s' specified", lo);
 	if (colon[1] && ipt_parse_port(colon + 1, "tcp", &pr->hi))
-		return perr(ps, "invalid port/service `%s' specified", colon + 1);
+		return ipt_perr(ps, "invalid port/service `%s' specified", colon + 1);
 	if (pr->lo > pr->hi)
-		return perr(ps, "invalid portrange (min > max)");
+		return ipt_perr(ps, "invalid portrange (min > max)");
 	return 0;
 }
 
@@ -141,7 +128,7 @@ static int udp_range(struct ipt_pstate *ps, const char *s, const char *optname,
 				optname);
 	if (!colon) {
 		if (ipt_parse_port(s, "udp", &pr->lo))
-			return perr(ps, "Port \"%s\" does not resolve to anything.\n", s);
+			return ipt_perr(ps, "Port \"%s\" does not resolve to anything.\n", s);
 		pr->hi = pr->lo;
 		return 0;
 	}
@@ -149,11 +136,11 @@ static int udp_range(struct ipt_pstate *ps, const char *s, const char *optname,
 	pr->lo = 0;
 	pr->hi = UINT16_MAX;
 	if (lo[0] && ipt_parse_port(lo, "udp", &pr->lo))
-		return perr(ps, "Port \"%s\" does not resolve to anything.\n", lo);
+		return ipt_perr(ps, "Port \"%s\" does not resolve to anything.\n", lo);
 	if (colon[1] && ipt_parse_port(colon + 1, "udp", &pr->hi))
-		return perr(ps, "Port \"%s\" does not resolve to anything.\n", colon + 1);
+		return ipt_perr(ps, "Port \"%s\" does not resolve to anything.\n", colon + 1);
 	if (pr->lo > pr->hi)
-		return perr(ps, "invalid portrange (min > max)");
+		return ipt_perr(ps, "invalid portrange (min > max)");
 	return 0;
 }
 
@@ -168,7 +155,7 @@ static int parse_tcp(struct ipt_pstate *ps, struct ir_match *m, unsigned int *se
 	case MO_SPORT:
 	case MO_DPORT:
 		if (*seen & (1u << o->id))
-			return perr(ps, "Only one `--%s' allowed",
+			return ipt_perr(ps, "Only one `--%s' allowed",
 				    o->id == MO_SPORT ? "source-port" : "destination-port");
 		*seen |= 1u << o->id;
 		ret = tcp_range(ps, arg, o->id == MO_SPORT ? &p->sport : &p->dport);
@@ -177,7 +164,7 @@ static int parse_tcp(struct ipt_pstate *ps, struct ir_match *m, unsigned int *se
 		return ret;
 	default:
 		if (*seen & (1u << MO_FLAGS))
-			return perr(ps, "Only one of `--syn' or `--tcp-flags'  allowed");
+			return ipt_perr(ps, "Only one of `--syn' or `--tcp-flags'  allowed");
 		*seen |= 1u << MO_FLAGS;
 		if (ps->invert)
 			p->invflags |= IR_TCP_INV_FLAGS;
@@ -188,10 +175,10 @@ static int parse_tcp(struct ipt_pstate *ps, struct ir_match *m, unsigned int *se
 		}
 		if (ps->ind >= ps->argc || ps->argv[ps->ind][0] == '-' ||
 		    ps->argv[ps->ind][0] == '!')
-			return perr(ps, "--tcp-flags requires two args.");
+			return ipt_perr(ps, "--tcp-flags requires two args.");
 		if (ipt_parse_tcp_flags(arg, &p->flags_mask, bad, sizeof(bad)) ||
 		    ipt_parse_tcp_flags(ps->argv[ps->ind], &p->flags_cmp, bad, sizeof(bad)))
-			return perr(ps, "Unknown TCP flag `%s'", bad);
+			return ipt_perr(ps, "Unknown TCP flag `%s'", bad);
 		ps->ind++;
 		return 0;
 	}
@@ -231,9 +218,9 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 	case IR_MATCH_ICMP:
 		ret = ipt_parse_icmp_type(arg, &m->icmp);
 		if (ret == -ENOENT)
-			return perr(ps, "Unknown ICMP type `%s'", arg);
+			return ipt_perr(ps, "Unknown ICMP type `%s'", arg);
 		if (ret)
-			return perr(ps, "Unknown ICMP code `%s'", arg);
+			return ipt_perr(ps, "Unknown ICMP code `%s'", arg);
 		m->icmp.invert = ps->invert;
 		return 0;
 	default:
@@ -257,11 +244,11 @@ int ipt_match_final(struct ipt_pstate *ps)
 		switch (m->kind) {
 		case IR_MATCH_TCP:
 			if (ps->mseen[i] && r->ip.proto != IPPROTO_TCP && !proto_inv)
-				return perr(ps, "TCP match requires '-p tcp'");
+				return ipt_perr(ps, "TCP match requires '-p tcp'");
 			break;
 		case IR_MATCH_UDP:
 			if (ps->mseen[i] && r->ip.proto != IPPROTO_UDP && !proto_inv)
-				return perr(ps, "UDP match requires '-p udp'");
+				return ipt_perr(ps, "UDP match requires '-p udp'");
 			break;
 		case IR_MATCH_ICMP:
 		case IR_MATCH_COMMENT:

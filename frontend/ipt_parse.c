@@ -6,7 +6,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,18 +91,6 @@ struct found {
 	int midx;		/* -1: generic; -2: of the protocol's match, not loaded yet */
 	enum ir_match_kind implied;
 };
-
-__attribute__((format(printf, 2, 3)))
-static int perr(struct ipt_pstate *ps, const char *fmt, ...)
-{
-	char msg[BPFW_ERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL, "%s", msg);
-}
 
 /* Whether the next word is an argument, not an option (iptables' xs_has_arg). */
 static bool has_arg(const struct ipt_pstate *ps)
@@ -192,9 +179,9 @@ out:
 static int set_opt(struct ipt_pstate *ps, int opt)
 {
 	if (ps->opts & (1u << opt))
-		return perr(ps, "multiple -%c flags not allowed", opt_chars[opt]);
+		return ipt_perr(ps, "multiple -%c flags not allowed", opt_chars[opt]);
 	if (ps->invert && opt_invertible[opt] == '0')
-		return perr(ps, "cannot have ! before -%c", opt_chars[opt]);
+		return ipt_perr(ps, "cannot have ! before -%c", opt_chars[opt]);
 	ps->opts |= 1u << opt;
 	return 0;
 }
@@ -215,9 +202,9 @@ static int add_cmd(struct ipt_pstate *ps, int c, unsigned int others)
 	unsigned int clash = ps->cmds & ~others;
 
 	if (ps->invert)
-		return perr(ps, "unexpected '!' flag");
+		return ipt_perr(ps, "unexpected '!' flag");
 	if (clash)
-		return perr(ps, "Cannot use -%c with -%c", cmd_chars[c],
+		return ipt_perr(ps, "Cannot use -%c with -%c", cmd_chars[c],
 			    cmd_chars[highest_bit(clash)]);
 	ps->cmds |= 1u << c;
 	return 0;
@@ -227,7 +214,7 @@ static int set_chain(struct ipt_pstate *ps, const char *name)
 {
 	snprintf(ps->cmd->chain, sizeof(ps->cmd->chain), "%s", name);
 	if (strlen(name) >= IR_CHAIN_MAXNAMELEN)
-		return perr(ps, "chain name `%s' too long (must be under %u chars)", name,
+		return ipt_perr(ps, "chain name `%s' too long (must be under %u chars)", name,
 			    IR_CHAIN_MAXNAMELEN);
 	return 0;
 }
@@ -235,24 +222,24 @@ static int set_chain(struct ipt_pstate *ps, const char *name)
 static int check_new_name(struct ipt_pstate *ps, const char *name)
 {
 	if (strlen(name) >= IR_CHAIN_MAXNAMELEN)
-		return perr(ps, "chain name `%s' too long (must be under %u chars)", name,
+		return ipt_perr(ps, "chain name `%s' too long (must be under %u chars)", name,
 			    IR_CHAIN_MAXNAMELEN);
 	if (name[0] == '-')
-		return perr(ps, "chain name not allowed to start with `-'");
+		return ipt_perr(ps, "chain name not allowed to start with `-'");
 	if (name[0] == '!')
-		return perr(ps, "chain name not allowed to start with `!'");
+		return ipt_perr(ps, "chain name not allowed to start with `!'");
 	for (const char *p = name; *p; p++)
 		if (isspace((unsigned char)*p))
-			return perr(ps, "Invalid chain name `%s'", name);
+			return ipt_perr(ps, "Invalid chain name `%s'", name);
 	if (ipt_is_target_name(name))
-		return perr(ps, "chain name may not clash with target name");
+		return ipt_perr(ps, "chain name may not clash with target name");
 	return 0;
 }
 
 static int rulenum(struct ipt_pstate *ps, const char *s)
 {
 	if (!ipt_parse_rulenum(s, &ps->cmd->rulenum))
-		return perr(ps, "Invalid rule number `%s'", s);
+		return ipt_perr(ps, "Invalid rule number `%s'", s);
 	return 0;
 }
 
@@ -277,7 +264,7 @@ static int parse_counters(struct ipt_pstate *ps, const char *arg)
 	char pk[32], *end;
 
 	if (ps->invert)
-		return perr(ps, "cannot have ! before -c");
+		return ipt_perr(ps, "cannot have ! before -c");
 	if (bytes) {
 		snprintf(pk, sizeof(pk), "%.*s", (int)(bytes - arg), arg);
 		bytes++;
@@ -287,13 +274,13 @@ static int parse_counters(struct ipt_pstate *ps, const char *arg)
 			bytes = ps->argv[ps->ind++];
 	}
 	if (!pk[0] || !bytes)
-		return perr(ps, "-c requires packet and byte counter");
+		return ipt_perr(ps, "-c requires packet and byte counter");
 	c->packets = strtoull(pk, &end, 10);
 	if (*end)
-		return perr(ps, "-c packet counter not numeric");
+		return ipt_perr(ps, "-c packet counter not numeric");
 	c->bytes = strtoull(bytes, &end, 10);
 	if (*end || !*bytes)
-		return perr(ps, "-c byte counter not numeric");
+		return ipt_perr(ps, "-c byte counter not numeric");
 	ps->cmd->rule->counter_given = true;
 	ps->cmd->policy_counter = *c;
 	ps->cmd->policy_counter_given = true;
@@ -308,9 +295,9 @@ static int parse_target(struct ipt_pstate *ps, const char *arg, bool go)
 	if (ret)
 		return ret;
 	if (!arg[0])
-		return perr(ps, "Invalid target name (too short)");
+		return ipt_perr(ps, "Invalid target name (too short)");
 	if (strlen(arg) >= IR_CHAIN_MAXNAMELEN)
-		return perr(ps, "Invalid target name `%s' (%u chars max)", arg,
+		return ipt_perr(ps, "Invalid target name `%s' (%u chars max)", arg,
 			    IR_CHAIN_MAXNAMELEN - 1);
 	if (go) {
 		t->kind = IR_TARGET_GOTO;
@@ -339,12 +326,12 @@ static int parse_wait(struct ipt_pstate *ps, const char *arg, bool interval)
 		arg = ps->argv[ps->ind++];
 	if (interval) {
 		if (!arg)
-			return perr(ps, "wait interval value required");
+			return ipt_perr(ps, "wait interval value required");
 		ps->wait_interval = true;
 		return 0;
 	}
 	if (arg && sscanf(arg, "%i", &v) != 1)
-		return perr(ps, "wait seconds not numeric");
+		return ipt_perr(ps, "wait seconds not numeric");
 	ps->cmd->wait_secs = arg ? (v > 0 ? v : 0) : 0;
 	return 0;
 }
@@ -362,11 +349,11 @@ static int parse_proto(struct ipt_pstate *ps, const char *arg)
 		low[i] = (arg[i] >= 'A' && arg[i] <= 'Z') ? arg[i] - 'A' + 'a' : arg[i];
 	low[i] = '\0';
 	if (ipt_parse_proto(low, &ip->proto))
-		return perr(ps, "unknown protocol \"%s\" specified", low);
+		return ipt_perr(ps, "unknown protocol \"%s\" specified", low);
 	if (ps->invert)
 		ip->invflags |= IR_INV_PROTO;
 	if (!ip->proto && ps->invert)
-		return perr(ps, "rule would never match protocol");
+		return ipt_perr(ps, "rule would never match protocol");
 	return 0;
 }
 
@@ -412,7 +399,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		if (ret)
 			return ret;
 		if (!has_arg(ps))
-			return perr(ps, "-R requires a rule number");
+			return ipt_perr(ps, "-R requires a rule number");
 		return rulenum(ps, ps->argv[ps->ind++]);
 	case 'I':
 		ret = add_cmd(ps, C_INSERT, 0) ?: set_chain(ps, arg);
@@ -441,7 +428,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		if (ret)
 			return ret;
 		if (!has_arg(ps))
-			return perr(ps, "-E requires old-chain-name and new-chain-name");
+			return ipt_perr(ps, "-E requires old-chain-name and new-chain-name");
 		arg = ps->argv[ps->ind++];
 		ret = check_new_name(ps, arg);
 		if (!ret)
@@ -452,7 +439,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		if (ret)
 			return ret;
 		if (!has_arg(ps))
-			return perr(ps, "-P requires a chain and a policy");
+			return ipt_perr(ps, "-P requires a chain and a policy");
 		arg = ps->argv[ps->ind++];
 		/* a bad policy is refused once the line is read, as the kernel would */
 		ps->policy = arg;
@@ -484,17 +471,17 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 	case 'j':
 	case 'g':
 		if (ps->invert)
-			return perr(ps, "cannot have ! before -j");
+			return ipt_perr(ps, "cannot have ! before -j");
 		return parse_target(ps, arg, c == 'g');
 	case 'm':
 		if (ps->invert)
-			return perr(ps, "unexpected ! flag before --match");
+			return ipt_perr(ps, "unexpected ! flag before --match");
 		return ipt_match_load(ps, arg);
 	case 't':
 		if (ps->invert)
-			return perr(ps, "unexpected ! flag before --table");
+			return ipt_perr(ps, "unexpected ! flag before --table");
 		if (ps->w->restore)
-			return perr(ps, "The -t option cannot be used in %s-restore.\n",
+			return ipt_perr(ps, "The -t option cannot be used in %s-restore.\n",
 				    ps->ctx->prog);
 		/* checked once the line is read */
 		ps->table = arg;
@@ -504,7 +491,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		return set_opt(ps, O_NUMERIC);
 	case 'v':
 		if (ps->invert)
-			return perr(ps, "cannot have ! before -v");
+			return ipt_perr(ps, "cannot have ! before -v");
 		cmd->flags |= IPT_F_VERBOSE;
 		ps->opts |= 1u << O_VERBOSE;
 		return 0;
@@ -527,7 +514,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 				 "Try `%s -h' or '%s --help' for more information.",
 				 ps->ctx->prog, ps->ctx->prog);
 	default:
-		return perr(ps, "unknown option \"-%c\"", c);
+		return ipt_perr(ps, "unknown option \"-%c\"", c);
 	}
 }
 
@@ -543,16 +530,16 @@ static int long_opt(struct ipt_pstate *ps, const char *word)
 	int ret;
 
 	if (!len || find_long(ps, name, len, &f))
-		return perr(ps, "unknown option \"%.*s\"", (int)(len + 2), word);
+		return ipt_perr(ps, "unknown option \"%.*s\"", (int)(len + 2), word);
 	needs = f.g ? f.g->has_arg == ARG_REQ : f.m->has_arg;
 	optional = f.g && f.g->has_arg == ARG_OPT;
 	if (needs && !arg) {
 		if (ps->ind >= ps->argc)
-			return perr(ps, "option \"%.*s\" requires an argument", (int)(len + 2),
+			return ipt_perr(ps, "option \"%.*s\" requires an argument", (int)(len + 2),
 				    word);
 		arg = ps->argv[ps->ind++];
 	} else if (!needs && !optional && arg) {
-		return perr(ps, "unknown option \"%s\"", word);
+		return ipt_perr(ps, "unknown option \"%s\"", word);
 	}
 	if (f.g && (f.g->val == 'V' || f.g->val == 'h')) {
 		ps->cmd->op = f.g->val == 'V' ? IPT_OP_VERSION : IPT_OP_HELP;
@@ -578,14 +565,14 @@ static int short_opts(struct ipt_pstate *ps, const char *word)
 
 		if (*p == '!' || *p == ':' || *p == '-' ||
 		    !(strchr(short_req, *p) || strchr(short_opt, *p) || strchr(short_none, *p)))
-			return perr(ps, "unknown option \"-%c\"", *p);
+			return ipt_perr(ps, "unknown option \"-%c\"", *p);
 		if (strchr(short_req, *p)) {
 			if (p[1])
 				arg = p + 1;
 			else if (ps->ind < ps->argc)
 				arg = ps->argv[ps->ind++];
 			else
-				return perr(ps, "option \"-%c\" requires an argument", *p);
+				return ipt_perr(ps, "option \"-%c\" requires an argument", *p);
 		} else if (strchr(short_opt, *p) && p[1]) {
 			arg = p + 1;
 		}
@@ -609,7 +596,7 @@ static int read_words(struct ipt_pstate *ps)
 
 		if (!strcmp(word, "!")) {
 			if (ps->invert)
-				return perr(ps, "multiple consecutive ! not allowed");
+				return ipt_perr(ps, "multiple consecutive ! not allowed");
 			ps->invert = true;
 			continue;
 		}
@@ -655,7 +642,7 @@ static int check_opts(struct ipt_pstate *ps)
 				legal = -1;
 		}
 		if (legal < 0)
-			return perr(ps, "Illegal option `-%c' with this command", opt_chars[o]);
+			return ipt_perr(ps, "Illegal option `-%c' with this command", opt_chars[o]);
 	}
 	return 0;
 }
@@ -678,9 +665,9 @@ static int finish(struct ipt_pstate *ps)
 	if (ret)
 		return ret;
 	if (!ps->cmds)
-		return perr(ps, "no command specified");
+		return ipt_perr(ps, "no command specified");
 	if (ps->invert)
-		return perr(ps, "nothing appropriate following !");
+		return ipt_perr(ps, "nothing appropriate following !");
 	if (is_rule_cmd(ps->cmds)) {
 		ret = ipt_parse_addr4(ps->ctx, ps->w, ps->src ?: "0.0.0.0/0", &ip->src, ps->err) ?:
 		      ipt_parse_addr4(ps->ctx, ps->w, ps->dst ?: "0.0.0.0/0", &ip->dst, ps->err);
@@ -693,16 +680,16 @@ static int finish(struct ipt_pstate *ps)
 	if (is_rule_cmd(ps->cmds)) {
 		if ((!strcmp(ch, "PREROUTING") || !strcmp(ch, "INPUT")) &&
 		    (ps->opts & (1u << O_OIF)))
-			return perr(ps, "Can't use -o with %s\n", ch);
+			return ipt_perr(ps, "Can't use -o with %s\n", ch);
 		if ((!strcmp(ch, "POSTROUTING") || !strcmp(ch, "OUTPUT")) &&
 		    (ps->opts & (1u << O_IIF)))
-			return perr(ps, "Can't use -i with %s\n", ch);
+			return ipt_perr(ps, "Can't use -i with %s\n", ch);
 	}
 	if (ps->wait_interval) {
 		if (!ps->w->restore)
 			fprintf(stderr, "Ignoring deprecated --wait-interval option.\n");
 		if (cmd->wait_secs < 0)
-			return perr(ps, "--wait-interval only makes sense with --wait\n");
+			return ipt_perr(ps, "--wait-interval only makes sense with --wait\n");
 	}
 	if (ps->table && strcmp(ps->table, "filter"))
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PLAIN, ENOENT,
