@@ -56,7 +56,11 @@ static int run(const struct ipt_ctx *ctx, struct ipt_cmd *cmd, struct bpfw_err *
 	ret = compat_require_root(ctx->prog, err);
 	if (ret)
 		return ret;
-	lock = compat_lock(cmd->wait_secs, err);
+	/* a change (or zeroing) excludes everyone; -L, -S and -C only read */
+	if (ipt_cmd_modifies(cmd) || zeroes(cmd))
+		lock = compat_lock(cmd->wait_secs, err);
+	else
+		lock = compat_lock_shared(err);
 	if (lock < 0)
 		return lock;
 	t.verbose = cmd->flags & IPT_F_VERBOSE;

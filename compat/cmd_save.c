@@ -27,7 +27,7 @@ int compat_save_main(const struct ipt_ctx *ctx, int argc, char **argv)
 	struct txn t = { 0 };
 	enum ir_table_id id;
 	FILE *out = stdout;
-	int c, ret, status;
+	int c, ret, status, lock = -1;
 
 	opterr = 1;
 	optind = 1;
@@ -70,7 +70,9 @@ int compat_save_main(const struct ipt_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	ret = txn_begin(&t, &err);
+	/* shared: never in the middle of a swap, never in a writer's way for long */
+	lock = compat_lock_shared(&err);
+	ret = lock < 0 ? lock : txn_begin(&t, &err);
 	if (!ret)
 		ret = txn_read_counters(&t, &err);
 	if (!ret && table) {
@@ -88,6 +90,7 @@ out:
 		fclose(out);
 	fflush(stdout);
 	txn_end(&t);
+	compat_unlock(lock);
 	status = compat_report(&err, false);
 	bpfw_err_clear(&err);
 	return status;

@@ -64,6 +64,24 @@ int compat_lock(int wait_secs, struct bpfw_err *err)
 	return fd;
 }
 
+int compat_lock_shared(struct bpfw_err *err)
+{
+	int fd;
+
+	fd = open(lock_path(), O_RDWR | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+	if (fd < 0)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+				 "Fatal: can't open lock file %s: %m", lock_path());
+	while (flock(fd, LOCK_SH)) {
+		if (errno != EINTR) {
+			close(fd);
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+					 "Fatal: can't lock %s: %m", lock_path());
+		}
+	}
+	return fd;
+}
+
 void compat_unlock(int fd)
 {
 	if (fd >= 0)

@@ -22,11 +22,18 @@ int compat_save_main(const struct ipt_ctx *ctx, int argc, char **argv);
 int compat_restore_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
 /*
- * Take the lock that serialises bpfw commands: wait up to @wait_secs (0:
+ * Take the lock that serialises bpfw's changes: wait up to @wait_secs (0:
  * forever, -1: not at all).  Returns the lock fd or a negative errno, with
  * iptables' "Another app is currently holding the xtables lock" message.
  */
 int compat_lock(int wait_secs, struct bpfw_err *err);
+
+/*
+ * Take the lock shared, for a command that only reads the rule set: readers
+ * run side by side and never fail on the lock; they wait for a change under
+ * way, so that they never look at a rule set in the middle of its swap.
+ */
+int compat_lock_shared(struct bpfw_err *err);
 
 /* Release a lock taken with compat_lock(). */
 void compat_unlock(int fd);
