@@ -86,11 +86,23 @@ static int check_target(const struct ipt_ctx *ctx, const struct ipt_where *w,
 			r->target.chain);
 }
 
+/* Whether @r's jump closes a loop: 0, -ELOOP or -ENOMEM (the caller words it). */
+static int check_loop(const struct ir_table *t, const struct ir_rule *r)
+{
+	struct bpfw_err loop = { 0 };	/* a kilobyte: only for jumps */
+	int ret;
+
+	if (!is_jump(r))
+		return 0;
+	ret = ir_table_check_jumps(t, UINT_MAX, &loop);
+	bpfw_err_clear(&loop);
+	return ret;
+}
+
 static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct ir_table *t,
 		    struct ir_chain *c, struct ipt_cmd *cmd, struct bpfw_err *err)
 {
 	unsigned int pos = c->n_rules;
-	struct bpfw_err loop = { 0 };
 	struct ir_rule *r;
 	int ret;
 
@@ -115,7 +127,7 @@ static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct
 		struct ir_rule *old = c->rules[pos];
 
 		c->rules[pos] = r;
-		ret = is_jump(r) ? ir_table_check_jumps(t, UINT_MAX, &loop) : 0;
+		ret = check_loop(t, r);
 		c->rules[pos] = old;
 		if (!ret)
 			ir_chain_replace(c, pos, r);
@@ -125,7 +137,7 @@ static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct
 			ir_rule_free(r);
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		}
-		ret = is_jump(r) ? ir_table_check_jumps(t, UINT_MAX, &loop) : 0;
+		ret = check_loop(t, r);
 		if (ret)
 			ir_chain_remove(c, pos);
 	}
@@ -134,7 +146,6 @@ static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct
 	if (ret) {
 		if (cmd->op == IPT_OP_REPLACE)
 			ir_rule_free(r);
-		bpfw_err_clear(&loop);
 		return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, ELOOP,
 				"%s failed (Too many links): rule in chain %s",
 				cmd->op == IPT_OP_APPEND ? "RULE_APPEND" :
