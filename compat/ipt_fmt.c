@@ -87,6 +87,30 @@ bool ipt_fmt_addr_any(const struct ir_addr *a, enum ir_family family)
 }
 
 /* The network part of @a, as text. */
+/* "a.b.c.d" of @ip (host order) into @buf of at least INET_ADDRSTRLEN bytes. */
+static void format_v4(char *buf, size_t len, uint32_t ip)
+{
+	char *p = buf;
+
+	if (len < INET_ADDRSTRLEN) {
+		snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
+			 ip & 0xff);
+		return;
+	}
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned int o = (ip >> shift) & 0xff;
+
+		if (o >= 100)
+			*p++ = (char)('0' + o / 100);
+		if (o >= 10)
+			*p++ = (char)('0' + o / 10 % 10);
+		*p++ = (char)('0' + o % 10);
+		if (shift)
+			*p++ = '.';
+	}
+	*p = '\0';
+}
+
 static void net_text(const struct ir_addr *a, enum ir_family family, char *buf, size_t len)
 {
 	if (family == IR_FAMILY_IPV6) {
@@ -96,9 +120,10 @@ static void net_text(const struct ir_addr *a, enum ir_family family, char *buf, 
 			net.s6_addr[i] = a->addr.v6.s6_addr[i] & a->mask.v6.s6_addr[i];
 		inet_ntop(AF_INET6, &net, buf, len);
 	} else {
-		struct in_addr net = { a->addr.v4.s_addr & a->mask.v4.s_addr };
+		uint32_t net = ntohl(a->addr.v4.s_addr & a->mask.v4.s_addr);
 
-		inet_ntop(AF_INET, &net, buf, len);
+		/* dotted quad by hand: the state text of a large set is mostly these */
+		format_v4(buf, len, net);
 	}
 }
 
@@ -112,8 +137,16 @@ static void mask_text(const struct ir_addr *a, enum ir_family family, bool host_
 
 	if (plen == full && host_bare) {
 		buf[0] = '\0';
-	} else if (plen >= 0) {
-		snprintf(buf, len, "/%d", plen);
+	} else if (plen >= 0 && len > 4) {
+		char *p = buf;
+
+		*p++ = '/';
+		if (plen >= 100)
+			*p++ = (char)('0' + plen / 100);
+		if (plen >= 10)
+			*p++ = (char)('0' + plen / 10 % 10);
+		*p++ = (char)('0' + plen % 10);
+		*p = '\0';
 	} else {
 		inet_ntop(family == IR_FAMILY_IPV6 ? AF_INET6 : AF_INET,
 			  family == IR_FAMILY_IPV6 ? (const void *)&a->mask.v6 : &a->mask.v4, m,
@@ -126,10 +159,17 @@ const char *ipt_fmt_addr_save(const struct ir_addr *a, enum ir_family family, ch
 			      size_t len)
 {
 	char net[INET6_ADDRSTRLEN], mask[INET6_ADDRSTRLEN + 1];
+	size_t n, m;
 
 	net_text(a, family, net, sizeof(net));
 	mask_text(a, family, false, mask, sizeof(mask));
-	snprintf(buf, len, "%s%s", net, mask);
+	n = strlen(net);
+	m = strlen(mask);
+	if (n + m >= len)
+		n = m = 0;
+	memcpy(buf, net, n);
+	memcpy(buf + n, mask, m);
+	buf[n + m] = '\0';
 	return buf;
 }
 

@@ -20,8 +20,11 @@ static void put_addr(FILE *out, const char *opt, const struct ir_addr *a, bool i
 
 	if (ipt_fmt_addr_any(a, family) && !inv)
 		return;
-	fprintf(out, "%s %s %s", inv ? " !" : "", opt,
-		ipt_fmt_addr_save(a, family, buf, sizeof(buf)));
+	/* plain stdio calls: a large rule set prints many of these */
+	fputs(inv ? " ! " : " ", out);
+	fputs(opt, out);
+	fputc(' ', out);
+	fputs(ipt_fmt_addr_save(a, family, buf, sizeof(buf)), out);
 }
 
 static void put_range(FILE *out, const char *opt, const struct ir_port_range *r, bool inv)
@@ -126,10 +129,19 @@ void ipt_format_rule(FILE *out, const struct ir_rule *r, enum ir_family family)
 static void put_bracket(FILE *out, enum ipt_save_counters mode, uint32_t slot,
 			const struct ir_counter *c)
 {
-	if (mode == IPT_SAVE_SLOTS && slot == IR_SLOT_NONE)
+	if (mode == IPT_SAVE_SLOTS && slot == IR_SLOT_NONE) {
 		fputs("[-]", out);
-	else if (mode == IPT_SAVE_SLOTS)
-		fprintf(out, "[%u]", slot);
+	} else if (mode == IPT_SAVE_SLOTS) {
+		char num[16], *p = num + sizeof(num);
+
+		*--p = '\0';
+		do
+			*--p = (char)('0' + slot % 10);
+		while (slot /= 10);
+		fputc('[', out);
+		fputs(p, out);
+		fputc(']', out);
+	}
 	else if (c)	/* policy counters show even without -c, as iptables-nft does */
 		fprintf(out, "[%llu:%llu]", (unsigned long long)c->packets,
 			(unsigned long long)c->bytes);

@@ -7,6 +7,16 @@
 
 #include "ipt_internal.h"
 
+/* Up to three decimal digits. */
+static unsigned long dec3(const char *s)
+{
+	unsigned long n = 0;
+
+	while (*s)
+		n = n * 10 + (unsigned long)(*s++ - '0');
+	return n;
+}
+
 /* One number of a dotted quad, in C notation like iptables (010 is 8). */
 static bool quad_part(const char *s, unsigned int *v)
 {
@@ -15,6 +25,14 @@ static bool quad_part(const char *s, unsigned int *v)
 
 	if (!*s || *s == '-' || *s == '+')
 		return false;
+	/* plain decimal, the usual case, without strtoul (state texts are long) */
+	if (*s >= '1' && *s <= '9' && strspn(s, "0123456789") == strlen(s) && strlen(s) <= 3) {
+		n = dec3(s);
+		if (n > 255)
+			return false;
+		*v = n;
+		return true;
+	}
 	errno = 0;
 	n = strtoul(s, &end, 0);
 	if (errno || *end || n > 255)
