@@ -14,6 +14,9 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 	   -D_GNU_SOURCE -Iinclude
 CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# SAN: sanitizer flags for a separate build, e.g. BUILD=build/asan SAN=-fsanitize=address
+CFLAGS	+= $(SAN)
+LDFLAGS	+= $(SAN)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
 
 # Every module's sources; compat/main.c holds main() and stays out of the library.

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # tests/run.sh - run bpfw's test suites and count them.
 #
-# Usage: tests/run.sh [--quick] [-v] [GROUP...]
+# Usage: tests/run.sh [--quick] [-v] [--build DIR] [GROUP...]
 #
-#   GROUP        unit, verdict, e2e (with the demo), parity, conformance, fuzz
-#                (default: all, in that order)
+#   GROUP        unit, verdict, e2e (with the demo), parity, conformance, fuzz,
+#                sanitize (default: all, in that order)
 #   --quick      unit, verdict and e2e only (unless groups are named), with
 #                shorter end-to-end tests (E2E_QUICK=1)
 #   -v           stream every suite's output instead of showing a log's
 #                tail on failure
+#   --build DIR  test the binaries built in DIR (default build/)
 #
 # A suite is one test binary or script.  Each one's output goes to
 # build/test-logs/<suite>.log; a failing suite's FAIL lines and the end of
@@ -22,7 +23,6 @@ set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD="$ROOT/build"
-LOGDIR="$BUILD/test-logs"
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 
 quick=0
@@ -43,7 +43,12 @@ while [ $# -gt 0 ]; do
 	--quick | -q) quick=1 ;;
 	-v | --verbose) verbose=1 ;;
 	-h | --help) usage ;;
-	unit | verdict | e2e | parity | conformance | fuzz) groups+=("$1") ;;
+	--build)
+		[ $# -ge 2 ] || usage
+		BUILD=$(cd "$2" && pwd) || exit 2
+		export IPT_DIR=$BUILD
+		shift ;;
+	unit | verdict | e2e | parity | conformance | fuzz | sanitize) groups+=("$1") ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -52,9 +57,10 @@ if [ ${#groups[@]} -eq 0 ]; then
 	if [ $quick = 1 ]; then
 		groups=(unit verdict e2e)
 	else
-		groups=(unit verdict e2e parity conformance fuzz)
+		groups=(unit verdict e2e parity conformance fuzz sanitize)
 	fi
 fi
+LOGDIR="$BUILD/test-logs"
 if [ $quick = 1 ]; then
 	export E2E_QUICK=1
 fi
@@ -162,6 +168,10 @@ run_fuzz() {
 	run_suite fuzz-regressions bash "$ROOT/tests/fuzz/run.sh" --regressions
 }
 
+run_sanitize() {
+	run_suite sanitize bash "$ROOT/tests/sanitize.sh"
+}
+
 run_conformance() {
 	run_suite conformance bash "$ROOT/tests/conformance.sh"
 }
@@ -179,6 +189,7 @@ main() {
 		parity) run_parity ;;
 		conformance) run_conformance ;;
 		fuzz) run_fuzz ;;
+		sanitize) run_sanitize ;;
 		esac
 	done
 	echo

@@ -177,7 +177,9 @@ static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 /* Run one packet through program @kind; returns the TC action. */
 static int run(struct fw *fw, enum cgen_prog_kind kind, const struct pkt_spec *s)
 {
-	uint8_t buf[128];
+	/* two bytes in, so that the IPv4 header after Ethernet is 4-byte aligned */
+	uint32_t store[33];
+	uint8_t *buf = (uint8_t *)store + 2;
 	size_t len = pkt_build(s, buf);
 	struct __sk_buff skb = { .ifindex = 1 };	/* lo */
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf, .data_size_in = len,
