@@ -111,7 +111,8 @@ static int chain_line(struct rstate *st, char *s)
 			return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_OTHER, EINVAL,
 					"Bad policy name.");
 		c->policy = strcmp(words[1], "DROP") ? IR_VERDICT_ACCEPT : IR_VERDICT_DROP;
-		if (st->opts->counters) {
+		/* a slot names where the running count is, not a count to set */
+		if (st->opts->counters && !st->opts->slots) {
 			c->counter = cnt;
 			c->counter_given = true;
 		}

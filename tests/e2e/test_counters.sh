@@ -42,4 +42,15 @@ assert_eq "policy counter from the file" \
 	"Chain INPUT (policy ACCEPT 7 packets, 700 bytes)" \
 	"$(ipt server -L INPUT -v -x -n | head -n1)"
 
+section "policy counters survive updates"
+ipt_ok server -A INPUT -s 192.0.2.7 -j DROP
+ipt_ok server -D INPUT -s 192.0.2.7 -j DROP
+assert_eq "the policy counter after two updates" \
+	"Chain INPUT (policy ACCEPT 7 packets, 700 bytes)" \
+	"$(ipt server -L INPUT -v -x -n | head -n1)"
+expect accept client icmp 10.99.1.1
+assert_eq "and it goes on counting packets no rule took" \
+	"Chain INPUT (policy ACCEPT 8 packets, 784 bytes)" \
+	"$(ipt server -L INPUT -v -x -n | head -n1)"
+
 e2e_finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Faults: a restore killed with SIGKILL at random points leaves the old or
 # the new rule set in force, whole, on every interface; the next command
-# works with no cleanup; a rule set the kernel refuses changes nothing.
+# works with no cleanup; a rule set the compiler refuses, or an interface that
+# refuses the new programs, changes nothing.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -69,6 +70,30 @@ section "the next command works without cleanup"
 ipt_ok server -D INPUT -s 192.0.2.9 -j DROP
 ipt_ok server -A INPUT -p tcp --dport 8080 -j ACCEPT
 expect accept client tcp 10.99.1.1 8080
+
+section "an interface that refuses the new programs changes nothing"
+# someone else's tc filter at the priority the next generation needs on eth0:
+# the kernel refuses bpfw's filter there (protocol mismatch)
+prio=$(in_ns server tc filter show dev lo ingress | awk '/handle 0xb9f0/ { print $5; exit }')
+next=$((3 - prio))
+in_ns server tc filter add dev eth0 ingress prio "$next" protocol ip u32 match u32 0 0 classid 1:1 ||
+	fail "adding the foreign filter"
+before=$(ipt_save server -c | grep -v '^#')
+out=$(ipt server -I INPUT -s 10.99.1.2 -j DROP 2>&1)
+assert_eq "the update fails with exit 4" 4 "$?"
+assert_eq "and says which interface refused it" \
+	"Cannot attach the rule set to interface eth0: Invalid argument; the previous rule set stays in place" \
+	"$out"
+assert_eq "the saved rules and counters are unchanged" "$before" \
+	"$(ipt_save server -c | grep -v '^#')"
+assert_eq "no bpfw filter at the refused priority on lo" 0 \
+	"$(in_ns server tc filter show dev lo ingress | grep 'handle 0xb9f0' | grep -c "pref $next ")"
+expect accept client tcp 10.99.1.1 8080
+in_ns server tc filter del dev eth0 ingress prio "$next" protocol ip u32 ||
+	fail "removing the foreign filter"
+ipt_ok server -I INPUT -s 10.99.1.2 -j DROP
+expect drop client tcp 10.99.1.1 8080
+ipt_ok server -D INPUT -s 10.99.1.2 -j DROP
 
 section "a rule set that cannot be compiled changes nothing"
 for i in 0 1 2 3 4 5 6 7; do ipt_ok server -N deep$i; done

@@ -5,6 +5,7 @@
  * generation and refused by the verifier.  Each test runs in a namespace of
  * its own (unshare), with lo (down), a bridge, a veth pair and a tun.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <sched.h>
@@ -295,6 +296,20 @@ static bool all_filters(uint32_t prio, uint32_t ing, uint32_t egr)
 }
 
 /* Wait until no program has @id any more; whether it went. */
+/* Open file descriptors of this process: a map left open would be one more. */
+static unsigned int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned int n = 0;
+
+	if (!d)
+		return 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
 static bool prog_gone(uint32_t id)
 {
 	for (int i = 0; i < 300; i++) {
@@ -487,6 +502,44 @@ static void test_verifier_refusal(void)
 	ld_live_close(&live);
 }
 
+/* A map the kernel cannot allocate: nothing is created, the running set stays. */
+static void test_map_create_failure(void)
+{
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1,
+				       .generation = 2, .state = "x", .state_len = 1 };
+	struct bpfw_err err = { 0 };
+	struct cgen_output out;
+	struct ld_objects objs;
+	struct ld_live live;
+	uint32_t id;
+	unsigned int n_fds;
+
+	CU_ASSERT_FATAL(fresh_ns(true) == 0);
+	CU_ASSERT_FATAL(commit_gen(1, TC_ACT_SHOT, 8, "kept") == 0);
+	CU_ASSERT_FATAL(ld_live_open(&live, &err) == 0);
+	id = live.prog_ids[CGEN_PROG_TC_INGRESS];
+	ld_live_close(&live);
+	n_fds = count_fds();
+
+	/* 64 GiB of preallocated array, the last map created */
+	build_out(&out, 2, TC_ACT_SHOT, 8, BPF_PROG_TYPE_SCHED_CLS, false);
+	set_map(&out.maps[MAP_LPM], CGEN_MAP_LOOKUP, "bpfw_l1", BPF_MAP_TYPE_ARRAY, 4,
+		1u << 16, 1u << 20);
+	CU_ASSERT(ld_objects_create(&out, &opts, &objs, &err) < 0);
+	cgen_output_free(&out);
+	CU_ASSERT_EQUAL(err.exit_code, BPFW_EXIT_RESOURCE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "Cannot create BPF map bpfw_l1 (1048576 entries)"));
+	CU_ASSERT_EQUAL(objs.counters_fd, -1);
+	CU_ASSERT_EQUAL(count_fds(), n_fds);
+	bpfw_err_clear(&err);
+
+	CU_ASSERT_FATAL(ld_live_open(&live, &err) == 0);
+	CU_ASSERT_EQUAL(live.generation, 1);
+	CU_ASSERT_EQUAL(live.prog_ids[CGEN_PROG_TC_INGRESS], id);
+	CU_ASSERT_STRING_EQUAL(live.state, "kept");
+	ld_live_close(&live);
+}
+
 static void test_attach_failure(void)
 {
 	struct bpfw_err err = { 0 };
@@ -647,6 +700,8 @@ static const struct cu_test tests[] = {
 	{ "commit on every interface, lo down; found again", test_commit_and_find },
 	{ "second generation replaces the first, counters reused", test_second_generation },
 	{ "verifier refusal keeps the running set, log in detail", test_verifier_refusal },
+	{ "failed map creation keeps the running set, nothing left over",
+	  test_map_create_failure },
 	{ "attach failure leaves the running set alone", test_attach_failure },
 	{ "a filter of someone else is never touched", test_foreign_filter_kept },
 	{ "a state of several MiB round-trips", test_large_state },
