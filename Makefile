@@ -3,6 +3,7 @@
 #   make          build build/bpfw and the iptables links
 #   make deps     install the Debian packages bpfw needs
 #   make check    every test (unit, verdict, end to end, parity, conformance)
+#   make stress   the long forms of the fault, load and leak tests
 #   make demo     a firewall on its own namespaces with real traffic
 
 CC	?= gcc
@@ -43,7 +44,7 @@ BENCH	:= ../shared/bench
 BENCH_SYS := $(CURDIR)/bench/systems/bpfw.sh
 BENCH_OUT := $(CURDIR)/build/bench
 
-.PHONY: all deps check demo clean format lint tests bench bench-deps fuzz
+.PHONY: all deps check demo clean format lint tests bench bench-deps fuzz stress
 
 all: $(BUILD)/bpfw $(addprefix $(BUILD)/,$(LINKS))
 
@@ -87,6 +88,10 @@ check: tests
 
 demo: all
 	tests/demo.sh
+
+# The long forms of the fault, load and leak tests (minutes, not seconds).
+stress: tests
+	tests/stress.sh
 
 # The shared harness with bpfw plugged in beside iptables, nft and xdp-filter;
 # QUICK=1 for the short run.  Writes doc/perf/results.md and its plot.

@@ -15,7 +15,7 @@ MIN_SECONDS=3
 PORT=5000
 
 # The sender: one datagram per millisecond carrying its sequence number,
-# for at least MIN_SECONDS and until the stop file appears (at most 60 s).
+# for at least MIN_SECONDS and until the stop file appears (at most 900 s).
 SENDER='
 import socket, sys, time, os
 addr, port, stop, out, min_s = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5])
@@ -23,7 +23,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 start = time.monotonic(); seq = 0
 while True:
     now = time.monotonic() - start
-    if now > 60 or (now >= min_s and os.path.exists(stop)):
+    if now > 900 or (now >= min_s and os.path.exists(stop)):
         break
     s.sendto(seq.to_bytes(8, "big"), (addr, port)); seq += 1
     time.sleep(0.001)
