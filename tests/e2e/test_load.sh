@@ -30,6 +30,7 @@ if ! ipt_is_system && command -v bpftool >/dev/null; then
 	ipt_ok server -A INPUT -s 192.0.2.1 -j DROP
 	sleep 1
 	first=$(objects)
+	info "bpfw programs and maps in the system after the first update: $first"
 	for ((i = 0; i < CYCLES; i++)); do
 		in_ns server "$IPT" -A INPUT -s 192.0.2.2 -j DROP &&
 			in_ns server "$IPT" -D INPUT -s 192.0.2.2 -j DROP || fail "cycle $i"

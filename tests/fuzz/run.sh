@@ -19,7 +19,8 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 	-std=gnu11 -D_GNU_SOURCE -Iinclude"
 
 seed() { # the rule columns of the .t files, and the dumps
-	local dir=$1 mode=$2 i=0
+	local dir=$1 mode=$2 i=0 pre='\001'
+	[ "$mode" = verify ] && pre=''
 	mkdir -p "$dir"
 	for t in "$shared"/extensions/*.t; do
 		grep -v '^[#:@%*]' "$t" | cut -d';' -f1 | while IFS= read -r rule; do
@@ -28,22 +29,37 @@ seed() { # the rule columns of the .t files, and the dumps
 			if [ "$mode" = argv ]; then
 				printf -- '-A INPUT %s' "$rule" >"$dir/$(basename "$t").$i"
 			else
-				printf '\001*filter\n-A INPUT %s\nCOMMIT\n' "$rule" >"$dir/$(basename "$t").$i"
+				printf "$pre"'*filter\n-A INPUT %s\nCOMMIT\n' "$rule" >"$dir/$(basename "$t").$i"
 			fi
 		done
 	done
-	if [ "$mode" = restore ]; then
+	if [ "$mode" != argv ]; then
 		for d in "$shared"/dumps/*; do
-			{ printf '\003'; cat "$d"; } >"$dir/$(basename "$d")"
+			{ [ "$mode" = restore ] && printf '\003'; cat "$d"; } >"$dir/$(basename "$d")"
 		done
 	fi
 }
 
 status=0 passed=0 failed=0
-for target in argv restore; do
-	bin=$out/fuzz_ipt_$target
-	# shellcheck disable=SC2086  # word lists
-	clang $flags -o "$bin" "tests/fuzz/fuzz_ipt_$target.c" $srcs || exit 2
+# target: argv and restore (the parsers, the save text, the compiler) run
+# anywhere; verify (compiled programs through the kernel's verifier) as root.
+targets="argv restore"
+[ "$(id -u)" = 0 ] && targets="$targets verify"
+for target in $targets; do
+	if [ $regress = 1 ] && ! compgen -G "tests/fuzz/regressions/$target-*" >/dev/null; then
+		continue
+	fi
+	case $target in
+	verify)
+		bin=$out/fuzz_cgen_verify
+		# shellcheck disable=SC2086  # word lists
+		clang $flags -o "$bin" tests/fuzz/fuzz_cgen_verify.c $srcs bpf/*.c \
+			$(pkg-config --libs libbpf libelf 2>/dev/null || echo -lbpf -lelf -lz) || exit 2 ;;
+	*)
+		bin=$out/fuzz_ipt_$target
+		# shellcheck disable=SC2086  # word lists
+		clang $flags -o "$bin" "tests/fuzz/fuzz_ipt_$target.c" $srcs || exit 2 ;;
+	esac
 	if [ $regress = 1 ]; then
 		for f in tests/fuzz/regressions/"$target"-*; do
 			[ -e "$f" ] || continue
@@ -60,10 +76,10 @@ for target in argv restore; do
 	fi
 	corpus=$out/corpus-$target
 	[ -d "$corpus" ] || seed "$corpus" "$target"
-	echo "== fuzz_ipt_$target: ${secs}s, corpus $(ls "$corpus" | wc -l) inputs"
+	echo "== $(basename "$bin"): ${secs}s, corpus $(ls "$corpus" | wc -l) inputs"
 	if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 \
 		-artifact_prefix="$out/crash-$target-" "$corpus" 2>"$out/$target.log"; then
-		echo "FAIL fuzz_ipt_$target: see $out/$target.log"
+		echo "FAIL $(basename "$bin"): see $out/$target.log"
 		status=1
 	fi
 	grep -E '^(#[0-9]+ +DONE|Done)' "$out/$target.log" | tail -n1
