@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -18,6 +19,15 @@
 #include "bpfw/ld.h"
 
 #define LOG_SIZE	(16u << 20)	/* the verifier log of a large program */
+#define SLOW_VERIFY_S	2.0		/* seconds of verification that mean its step limit */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void objects_init(struct ld_objects *objs)
 {
@@ -201,17 +211,30 @@ static int prog_load(const struct cgen_prog *p, const struct ld_objects *objs, b
 	LIBBPF_OPTS(bpf_prog_load_opts, popts);
 	struct bpf_insn *insns = NULL;
 	char *log = NULL, reason[160];
+	double t0;
 	int fd, e, ret;
 
 	ret = prog_patch(p, objs, &insns, err);
 	if (ret)
 		return ret;
+	t0 = now_s();
 	fd = bpf_prog_load(p->type, p->name, "GPL", insns, p->n_insns, &popts);
 	if (fd >= 0) {
 		*out = fd;
 		goto out;
 	}
 	e = errno;
+	/*
+	 * A refusal after a long verification is the verifier's step limit; a
+	 * second pass to log it would take as long again and say only that.
+	 */
+	if (e == E2BIG && now_s() - t0 > SLOW_VERIFY_S) {
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, e,
+				"Could not load the BPF program %s (%u instructions): the verifier "
+				"gives up after 1000000 steps; fewer rules that do not fold into "
+				"lookups would fit", p->name, p->n_insns);
+		goto out;
+	}
 	log = calloc(1, LOG_SIZE);
 	if (log) {
 		popts.log_buf = log;

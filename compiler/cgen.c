@@ -85,11 +85,61 @@ void cg_emit_count_reg(struct cg *c, uint8_t reg, int16_t key)
 	emit_bind(e, skip);
 }
 
-/* Count a matched rule or an applied policy in counter slot @slot. */
+/*
+ * Count a matched rule or an applied policy in counter slot @slot.  The slot
+ * is or-ed with the packet block's opaque zero, so that the verifier does not
+ * see a constant key and track its precision back through every branch
+ * before it.
+ */
 static void emit_count(struct cg *c, uint32_t slot, int16_t key)
 {
 	emit(&c->e, MOV64_IMM(R1, (int32_t)slot));
+	emit(&c->e, LDX(BPF_H, R2, R_PKT, PI(opaque_zero)));
+	emit(&c->e, ALU64_REG(BPF_OR, R1, R2));
 	cg_emit_count_reg(c, R1, key);
+}
+
+/*
+ * Count slot @slot and return @code, through the function's one shared
+ * count-and-return block.  Three instructions a rule instead of a counter
+ * lookup each: the kernel patches every lookup call site (and moves the
+ * whole program each time), so many call sites cost time quadratic in the
+ * number of rules at load time.
+ */
+static void emit_count_return(struct cg *c, uint32_t slot, enum cg_code code)
+{
+	struct emit *e = &c->e;
+
+	if (c->count_exit == UINT32_MAX)
+		c->count_exit = emit_label(e);
+	emit(e, MOV64_IMM(R1, (int32_t)slot));
+	emit(e, MOV64_IMM(R7, code));
+	emit_ja(e, c->count_exit);
+}
+
+/* The shared block of emit_count_return(), at the end of the function using it. */
+static void emit_count_exit(struct cg *c, bool sub)
+{
+	struct emit *e = &c->e;
+	uint32_t drop;
+
+	if (c->count_exit == UINT32_MAX)
+		return;
+	emit_bind(e, c->count_exit);
+	c->count_exit = UINT32_MAX;
+	emit(e, LDX(BPF_H, R2, R_PKT, PI(opaque_zero)));
+	emit(e, ALU64_REG(BPF_OR, R1, R2));
+	cg_emit_count_reg(c, R1, sub ? STK_SUB_KEY : STK_KEY);
+	if (sub) {
+		emit(e, MOV64_REG(R0, R7));
+		emit(e, EXIT_INSN());
+		return;
+	}
+	drop = emit_label(e);
+	emit_jmp_imm(e, BPF_JEQ, false, R7, CG_DROP, drop);
+	cg_emit_return(c, false, CG_ACCEPT);
+	emit_bind(e, drop);
+	cg_emit_return(c, false, CG_DROP);
 }
 
 void cg_emit_return(struct cg *c, bool sub, enum cg_code code)
@@ -117,7 +167,7 @@ static void emit_hook_result(struct cg *c, uint32_t cont)
 	cg_emit_return(c, false, CG_DROP);
 }
 
-static int chain_index(const struct ir_table *t, const char *name)
+int cg_chain_index(const struct ir_table *t, const char *name)
 {
 	for (unsigned int i = 0; i < t->n_chains; i++)
 		if (!strcmp(t->chains[i]->name, name))
@@ -128,7 +178,7 @@ static int chain_index(const struct ir_table *t, const char *name)
 /* The label of user chain @name's subprogram, allotted on first use. */
 static uint32_t chain_label(struct cg *c, const char *name)
 {
-	int i = chain_index(c->t, name);
+	int i = cg_chain_index(c->t, name);
 
 	if (i < 0) {
 		c->e.err = c->e.err ?: -ENOENT;
@@ -146,16 +196,18 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	int16_t key = sub ? STK_SUB_KEY : STK_KEY;
 
 	cg_emit_matches(c, r, next);
+	if (r->target.kind == IR_TARGET_ACCEPT || r->target.kind == IR_TARGET_DROP) {
+		emit_count_return(c, r->slot,
+				  r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT);
+		emit_bind(e, next);
+		return;
+	}
 	emit_count(c, r->slot, key);
 	switch (r->target.kind) {
-	case IR_TARGET_ACCEPT:
-		cg_emit_return(c, sub, CG_ACCEPT);
-		break;
-	case IR_TARGET_DROP:
-		cg_emit_return(c, sub, CG_DROP);
-		break;
 	case IR_TARGET_RETURN:
-		if (sub)
+		if (c->in_chunk)
+			cg_emit_return(c, true, CG_RETURN);
+		else if (sub)
 			cg_emit_return(c, sub, CG_CONTINUE);
 		else
 			emit_ja(e, policy);
@@ -181,10 +233,11 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	emit_bind(e, next);
 }
 
-/* A chain's rules, run by run: a foldable run is one lookup, others rule by rule. */
-static void emit_rules(struct cg *c, const struct ir_chain *ch, bool sub, uint32_t policy)
+/* Rules @start .. @end - 1 of @ch, run by run: a foldable run is one lookup. */
+static void emit_rule_range(struct cg *c, const struct ir_chain *ch, unsigned int start,
+			    unsigned int end, bool sub, uint32_t policy)
 {
-	for (unsigned int i = 0; i < ch->n_rules;) {
+	for (unsigned int i = start; i < end;) {
 		unsigned int n = cg_fold_run(ch, i);
 
 		if (n) {
@@ -196,6 +249,65 @@ static void emit_rules(struct cg *c, const struct ir_chain *ch, bool sub, uint32
 	}
 }
 
+/* A call of the chunk at @label and what its result means for the chain. */
+static void emit_chunk_call(struct cg *c, uint32_t label, bool sub, uint32_t policy)
+{
+	struct emit *e = &c->e;
+	uint32_t next = emit_label(e), out = emit_label(e);
+
+	emit(e, MOV64_REG(R1, R_PKT));
+	emit(e, MOV64_REG(R2, R_CTX));
+	emit_call(e, label);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, CG_CONTINUE, next);
+	if (sub) {
+		/* the chain returns: to its caller, go on */
+		emit_jmp_imm(e, BPF_JNE, false, R0, CG_RETURN, out);
+		emit(e, MOV64_IMM(R0, CG_CONTINUE));
+		emit_bind(e, out);
+		emit(e, EXIT_INSN());
+	} else {
+		emit_jmp_imm(e, BPF_JEQ, false, R0, CG_RETURN, policy);
+		emit_hook_result(c, next);
+	}
+	emit_bind(e, next);
+}
+
+/* A chain's rules: inline, or as calls of chunks emitted later. */
+static void emit_rules(struct cg *c, const struct ir_chain *ch, bool sub, uint32_t policy)
+{
+	if (!cg_chain_chunked(c, ch)) {
+		emit_rule_range(c, ch, 0, ch->n_rules, sub, policy);
+		return;
+	}
+	for (unsigned int i = 0; i < ch->n_rules;) {
+		unsigned int end = cg_chunk_end(c, ch, i);
+
+		emit_chunk_call(c, cg_chunk_add(c, ch, i, end), sub, policy);
+		i = end;
+	}
+}
+
+/* The chunks queued so far and not yet emitted, each a subprogram. */
+static bool emit_chunks(struct cg *c)
+{
+	bool any = false;
+
+	for (; c->chunks_done < c->n_chunks && !c->e.err; c->chunks_done++) {
+		const struct cg_chunk *k = &c->chunks[c->chunks_done];
+
+		emit_bind(&c->e, k->label);
+		emit(&c->e, MOV64_REG(R_PKT, R1));
+		emit(&c->e, MOV64_REG(R_CTX, R2));
+		c->in_chunk = true;
+		emit_rule_range(c, k->ch, k->start, k->end, true, 0);
+		c->in_chunk = false;
+		cg_emit_return(c, true, CG_CONTINUE);
+		emit_count_exit(c, true);
+		any = true;
+	}
+	return any;
+}
+
 /* A built-in chain inline: its rules, then its policy. */
 static void emit_builtin(struct cg *c, const struct ir_chain *ch)
 {
@@ -203,8 +315,7 @@ static void emit_builtin(struct cg *c, const struct ir_chain *ch)
 
 	emit_rules(c, ch, false, policy);
 	emit_bind(&c->e, policy);
-	emit_count(c, ch->policy_slot, STK_KEY);
-	cg_emit_return(c, false, ch->policy == IR_VERDICT_DROP ? CG_DROP : CG_ACCEPT);
+	emit_count_return(c, ch->policy_slot, ch->policy == IR_VERDICT_DROP ? CG_DROP : CG_ACCEPT);
 }
 
 /* Every user chain the program calls, each once, until no new one is reached. */
@@ -226,10 +337,13 @@ static void emit_subprograms(struct cg *c)
 			emit(&c->e, MOV64_REG(R_CTX, R2));
 			emit_rules(c, ch, true, 0);
 			cg_emit_return(c, true, CG_CONTINUE);
+			emit_count_exit(c, true);
 			if (c->e.err)
 				return;
 		}
-	} while (!done);
+		if (emit_chunks(c))
+			done = false;
+	} while (!done && !c->e.err);
 }
 
 /* A hook's built-in chain; a table not in use accepts everything. */
@@ -257,6 +371,11 @@ static void emit_generation_check(struct cg *c, uint32_t idle)
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, idle);
 	emit(e, LDX(BPF_W, R1, R0, 0));
 	emit_jmp_imm(e, BPF_JNE, true, R1, (int32_t)c->opts->generation, idle);
+	/* x ^ copy of x: zero, and unknown to the verifier (cg_emit_count_reg) */
+	emit(e, LDX(BPF_W, R1, R0, 0));
+	emit(e, MOV64_REG(R2, R1));
+	emit(e, ALU64_REG(BPF_XOR, R1, R2));
+	emit(e, STX(BPF_W, R_FP, R1, STK_ZERO));
 }
 
 /* The ingress hook: INPUT for this host, FORWARD for routed packets. */
@@ -347,6 +466,8 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	emit_init(&c->e, p);
 	c->kind = kind;
+	c->count_exit = UINT32_MAX;
+	c->n_chunks = c->chunks_done = 0;
 	for (unsigned int i = 0; t && i < t->n_chains; i++)
 		c->chain_label[i] = UINT32_MAX;
 	if (kind == CGEN_PROG_TC_INGRESS)
@@ -354,12 +475,19 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 			     t ? ir_chain_find(t, "FORWARD") : NULL);
 	else
 		emit_egress(c, t ? ir_chain_find(t, "OUTPUT") : NULL);
+	emit_count_exit(c, false);
 	emit_subprograms(c);
 	ret = emit_finish(&c->e);
 	emit_release(&c->e);
 	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_OTHER, ret, "Cannot compile the %s program: %s",
 				 name, strerror(-ret));
+	if (p->n_insns > CG_MAX_INSNS)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, E2BIG,
+				 "The rule set is too large: the %s program needs %u BPF "
+				 "instructions, the kernel loads at most %u (rules that do not "
+				 "fold into lookups need about 18 each)", name, p->n_insns,
+				 CG_MAX_INSNS);
 	return 0;
 }
 
@@ -456,7 +584,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	if (c.counters_map >= 0 && table_uses_ifnames(t))
 		c.ifnames_map = cg_add_map(out, &ifnames);
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
-	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || (table_uses_ifnames(t) && c.ifnames_map < 0)) {
+	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || cg_chunk_plan(&c) ||
+	    (table_uses_ifnames(t) && c.ifnames_map < 0)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}
@@ -465,6 +594,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", t, &c, err);
 out:
 	free(c.chain_label);
+	free(c.chunked);
+	free(c.chunks);
 	if (ret)
 		cgen_output_free(out);
 	return ret;

@@ -21,6 +21,19 @@ enum cg_code {
 	CG_CONTINUE,	/* RETURN or the end of the chain: go on in the caller */
 	CG_ACCEPT,
 	CG_DROP,
+	CG_RETURN,	/* from a chunk: the chain it is part of returns */
+};
+
+#define CG_MAX_INSNS	1000000	/* BPF_COMPLEXITY_LIMIT_INSNS: a program's length, and the verifier's steps */
+#define CG_MAX_FRAMES	8	/* BPF call frames: the program and its nested calls */
+#define CG_MAX_SUBPROGS	250	/* of the kernel's 256, with room for the main program */
+#define CG_CHUNK_RULES	64	/* linear rules in one chunk subprogram, at least (chunk.c) */
+
+/* Rules @start .. @end - 1 of @ch, emitted as one subprogram at @label. */
+struct cg_chunk {
+	const struct ir_chain *ch;
+	unsigned int start, end;
+	uint32_t label;
 };
 
 /* The state of one program being compiled. */
@@ -33,8 +46,30 @@ struct cg {
 	int ifnames_map;		/* map index, -1 if no rule names an interface */
 	int gen_map;			/* map index of the generation switch */
 	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
+	uint32_t count_exit;		/* this function's count-and-return block, or UINT32_MAX */
+	bool *chunked;			/* per chain of @t: emitted as chunks (chunk.c) */
+	bool in_chunk;			/* emitting a chunk's body: RETURN is CG_RETURN */
+	struct cg_chunk *chunks;	/* every chunk called so far, emitted or not */
+	unsigned int n_chunks, cap_chunks, chunks_done;
+	unsigned int chunk_rules;	/* linear rules per chunk */
 	struct cgen_output *out;	/* where folded runs add their maps */
 };
+
+/* Decide which chains of c->t are emitted as chunks; 0 or -ENOMEM. */
+int cg_chunk_plan(struct cg *c);
+
+/* Whether chain @ch is emitted as chunks. */
+bool cg_chain_chunked(const struct cg *c, const struct ir_chain *ch);
+
+/* Queue a chunk of rules @start .. @end - 1 of @ch; the label to call it at. */
+uint32_t cg_chunk_add(struct cg *c, const struct ir_chain *ch, unsigned int start,
+		      unsigned int end);
+
+/* Where the chunk of @ch that starts at rule @start ends. */
+unsigned int cg_chunk_end(const struct cg *c, const struct ir_chain *ch, unsigned int start);
+
+/* Index of chain @name in @t, or -1. */
+int cg_chain_index(const struct ir_table *t, const char *name);
 
 /* Append a map description to @out; its index, or -ENOMEM. */
 int cg_add_map(struct cgen_output *out, const struct cgen_map *m);
@@ -65,8 +100,8 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail);
 bool cg_rule_uses_ifnames(const struct ir_rule *r);
 
 /*
- * Emit the packet parsing prologue of a TC program (R_CTX already set);
- * unparsable packets go to @accept.
+ * Emit the packet parsing prologue of a TC program (R_CTX already set and
+ * the generation checked); unparsable packets go to @accept.
  */
 void cg_emit_prologue(struct cg *c, uint32_t accept);
 

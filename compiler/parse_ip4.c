@@ -86,6 +86,8 @@ void cg_emit_prologue(struct cg *c, uint32_t accept)
 	emit(e, MOV64_IMM(R0, 0));
 	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_pktinfo); off += 8)
 		emit(e, STX(BPF_DW, R_PKT, R0, off));
+	emit(e, LDX(BPF_W, R0, R_FP, STK_ZERO));
+	emit(e, STX(BPF_H, R_PKT, R0, PI(opaque_zero)));
 
 	emit(e, LDX(BPF_W, R0, R_CTX, SKB(protocol)));
 	emit_jmp_imm(e, BPF_JNE, true, R0, __constant_htons(ETH_P_IP), accept);

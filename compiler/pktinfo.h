@@ -23,7 +23,7 @@ struct cgen_pktinfo {
 	uint8_t tcpflags;
 	uint8_t icmp_type;
 	uint8_t icmp_code;
-	uint8_t pad[2];
+	uint16_t opaque_zero;	/* 0, but not a constant to the verifier: see cg_emit_count_reg() */
 	uint64_t iif[IFNAMSIZ / 8];	/* interface names, NUL-padded */
 	uint64_t oif[IFNAMSIZ / 8];
 };
@@ -35,6 +35,7 @@ struct cgen_pktinfo {
 #define STK_FIB		(STK_PKT - 64)
 #define STK_KEY		(STK_FIB - 8)
 #define STK_FOLD	(STK_KEY - 16)		/* key of a folded run's lookup */
+#define STK_ZERO	(STK_FOLD - 8)		/* opaque_zero, until the prologue moves it */
 /* A user chain's own frame only needs the two keys. */
 #define STK_SUB_KEY	(-8)
 #define STK_SUB_FOLD	(STK_SUB_KEY - 16)

@@ -393,6 +393,69 @@ static void test_many_rules(void)
 	free(cmds);
 }
 
+/*
+ * Append @n rules to @chain that do not fold (their shapes alternate): odd
+ * i drops TCP from 10.i/256.i%256.0/24 to port 1000 + i, even i accepts UDP
+ * to port 2000 + i; rule @ret_at (1-based, 0 for none) is a RETURN from
+ * 10.9.9.9 instead.
+ */
+static size_t unfoldable(char *cmds, size_t cap, size_t len, const char *chain, int n,
+			 int ret_at)
+{
+	for (int i = 1; i <= n; i++) {
+		if (i == ret_at)
+			len += snprintf(cmds + len, cap - len, "-A %s -s 10.9.9.9 -j RETURN;",
+					chain);
+		else if (i % 2)
+			len += snprintf(cmds + len, cap - len,
+					"-A %s -p tcp -s 10.%d.%d.0/24 --dport %d -j DROP;", chain,
+					i / 256, i % 256, 1000 + i);
+		else
+			len += snprintf(cmds + len, cap - len,
+					"-A %s -p udp --dport %d -j ACCEPT;", chain, 2000 + i);
+	}
+	return len;
+}
+
+/* Long chains that do not fold are cut into chunk subprograms: same verdicts. */
+static void test_chunks(void)
+{
+	size_t cap = 1000 * 64, len = 0;
+	char *cmds = malloc(cap);
+	struct fw fw;
+
+	/* a built-in chain of 700 rules (11 chunks), RETURN at 400: the policy */
+	len = snprintf(cmds, cap, "-P INPUT DROP;");
+	len = unfoldable(cmds, cap, len, "INPUT", 700, 400);
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	CU_ASSERT_EQUAL(in(&fw, &TCP("10.0.201.5", 1201)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2100)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2698)), PASS);		/* the last chunk */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.9.9.9", 2698)), DROP);		/* RETURN: policy */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2401)), DROP);		/* no rule: policy */
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 201).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 100).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 698).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 400).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 0).packets, 2);
+	fw_free(&fw);
+
+	/* a user chain of 300 rules with RETURN at 100, between two INPUT rules */
+	len = snprintf(cmds, cap, "-N long;-A INPUT -p udp -j long;");
+	len = unfoldable(cmds, cap, len, "long", 300, 100);
+	snprintf(cmds + len, cap - len, "-A INPUT -s 10.9.9.9 -j DROP");
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2298)), PASS);		/* long 298 */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.9.9.9", 2298)), DROP);		/* RETURN, INPUT 2 */
+	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2301)), PASS);		/* the policy */
+	CU_ASSERT_EQUAL(counter_of(&fw, "long", 298).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "long", 100).packets, 1);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 3);
+	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
+	fw_free(&fw);
+	free(cmds);
+}
+
 /* Append @n rules "-A CHAIN -s 10.X.Y.1 -j DROP" to @cmds. */
 static size_t blocklist(char *cmds, size_t cap, size_t len, int n)
 {
@@ -557,6 +620,7 @@ static const struct cu_test tests[] = {
 	{ "interface names and wildcards", test_interfaces },
 	{ "OUTPUT at egress", test_egress_output },
 	{ "2000 rules", test_many_rules },
+	{ "long chains that do not fold, cut into chunks", test_chunks },
 	{ "folded LPM run: first match, counters", test_fold_overlapping_prefixes },
 	{ "folded exact runs: ports, blocklist", test_fold_exact_runs },
 	{ "folded run in a user chain", test_fold_in_user_chain },
