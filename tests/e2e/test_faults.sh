@@ -95,6 +95,24 @@ ipt_ok server -I INPUT -s 10.99.1.2 -j DROP
 expect drop client tcp 10.99.1.1 8080
 ipt_ok server -D INPUT -s 10.99.1.2 -j DROP
 
+section "a rule set too large for one BPF program changes nothing"
+# 100,000 rules of alternating shapes: no run folds into a lookup
+awk 'BEGIN { print "*filter"; for (i = 0; i < 100000; i++)
+	if (i % 2) printf "-A INPUT -s 10.%d.%d.0/24 -p tcp -m tcp --dport %d -j DROP\n", int(i / 256) % 256, i % 256, 1000 + i % 5000
+	else printf "-A INPUT -d 10.%d.%d.1/32 -p udp -m udp --sport %d -j ACCEPT\n", int(i / 256) % 256, i % 256, 2000 + i % 3000
+	print "COMMIT" }' >"$E2E_TMP/huge.rules"
+before=$(ipt_save server -c | grep -v '^#')
+out=$(ip netns exec "$(ns server)" "$IPT_RESTORE" <"$E2E_TMP/huge.rules" 2>&1)
+assert_eq "the restore fails with exit 4" 4 "$?"
+case $out in
+"The rule set is too large: the bpfw_ingress program needs "*" BPF instructions, the kernel loads at most 1000000"*)
+	pass "and names the kernel's limit" ;;
+*) fail "message: $out" ;;
+esac
+assert_eq "the saved rules and counters are unchanged" "$before" \
+	"$(ipt_save server -c | grep -v '^#')"
+expect accept client tcp 10.99.1.1 8080
+
 section "a rule set that cannot be compiled changes nothing"
 for i in 0 1 2 3 4 5 6 7; do ipt_ok server -N deep$i; done
 for i in 0 1 2 3 4 5 6; do ipt_ok server -A deep$i -j deep$((i + 1)); done
