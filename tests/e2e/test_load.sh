@@ -13,10 +13,11 @@ section "namespace: server"
 ns_add server || { fail "cannot create the namespace"; e2e_finish; }
 
 if ! ipt_is_system && command -v bpftool >/dev/null; then
-	section "$CYCLES update cycles leak no BPF program or map"
-	objects() { # programs and maps of bpfw in the whole system
-		printf '%s %s' "$(bpftool prog show | grep -c 'name bpfw_')" \
-			"$(bpftool map show | grep -c 'name bpfw_')"
+	section "$CYCLES update cycles leak no BPF program, map or link"
+	objects() { # programs and maps of bpfw, and links, in the whole system
+		printf '%s %s %s' "$(bpftool prog show | grep -c 'name bpfw_')" \
+			"$(bpftool map show | grep -c 'name bpfw_')" \
+			"$(bpftool link show | grep -c '^[0-9]*:')"
 	}
 	settled() { # the kernel frees detached programs after a grace period
 		local want=$1 got
@@ -30,12 +31,12 @@ if ! ipt_is_system && command -v bpftool >/dev/null; then
 	ipt_ok server -A INPUT -s 192.0.2.1 -j DROP
 	sleep 1
 	first=$(objects)
-	info "bpfw programs and maps in the system after the first update: $first"
+	info "bpfw programs, bpfw maps and links in the system after the first update: $first"
 	for ((i = 0; i < CYCLES; i++)); do
 		in_ns server "$IPT" -A INPUT -s 192.0.2.2 -j DROP &&
 			in_ns server "$IPT" -D INPUT -s 192.0.2.2 -j DROP || fail "cycle $i"
 	done
-	assert_eq "programs and maps after $CYCLES cycles as after the first" "$first" \
+	assert_eq "programs, maps and links after $CYCLES cycles as after the first" "$first" \
 		"$(settled "$first")"
 	ipt_ok server -F
 	ipt_ok server -X
