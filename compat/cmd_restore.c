@@ -87,12 +87,13 @@ static int parse_args(const struct ipt_ctx *ctx, int argc, char **argv, struct r
 		} else if (!strncmp(s, "--wait-interval=", 16) || !strncmp(s, "--modprobe=", 11)) {
 			continue;
 		} else if (s[0] == '-' && s[1]) {
+			/* getopt's words, with the program as it was called */
 			if (s[1] == '-')
-				fprintf(stderr, "%s-restore: unrecognized option '%s'\n", ctx->prog, s);
+				fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], s);
 			else
-				fprintf(stderr, "%s-restore: invalid option -- '%c'\n", ctx->prog, s[1]);
+				fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], s[1]);
 			fprintf(stderr, "Try `%s-restore -h' for more information.\n", ctx->prog);
-			return -BPFW_EXIT_PARAMETER - 1;
+			return -BPFW_EXIT_OTHER - 1;
 		} else if (!a->file) {
 			a->file = s;
 		}

@@ -248,7 +248,8 @@ static int apply_table(const struct ipt_ctx *ctx, const struct ipt_where *w, str
 	if (!c && (rule_op || cmd->op == IPT_OP_DELETE_NUM))
 		return ipt_fail(ctx, w, err, IPT_FAIL_OTHER, ENOENT, NO_CHAIN);
 	if (cmd->op == IPT_OP_DELETE_CHAIN && c && ir_chain_is_builtin(c))
-		return ipt_fail(ctx, w, err, IPT_FAIL_OTHER, ENOENT, NO_CHAIN);
+		return ipt_fail(ctx, w, err, IPT_FAIL_OTHER, c->n_rules ? ENOTEMPTY : ENOENT,
+				c->n_rules ? "Directory not empty." : NO_CHAIN);
 	switch (cmd->op) {
 	case IPT_OP_APPEND:
 	case IPT_OP_INSERT:
@@ -282,7 +283,17 @@ int ipt_cmd_apply_at(const struct ipt_ctx *ctx, const struct ipt_where *w, struc
 	ret = ir_table_get(rs, ctx->family, cmd->table, &t);
 	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	return apply_table(ctx, w, t, cmd, defer_jumps, err);
+	if (!cmd->n_srcs && !cmd->n_dsts)
+		return apply_table(ctx, w, t, cmd, defer_jumps, err);
+	/* one rule per source and destination pair, in iptables' order */
+	for (unsigned int i = 0; i < cmd->n_srcs && !ret; i++) {
+		for (unsigned int j = 0; j < cmd->n_dsts && !ret; j++) {
+			cmd->rule->ip.src = cmd->srcs[i];
+			cmd->rule->ip.dst = cmd->dsts[j];
+			ret = apply_table(ctx, w, t, cmd, defer_jumps, err);
+		}
+	}
+	return ret;
 }
 
 int ipt_cmd_apply(const struct ipt_ctx *ctx, struct ir_ruleset *rs, struct ipt_cmd *cmd,
@@ -293,20 +304,38 @@ int ipt_cmd_apply(const struct ipt_ctx *ctx, struct ir_ruleset *rs, struct ipt_c
 	return ipt_cmd_apply_at(ctx, &w, rs, cmd, false, err);
 }
 
+/* -C: whether @c holds the rule, once for each address pair of a list. */
+static bool check_each_pair(const struct ir_chain *c, const struct ipt_cmd *cmd)
+{
+	struct ir_rule *r = cmd->rule;
+	struct ir_ipspec own = r->ip;
+	bool all = c != NULL;
+
+	if (!cmd->n_srcs && !cmd->n_dsts)
+		return c && ir_chain_find_rule(c, r) >= 0;
+	for (unsigned int i = 0; i < cmd->n_srcs && all; i++) {
+		for (unsigned int j = 0; j < cmd->n_dsts && all; j++) {
+			r->ip.src = cmd->srcs[i];
+			r->ip.dst = cmd->dsts[j];
+			all = ir_chain_find_rule(c, r) >= 0;
+		}
+	}
+	r->ip = own;
+	return all;
+}
+
 static int show_table(const struct ipt_ctx *ctx, const struct ir_table *t,
 		      const struct ipt_cmd *cmd, FILE *out, struct bpfw_err *err)
 {
 	const struct ipt_where w = { .restore = false };
 	const struct ir_chain *c = cmd->chain[0] ? ir_chain_find(t, cmd->chain) : NULL;
-	int i;
 
 	if (cmd->op == IPT_OP_CHECK) {
 		int ret = check_target(ctx, &w, t, cmd->rule, err);
 
 		if (ret)
 			return ret;
-		i = c ? ir_chain_find_rule(c, cmd->rule) : -1;
-		if (i < 0)
+		if (!check_each_pair(c, cmd))
 			return ipt_fail(ctx, &w, err, IPT_FAIL_OTHER, ENOENT, BAD_RULE);
 		return 0;
 	}

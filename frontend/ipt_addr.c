@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Addresses, masks and interface names of the fixed part of a rule. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -70,24 +71,29 @@ static bool dotted(const char *s, bool is_mask, uint32_t *host_order)
 	return true;
 }
 
-int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
-		    struct ir_addr *out, struct bpfw_err *err)
+/*
+ * One address of a list, read in iptables' order: leading blanks skipped,
+ * the mask after the last '/' first, then the host part.
+ */
+static int parse_one(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+		     size_t len, struct ir_addr *out, struct bpfw_err *err)
 {
-	char host[64];
-	const char *slash = strchr(s, '/');
+	char buf[256], *slash;
 	uint32_t addr, mask = UINT32_MAX;
-	size_t hlen = slash ? (size_t)(slash - s) : strlen(s);
 
-	if (hlen >= sizeof(host))
-		return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL, "host/network `%.*s' not found",
-				(int)hlen, s);
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
+	while (len && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	if (len >= sizeof(buf))
+		return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL, "Hostname too long");
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	slash = strrchr(buf, '/');
 	if (slash) {
 		const char *m = slash + 1;
 		unsigned long bits;
 		char *end;
 
+		*slash = '\0';
 		if (strchr(m, '.')) {
 			if (!dotted(m, true, &mask))
 				return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
@@ -101,19 +107,53 @@ int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const 
 			mask = bits ? UINT32_MAX << (32 - bits) : 0;
 		}
 	}
-	if (!dotted(host, false, &addr)) {
+	if (!dotted(buf, false, &addr)) {
 		struct in_addr a;
 
 		/* names are not resolved; only what inet_pton reads too */
-		if (inet_pton(AF_INET, host, &a) != 1)
+		if (inet_pton(AF_INET, buf, &a) != 1)
 			return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
-					"host/network `%s' not found", host);
+					"host/network `%s' not found", buf);
 		addr = ntohl(a.s_addr);
 	}
 	memset(out, 0, sizeof(*out));
 	/* any address with a zero mask is "any"; the stored address is masked */
 	out->addr.v4.s_addr = htonl(addr & mask);
 	out->mask.v4.s_addr = htonl(mask);
+	return 0;
+}
+
+int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+		    struct ir_addr *out, struct bpfw_err *err)
+{
+	return parse_one(ctx, w, s, strlen(s), out, err);
+}
+
+int ipt_parse_addr4_list(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+			 struct ir_addr **out, unsigned int *n, struct bpfw_err *err)
+{
+	unsigned int count = 1, i = 0;
+	struct ir_addr *list;
+	int ret = 0;
+
+	for (const char *p = s; (p = strchr(p, ',')); p++)
+		count++;
+	list = calloc(count, sizeof(*list));
+	if (!list)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	for (const char *p = s; i < count && !ret; i++) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		ret = parse_one(ctx, w, p, len, &list[i], err);
+		p += len + 1;
+	}
+	if (ret) {
+		free(list);
+		return ret;
+	}
+	*out = list;
+	*n = count;
 	return 0;
 }
 

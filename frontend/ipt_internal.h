@@ -92,6 +92,10 @@ int ipt_cmd_apply_at(const struct ipt_ctx *ctx, const struct ipt_where *w, struc
 const char *ipt_dangling_jump(const struct ir_table *t);
 
 /* Parse "ADDR[/MASK]" (IPv4, numeric); 0, or -EINVAL with @err worded. */
+/* A comma-separated list of addresses, as -s and -d take it; *@out is malloc'd. */
+int ipt_parse_addr4_list(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+			 struct ir_addr **out, unsigned int *n, struct bpfw_err *err);
+
 int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
 		    struct ir_addr *out, struct bpfw_err *err);
 
@@ -105,8 +109,18 @@ int ipt_parse_proto(const char *s, uint8_t *proto);
 /* A port or service name for @proto ("tcp"/"udp"); -EINVAL if none. */
 int ipt_parse_port(const char *s, const char *proto, uint16_t *port);
 
-/* ICMP type name or TYPE[/CODE[:CODE]]; 0, or -ENOENT (type) / -ERANGE (code). */
-int ipt_parse_icmp_type(const char *s, struct ir_match_icmp *icmp);
+/* Why an ICMP type did not parse: the ambiguous names, or the stray character. */
+struct ipt_icmp_why {
+	const char *first, *second;	/* -EEXIST: two names that start so */
+	char bad;			/* -EINVAL: the character after the number */
+};
+
+/*
+ * --icmp-type: a name or the start of one, or TYPE[/CODE[:CODE]].  0, or
+ * -ENOENT (no such type), -ERANGE (bad code), -EEXIST (ambiguous name) or
+ * -EINVAL (a stray character), with @why filled in for the last two.
+ */
+int ipt_parse_icmp_type(const char *s, struct ir_match_icmp *icmp, struct ipt_icmp_why *why);
 
 /* Comma-separated TCP flag names; 0, or -EINVAL with the bad name in @bad. */
 int ipt_parse_tcp_flags(const char *s, uint8_t *flags, char *bad, size_t badlen);

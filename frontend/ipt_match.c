@@ -191,6 +191,7 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 	unsigned int *seen = &ps->mseen[idx];
 	const char *name = match_names[m->kind];
 	const char *full = o->name;
+	struct ipt_icmp_why why = { 0 };
 	int ret;
 
 	if (m->kind == IR_MATCH_TCP)
@@ -216,14 +217,22 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 					     IR_PORT_INV_DST;
 		return ret;
 	case IR_MATCH_ICMP:
-		ret = ipt_parse_icmp_type(arg, &m->icmp);
+		ret = ipt_parse_icmp_type(arg, &m->icmp, &why);
 		if (ret == -ENOENT)
 			return ipt_perr(ps, "Unknown ICMP type `%s'", arg);
+		if (ret == -EEXIST)
+			return ipt_perr(ps, "Ambiguous ICMP type `%s': `%s' or `%s'?", arg, why.first,
+					why.second);
+		if (ret == -EINVAL)
+			return ipt_perr(ps, "unknown character %c", why.bad);
 		if (ret)
 			return ipt_perr(ps, "Unknown ICMP code `%s'", arg);
 		m->icmp.invert = ps->invert;
 		return 0;
 	default:
+		/* a line break would end the rule's line in iptables-save output */
+		if (strpbrk(arg, "\n\r"))
+			return ipt_perr(ps, "comment may not contain a line break");
 		/* xt_comment keeps 255 characters */
 		m->comment = strndup(arg, IR_COMMENT_MAXLEN - 1);
 		if (!m->comment)

@@ -231,7 +231,7 @@ static int check_new_name(struct ipt_pstate *ps, const char *name)
 	for (const char *p = name; *p; p++)
 		if (isspace((unsigned char)*p))
 			return ipt_perr(ps, "Invalid chain name `%s'", name);
-	if (ipt_is_target_name(name))
+	if (!name[0] || ipt_is_target_name(name))	/* "" is the standard target */
 		return ipt_perr(ps, "chain name may not clash with target name");
 	return 0;
 }
@@ -299,6 +299,9 @@ static int parse_target(struct ipt_pstate *ps, const char *arg, bool go)
 	if (strlen(arg) >= IR_CHAIN_MAXNAMELEN)
 		return ipt_perr(ps, "Invalid target name `%s' (%u chars max)", arg,
 			    IR_CHAIN_MAXNAMELEN - 1);
+	for (const char *p = arg; *p; p++)
+		if (isspace((unsigned char)*p))
+			return ipt_perr(ps, "Invalid target name `%s'", arg);
 	if (go) {
 		t->kind = IR_TARGET_GOTO;
 	} else if (!strcmp(arg, "ACCEPT")) {
@@ -364,6 +367,8 @@ static int parse_iface(struct ipt_pstate *ps, const char *arg, bool in)
 
 	if (ret)
 		return ret;
+	if (!arg[0])
+		return ipt_perr(ps, "Empty interface is likely to be undesired");
 	ret = ipt_parse_iface(ps->ctx, ps->w, arg, in ? ip->iif : ip->oif, ps->err);
 	if (ret)
 		return ret;
@@ -600,6 +605,12 @@ static int read_words(struct ipt_pstate *ps)
 			ps->invert = true;
 			continue;
 		}
+		if (!strcmp(word, "--")) {
+			/* the end of the options; words after it are not iptables' */
+			if (ps->ind < ps->argc)
+				return ipt_perr(ps, "unknown arguments found on commandline");
+			break;
+		}
 		if (word[0] != '-' || !word[1])
 			return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_BARE, EINVAL,
 					"Bad argument `%s'", word);
@@ -653,6 +664,35 @@ static bool is_rule_cmd(unsigned int cmds)
 		       (1u << C_REPLACE) | (1u << C_CHECK));
 }
 
+/*
+ * -s and -d: one address each goes into the rule; lists of several stay in
+ * the command, whose rule is then applied once per pair.
+ */
+static int addr_lists(struct ipt_pstate *ps, struct ir_ipspec *ip)
+{
+	struct ipt_cmd *cmd = ps->cmd;
+	int ret;
+
+	ret = ipt_parse_addr4_list(ps->ctx, ps->w, ps->src ?: "0.0.0.0/0", &cmd->srcs,
+				   &cmd->n_srcs, ps->err);
+	if (!ret)
+		ret = ipt_parse_addr4_list(ps->ctx, ps->w, ps->dst ?: "0.0.0.0/0", &cmd->dsts,
+					   &cmd->n_dsts, ps->err);
+	if (ret)
+		return ret;
+	if ((cmd->n_srcs > 1 || cmd->n_dsts > 1) && (ps->cmds & (1u << C_REPLACE)))
+		return ipt_perr(ps, "Replacement rule does not specify a unique address");
+	ip->src = cmd->srcs[0];
+	ip->dst = cmd->dsts[0];
+	if (cmd->n_srcs == 1 && cmd->n_dsts == 1) {
+		free(cmd->srcs);
+		free(cmd->dsts);
+		cmd->srcs = cmd->dsts = NULL;
+		cmd->n_srcs = cmd->n_dsts = 0;
+	}
+	return 0;
+}
+
 /* Checks iptables makes once every word is read, in its order. */
 static int finish(struct ipt_pstate *ps)
 {
@@ -669,8 +709,7 @@ static int finish(struct ipt_pstate *ps)
 	if (ps->invert)
 		return ipt_perr(ps, "nothing appropriate following !");
 	if (is_rule_cmd(ps->cmds)) {
-		ret = ipt_parse_addr4(ps->ctx, ps->w, ps->src ?: "0.0.0.0/0", &ip->src, ps->err) ?:
-		      ipt_parse_addr4(ps->ctx, ps->w, ps->dst ?: "0.0.0.0/0", &ip->dst, ps->err);
+		ret = addr_lists(ps, ip);
 		if (ret)
 			return ret;
 	}
@@ -750,4 +789,8 @@ void ipt_cmd_release(struct ipt_cmd *cmd)
 {
 	ir_rule_free(cmd->rule);
 	cmd->rule = NULL;
+	free(cmd->srcs);
+	free(cmd->dsts);
+	cmd->srcs = cmd->dsts = NULL;
+	cmd->n_srcs = cmd->n_dsts = 0;
 }

@@ -126,49 +126,55 @@ static const struct {
 	{ "address-mask-reply", ICMP_ADDRESSREPLY, 0, 0xff },
 };
 
-int ipt_parse_icmp_type(const char *s, struct ir_match_icmp *icmp)
+/* A number as strtoul reads it in C notation; false if there is none or it is over @max. */
+static bool icmp_number(const char *s, unsigned long max, unsigned long *v, const char **end)
 {
-	const char *slash = strchr(s, '/');
-	char type[16], *colon;
-	unsigned long t, lo, hi;
+	char *e;
 
-	for (size_t i = 0; i < sizeof(icmp_names) / sizeof(icmp_names[0]); i++) {
-		if (!strcasecmp(s, icmp_names[i].name)) {
-			icmp->type = icmp_names[i].type;
-			icmp->code_lo = icmp_names[i].code_lo;
-			icmp->code_hi = icmp_names[i].code_hi;
-			return 0;
+	errno = 0;
+	*v = strtoul(s, &e, 0);
+	*end = e;
+	return e != s && !errno && *v <= max;
+}
+
+int ipt_parse_icmp_type(const char *s, struct ir_match_icmp *icmp, struct ipt_icmp_why *why)
+{
+	size_t len = strlen(s), n = sizeof(icmp_names) / sizeof(icmp_names[0]), found = n;
+	unsigned long t, lo, hi;
+	const char *end;
+
+	/* a name, or the start of exactly one name */
+	for (size_t i = 0; i < n; i++) {
+		if (strncasecmp(icmp_names[i].name, s, len))
+			continue;
+		if (found != n) {
+			why->first = icmp_names[found].name;
+			why->second = icmp_names[i].name;
+			return -EEXIST;
 		}
+		found = i;
 	}
-	if (!slash) {
-		if (!parse_uint(s, 10, UINT8_MAX, &t))
-			return -ENOENT;
-		icmp->type = t;
-		icmp->code_lo = 0;
-		icmp->code_hi = 0xff;
+	if (found != n) {
+		icmp->type = icmp_names[found].type;
+		icmp->code_lo = icmp_names[found].code_lo;
+		icmp->code_hi = icmp_names[found].code_hi;
 		return 0;
 	}
-	if ((size_t)(slash - s) >= sizeof(type))
+	/* TYPE[/CODE[:CODE]] */
+	if (!icmp_number(s, UINT8_MAX, &t, &end))
 		return -ENOENT;
-	memcpy(type, s, slash - s);
-	type[slash - s] = '\0';
-	if (!parse_uint(type, 10, UINT8_MAX, &t))
-		return -ENOENT;
-	colon = strchr(slash + 1, ':');
-	if (colon) {
-		char code[16];
-
-		if ((size_t)(colon - slash - 1) >= sizeof(code))
-			return -ERANGE;
-		memcpy(code, slash + 1, colon - slash - 1);
-		code[colon - slash - 1] = '\0';
-		if (!parse_uint(code, 10, UINT8_MAX, &lo) ||
-		    !parse_uint(colon + 1, 10, UINT8_MAX, &hi))
-			return -ERANGE;
-	} else {
-		if (!parse_uint(slash + 1, 10, UINT8_MAX, &lo))
+	lo = 0;
+	hi = 0xff;
+	if (*end == '/') {
+		if (!icmp_number(end + 1, UINT8_MAX, &lo, &end))
 			return -ERANGE;
 		hi = lo;
+		if (*end == ':' && !icmp_number(end + 1, UINT8_MAX, &hi, &end))
+			return -ERANGE;
+	}
+	if (*end) {
+		why->bad = *end;
+		return -EINVAL;
 	}
 	icmp->type = t;
 	icmp->code_lo = lo;

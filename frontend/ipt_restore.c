@@ -19,9 +19,14 @@ struct rstate {
 	int line;
 };
 
+#define MAX_PARAM	1024	/* iptables-restore's longest word, with its NUL */
+
 /*
  * Split @s into words in place, with "..." quoting; inside quotes a
- * backslash escapes the next character, as iptables-restore reads it.
+ * backslash escapes the next character, as iptables-restore reads it.  A
+ * quote still open at the end keeps the line's newline in the word.  Returns
+ * the number of words, -E2BIG for too many, -ENAMETOOLONG for a word of
+ * MAX_PARAM bytes or more.
  */
 static int split(char *s, char **words, int max)
 {
@@ -50,67 +55,117 @@ static int split(char *s, char **words, int max)
 				*out++ = *s;
 			}
 		}
+		if (quoted)
+			*out++ = '\n';		/* room: the quote itself was not copied */
 		*out = '\0';
+		if (out - words[n - 1] >= MAX_PARAM)
+			return -ENAMETOOLONG;
 	}
 	return n;
 }
 
-/* "[a:b]" or, in slots mode, "[S]"; 0 or the wording of a bad line. */
+/* Whether @s reads as a number to sscanf's "%llu". */
+static bool scans_as_number(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '+' || *s == '-')
+		s++;
+	return *s >= '0' && *s <= '9';
+}
+
+/*
+ * A rule's "[a:b]" or, in slots mode, "[S]"; moves *@p past it.  Read as
+ * iptables-restore reads it: everything up to the first ':' is the packet
+ * count, up to the next ']' the byte count, and with -c both must be
+ * numbers.
+ */
 static int counters(struct rstate *st, char **p, struct ir_counter *c, uint32_t *slot)
 {
-	char *end = strchr(*p, ']');
-	char *colon;
+	const struct ipt_where w = { true, st->line };
+	char *end = strchr(*p, ']'), *colon, *pk, *by, *copy, *save = NULL;
+	int ret = 0;
 
 	if (!end)
-		goto bad;
-	*end = '\0';
+		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+				"Bad line %d: need ]", st->line);
 	if (st->opts->slots) {
+		*end = '\0';
 		if (!strcmp(*p + 1, "-"))
 			*slot = IR_SLOT_NONE;
 		else
 			*slot = strtoul(*p + 1, &colon, 10);
-	} else {
-		colon = strchr(*p, ':');
-		if (!colon)
-			goto bad;
-		c->packets = strtoull(*p + 1, NULL, 10);
-		c->bytes = strtoull(colon + 1, NULL, 10);
+		*p = end + 1;
+		return 0;
 	}
+	/* iptables-restore's own reading: strtok ":" then "]" after the '[' */
+	copy = strdup(*p + 1);
+	if (!copy)
+		return bpfw_errf(st->err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	pk = strtok_r(copy, ":", &save);
+	by = pk ? strtok_r(NULL, "]", &save) : NULL;
+	if (!pk || !by)
+		ret = ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+			       pk ? "Bad line %d: need ]" : "Bad line %d: need :", st->line);
+	else if (st->opts->counters && !scans_as_number(pk))
+		ret = ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+			       "-c packet counter not numeric");
+	else if (st->opts->counters && !scans_as_number(by))
+		ret = ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+			       "-c byte counter not numeric");
+	if (!ret) {
+		c->packets = strtoull(pk, NULL, 10);
+		c->bytes = strtoull(by, NULL, 10);
+	}
+	free(copy);
+	if (ret)
+		return ret;
 	*p = end + 1;
 	return 0;
-bad:
-	return ipt_fail(st->ctx, &(struct ipt_where){ true, st->line }, st->err, IPT_FAIL_PARAM,
-			EINVAL, "Bad line %d: need ]", st->line);
 }
 
+/* ":CHAIN POLICY [p:b]", read word by word as iptables-restore reads it. */
 static int chain_line(struct rstate *st, char *s)
 {
 	const struct ipt_where w = { true, st->line };
-	char *words[4] = { 0 };
 	struct ir_counter cnt = { 0 };
 	uint32_t slot = IR_SLOT_NONE;
+	char *save = NULL, *name, *policy, *ctrs;
 	struct ir_chain *c;
-	int n = split(s + 1, words, 4), ret;
+	int ret;
 
-	if (n < 2)
+	name = strtok_r(s + 1, " \t", &save);
+	if (!name)
+		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+				"%s-restore: line %d chain name invalid", st->ctx->prog, st->line);
+	if (strlen(name) >= IR_CHAIN_MAXNAMELEN)
+		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+				"chain name `%s' too long (must be under %u chars)", name,
+				IR_CHAIN_MAXNAMELEN);
+	policy = strtok_r(NULL, " \t", &save);
+	if (!policy)
 		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
 				"%s-restore: line %d policy invalid", st->ctx->prog, st->line);
-	if (strlen(words[0]) >= IR_CHAIN_MAXNAMELEN)
-		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
-				"chain name `%s' too long (must be under %u chars)", words[0],
-				IR_CHAIN_MAXNAMELEN);
-	for (int i = 2; i < n; i++) {
-		char *p = words[i];
-
-		if (p[0] == '[' && (ret = counters(st, &p, &cnt, &slot)))
-			return ret;
-	}
-	c = ir_chain_find(st->t, words[0]);
+	ctrs = strtok_r(NULL, " \t", &save);
+	c = ir_chain_find(st->t, name);
 	if (c && ir_chain_is_builtin(c)) {
-		if (strcmp(words[1], "ACCEPT") && strcmp(words[1], "DROP"))
+		if (st->opts->slots && ctrs && ctrs[0] == '[') {
+			ret = counters(st, &ctrs, &cnt, &slot);
+			if (ret)
+				return ret;
+		} else if (st->opts->counters) {
+			unsigned long long pk, by;
+
+			if (!ctrs || sscanf(ctrs, "[%llu:%llu]", &pk, &by) != 2)
+				return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+						"invalid policy counters for chain '%s'", name);
+			cnt.packets = pk;
+			cnt.bytes = by;
+		}
+		if (strcmp(policy, "ACCEPT") && strcmp(policy, "DROP"))
 			return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_OTHER, EINVAL,
 					"Bad policy name.");
-		c->policy = strcmp(words[1], "DROP") ? IR_VERDICT_ACCEPT : IR_VERDICT_DROP;
+		c->policy = strcmp(policy, "DROP") ? IR_VERDICT_ACCEPT : IR_VERDICT_DROP;
 		/* a slot names where the running count is, not a count to set */
 		if (st->opts->counters && !st->opts->slots) {
 			c->counter = cnt;
@@ -125,7 +180,13 @@ static int chain_line(struct rstate *st, char *s)
 		ir_chain_flush(c);
 		return 0;
 	}
-	ret = ir_chain_add(st->t, words[0], NULL);
+	if (name[0] == '-')
+		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+				"chain name not allowed to start with `-'");
+	if (ipt_is_target_name(name))
+		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+				"chain name may not clash with target name");
+	ret = ir_chain_add(st->t, name, NULL);
 	if (ret)
 		return bpfw_errf(st->err, BPFW_EXIT_RESOURCE, ret, "Cannot allocate memory");
 	return 0;
@@ -149,6 +210,8 @@ static int rule_line(struct rstate *st, char *s)
 	}
 	words[0] = (char *)st->ctx->prog;
 	n = split(s, words + 1, MAX_WORDS);
+	if (n == -ENAMETOOLONG)
+		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, E2BIG, "Parameter too long!");
 	if (n < 0)
 		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, E2BIG, "too many arguments");
 	ret = ipt_parse_words(st->ctx, &w, n + 1, words, &cmd, st->err);
@@ -165,11 +228,15 @@ static int rule_line(struct rstate *st, char *s)
 	return ret;
 }
 
-static int table_line(struct rstate *st, const char *name)
+static int table_line(struct rstate *st, char *s)
 {
 	const struct ipt_where w = { true, st->line };
+	char *save = NULL, *name = strtok_r(s, " \t", &save);
 	int ret;
 
+	if (!name)
+		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
+				"%s-restore: line %d table name invalid", st->ctx->prog, st->line);
 	if (strcmp(name, "filter"))
 		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, ENOENT,
 				"%s-restore: line %d table name '%s' invalid", st->ctx->prog,
@@ -197,7 +264,7 @@ static int commit(struct rstate *st)
 
 static int one_line(struct rstate *st, char *s)
 {
-	if (!s[0] || s[0] == '#')
+	if (s[0] == '#')
 		return 0;
 	if (!st->t) {
 		if (s[0] == '*')
@@ -224,16 +291,17 @@ int ipt_restore_apply(const struct ipt_ctx *ctx, const char *buf, size_t len,
 
 	while (pos < len && !ret) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - buf - pos) : len - pos;
+		size_t n = nl ? (size_t)(nl - buf - pos) : len - pos, l;
 		char *line = strndup(buf + pos, n);
 
 		if (!line)
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-		n = strlen(line);	/* a NUL byte ends the line, as for iptables-restore */
+		/* a NUL byte ends the line, as for iptables-restore */
 		st.line++;
-		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
-			line[--n] = '\0';
-		ret = one_line(&st, line);
+		l = strlen(line);
+		if (l && line[l - 1] == '\r')
+			line[l - 1] = '\0';
+		ret = n ? one_line(&st, line) : 0;	/* only a truly empty line is nothing */
 		free(line);
 		pos = nl ? (size_t)(nl - buf) + 1 : len;
 	}

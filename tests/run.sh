@@ -3,8 +3,8 @@
 #
 # Usage: tests/run.sh [--quick] [-v] [--build DIR] [GROUP...]
 #
-#   GROUP        unit, verdict, e2e (with the demo), parity, conformance, fuzz,
-#                sanitize (default: all, in that order)
+#   GROUP        unit, verdict, e2e (with the demo), parity, badinput,
+#                conformance, fuzz, sanitize (default: all, in that order)
 #   --quick      unit, verdict and e2e only (unless groups are named), with
 #                shorter end-to-end tests (E2E_QUICK=1)
 #   -v           stream every suite's output instead of showing a log's
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
 		BUILD=$(cd "$2" && pwd) || exit 2
 		export IPT_DIR=$BUILD
 		shift ;;
-	unit | verdict | e2e | parity | conformance | fuzz | sanitize) groups+=("$1") ;;
+	unit | verdict | e2e | parity | badinput | conformance | fuzz | sanitize) groups+=("$1") ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -57,7 +57,7 @@ if [ ${#groups[@]} -eq 0 ]; then
 	if [ $quick = 1 ]; then
 		groups=(unit verdict e2e)
 	else
-		groups=(unit verdict e2e parity conformance fuzz sanitize)
+		groups=(unit verdict e2e parity badinput conformance fuzz sanitize)
 	fi
 fi
 LOGDIR="$BUILD/test-logs"
@@ -168,6 +168,10 @@ run_fuzz() {
 	run_suite fuzz-regressions bash "$ROOT/tests/fuzz/run.sh" --regressions
 }
 
+run_badinput() {
+	run_suite badinput bash "$ROOT/tests/badinput/run.sh" --ipt-dir "$BUILD"
+}
+
 run_sanitize() {
 	run_suite sanitize bash "$ROOT/tests/sanitize.sh"
 }
@@ -187,6 +191,7 @@ main() {
 		unit | verdict) run_binaries "$g" ;;
 		e2e) run_e2e ;;
 		parity) run_parity ;;
+		badinput) run_badinput ;;
 		conformance) run_conformance ;;
 		fuzz) run_fuzz ;;
 		sanitize) run_sanitize ;;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/sanitize.sh - the unit, verdict and end-to-end suites once more, on a
+# tests/sanitize.sh - the unit, verdict, end-to-end and bad-input suites once more, on a
 # build with AddressSanitizer (leaks included) and UndefinedBehaviorSanitizer.
 #
 # Sanitizer reports go to files under build/asan/san-logs where the runtime
@@ -24,7 +24,7 @@ export ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan:exitcode=99"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan:exitcode=99"
 export LSAN_OPTIONS="log_path=$logs/lsan"
 
-tests/run.sh --build $build unit verdict e2e | tee "$logs/../sanitize-run.log" | grep -E '^(OK|FAILED|SKIP) '
+tests/run.sh --build $build unit verdict e2e badinput | tee "$logs/../sanitize-run.log" | grep -E '^(OK|FAILED|SKIP) '
 summary=$(tail -n 1 "$logs/../sanitize-run.log")
 pass=${summary%% passed*}
 fail=${summary#*passed, }

@@ -62,6 +62,8 @@ struct ipt_cmd {
 	char chain[IR_CHAIN_MAXNAMELEN];	/* "" = every chain */
 	char newname[IR_CHAIN_MAXNAMELEN];	/* -E */
 	struct ir_rule *rule;			/* -A -I -D -R -C; owned */
+	struct ir_addr *srcs, *dsts;		/* -s/-d lists: the rule once per pair; owned */
+	unsigned int n_srcs, n_dsts;		/* 0 when the address is the rule's own */
 	unsigned int rulenum;			/* 1-based, 0 = not given */
 	enum ir_verdict policy;			/* -P */
 	struct ir_counter policy_counter;	/* -P ... with -c */
