@@ -40,6 +40,8 @@ declare -A per_category=()
 TMP=$(mktemp -d /tmp/bpfw-badinput.XXXXXX)
 NS_ORACLE="bpfw-bad-o-$$"
 NS_TEST="bpfw-bad-t-$$"
+# the namespaces are this run's own, and so is bpfw's lock
+export BPFW_LOCK=$TMP/bpfw.lock
 
 cleanup() {
 	ip netns del "$NS_ORACLE" 2>/dev/null
