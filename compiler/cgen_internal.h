@@ -25,6 +25,8 @@ enum cg_code {
 };
 
 #define CG_MAX_INSNS	1000000	/* BPF_COMPLEXITY_LIMIT_INSNS: a program's length, and the verifier's steps */
+#define CG_MAX_MAPS	64	/* maps one program may use (the loader binds all to each) */
+#define CG_CLS_MAPS	5	/* maps of one classified run */
 #define CG_MAX_FRAMES	8	/* BPF call frames: the program and its nested calls */
 #define CG_MAX_SUBPROGS	250	/* of the kernel's 256, with room for the main program */
 #define CG_CHUNK_RULES	64	/* linear rules in one chunk subprogram, at least (chunk.c) */
@@ -54,6 +56,16 @@ struct cg {
 	unsigned int chunk_rules;	/* linear rules per chunk */
 	struct cgen_output *out;	/* where folded runs add their maps */
 };
+
+/*
+ * Length of the run of rules from @start that bit-vector classification
+ * decides (addresses, protocol, ports, ACCEPT or DROP; at least 32); 0 if none.
+ */
+unsigned int cg_classify_run(const struct ir_chain *ch, unsigned int start);
+
+/* Emit the classification of rules @start .. @start + @n - 1 of @ch (main program only). */
+void cg_emit_classify(struct cg *c, const struct ir_chain *ch, unsigned int start,
+		      unsigned int n);
 
 /* Decide which chains of c->t are emitted as chunks; 0 or -ENOMEM. */
 int cg_chunk_plan(struct cg *c);

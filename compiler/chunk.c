@@ -26,14 +26,19 @@ static bool chain_jumps(const struct ir_chain *ch)
 	return false;
 }
 
-/* Linear rules of @ch: a folded run counts as one. */
-static unsigned int linear_rules(const struct ir_chain *ch)
+/*
+ * Linear rules of @ch: a folded run counts as one, and so does a classified
+ * run in a built-in chain (@main), the only place classification is done.
+ */
+static unsigned int linear_rules(const struct ir_chain *ch, bool main)
 {
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < ch->n_rules; n++) {
 		unsigned int run = cg_fold_run(ch, i);
 
+		if (!run && main)
+			run = cg_classify_run(ch, i);
 		i += run ? run : 1;
 	}
 	return n;
@@ -75,7 +80,7 @@ int cg_chunk_plan(struct cg *c)
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct ir_chain *ch = t->chains[i];
-		unsigned int lin = linear_rules(ch);
+		unsigned int lin = linear_rules(ch, ir_chain_is_builtin(ch));
 
 		c->chunked[i] = depth[i] && depth[i] < CG_MAX_FRAMES && !chain_jumps(ch) &&
 				lin > CG_CHUNK_RULES;

@@ -456,6 +456,160 @@ static void test_chunks(void)
 	free(cmds);
 }
 
+/* A random rule for the classification test, and the same rule for the reference. */
+struct ref_rule {
+	uint32_t saddr, smask, daddr, dmask;	/* host order */
+	bool sinv, dinv, pinv, spinv, dpinv;
+	int proto;				/* 0 any */
+	bool ports;				/* a tcp/udp match module */
+	int slo, shi, dlo, dhi;			/* -1: no condition */
+	bool drop;
+};
+
+static uint32_t rnd(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/* Maybe a prefix of 10.0.0.0/16 for option @opt, as text and as numbers. */
+static size_t random_prefix(uint32_t *seed, uint32_t *addr, uint32_t *mask, bool *inv,
+			    const char *opt, char *buf, size_t cap)
+{
+	int plen;
+
+	if (!(rnd(seed) % 3))
+		return 0;
+	plen = 16 + rnd(seed) % 17;
+	*mask = ~0u << (32 - plen);
+	*addr = (0x0a000000u | (rnd(seed) & 0xffff)) & *mask;
+	*inv = rnd(seed) % 8 == 0;
+	return snprintf(buf, cap, "%s %s 10.0.%u.%u/%d", *inv ? " !" : "", opt,
+			(*addr >> 8) & 0xff, *addr & 0xff, plen);
+}
+
+/* Addresses 10.0.X.Y, ports 1..64: small spaces, so that packets hit rules. */
+static size_t random_rule(uint32_t *seed, struct ref_rule *r, char *buf, size_t cap)
+{
+	size_t len = snprintf(buf, cap, "-A INPUT");
+
+	memset(r, 0, sizeof(*r));
+	r->slo = r->dlo = -1;
+	len += random_prefix(seed, &r->saddr, &r->smask, &r->sinv, "-s", buf + len, cap - len);
+	len += random_prefix(seed, &r->daddr, &r->dmask, &r->dinv, "-d", buf + len, cap - len);
+	switch (rnd(seed) % 5) {
+	case 0:
+		break;
+	case 1:
+		r->proto = IPPROTO_ICMP;
+		r->pinv = rnd(seed) % 4 == 0;
+		len += snprintf(buf + len, cap - len, "%s -p icmp", r->pinv ? " !" : "");
+		break;
+	default:
+		r->proto = rnd(seed) % 2 ? IPPROTO_TCP : IPPROTO_UDP;
+		r->ports = true;
+		len += snprintf(buf + len, cap - len, " -p %s -m %s",
+				r->proto == IPPROTO_TCP ? "tcp" : "udp",
+				r->proto == IPPROTO_TCP ? "tcp" : "udp");
+		if (rnd(seed) % 2) {
+			r->slo = 1 + rnd(seed) % 64;
+			r->shi = r->slo + rnd(seed) % 8;
+			r->spinv = rnd(seed) % 6 == 0;
+			len += snprintf(buf + len, cap - len, "%s --sport %d:%d",
+					r->spinv ? " !" : "", r->slo, r->shi);
+		}
+		if (rnd(seed) % 2) {
+			r->dlo = 1 + rnd(seed) % 64;
+			r->dhi = r->dlo + rnd(seed) % 8;
+			r->dpinv = rnd(seed) % 6 == 0;
+			len += snprintf(buf + len, cap - len, "%s --dport %d:%d",
+					r->dpinv ? " !" : "", r->dlo, r->dhi);
+		}
+	}
+	r->drop = rnd(seed) % 2;
+	len += snprintf(buf + len, cap - len, " -j %s;", r->drop ? "DROP" : "ACCEPT");
+	return len;
+}
+
+static bool ref_match(const struct ref_rule *r, uint32_t src, uint32_t dst, int proto, int sport,
+		      int dport, bool frag)
+{
+	if (r->smask && ((src & r->smask) == r->saddr) == r->sinv)
+		return false;
+	if (r->dmask && ((dst & r->dmask) == r->daddr) == r->dinv)
+		return false;
+	if (r->proto && (proto == r->proto) == r->pinv)
+		return false;
+	if (r->ports && frag)
+		return false;
+	if (r->slo >= 0 && (sport >= r->slo && sport <= r->shi) == r->spinv)
+		return false;
+	if (r->dlo >= 0 && (dport >= r->dlo && dport <= r->dhi) == r->dpinv)
+		return false;
+	return true;
+}
+
+/*
+ * Random mixed rule sets decided by classification: every packet gets the
+ * verdict of the first rule a plain walk finds, and exactly that rule counts.
+ */
+static void check_classified(int n_rules, int n_packets, uint32_t seed)
+{
+	size_t cap = (size_t)n_rules * 120 + 64, len = 0;
+	char *cmds = malloc(cap);
+	struct ref_rule *rules = calloc(n_rules, sizeof(*rules));
+	unsigned int *hits = calloc(n_rules + 1, sizeof(*hits));
+	int bad_verdicts = 0, bad_counters = 0;
+	struct fw fw;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
+	for (int i = 0; i < n_rules; i++)
+		len += random_rule(&seed, &rules[i], cmds + len, cap - len);
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	for (int p = 0; p < n_packets; p++) {
+		uint32_t src = 0x0a000000u | (rnd(&seed) & 0xffff);
+		uint32_t dst = 0x0a000000u | (rnd(&seed) & 0xffff);
+		int pick = rnd(&seed) % 4, first = -1, want;
+		int proto = pick == 0 ? IPPROTO_ICMP : pick == 1 ? IPPROTO_UDP : IPPROTO_TCP;
+		int sport = 1 + rnd(&seed) % 72, dport = 1 + rnd(&seed) % 72;
+		bool frag = rnd(&seed) % 16 == 0;
+		char s[16], d[16];
+		struct pkt_spec ps = { .src = s, .dst = d, .proto = (uint8_t)proto,
+				       .sport = (uint16_t)sport, .dport = (uint16_t)dport,
+				       .frag_off = frag ? 100 : 0 };
+
+		if (proto == IPPROTO_ICMP)
+			sport = dport = 0;
+		snprintf(s, sizeof(s), "10.0.%u.%u", (src >> 8) & 0xff, src & 0xff);
+		snprintf(d, sizeof(d), "10.0.%u.%u", (dst >> 8) & 0xff, dst & 0xff);
+		for (int i = 0; i < n_rules && first < 0; i++)
+			if (ref_match(&rules[i], src, dst, proto, frag ? 0 : sport, frag ? 0 : dport,
+				      frag || proto == IPPROTO_ICMP))
+				first = i;
+		want = first >= 0 && rules[first].drop ? DROP : PASS;
+		hits[first >= 0 ? first + 1 : 0]++;
+		bad_verdicts += in(&fw, &ps) != want;
+	}
+	for (int i = 0; i <= n_rules; i++)
+		bad_counters += counter_of(&fw, "INPUT", (unsigned int)i).packets != hits[i];
+	CU_ASSERT_EQUAL(bad_verdicts, 0);
+	CU_ASSERT_EQUAL(bad_counters, 0);
+	if (bad_verdicts || bad_counters)
+		fprintf(stderr, "classification, %d rules: %d wrong verdicts, %d wrong counters\n",
+			n_rules, bad_verdicts, bad_counters);
+	fw_free(&fw);
+	free(cmds);
+	free(rules);
+	free(hits);
+}
+
+static void test_classification(void)
+{
+	check_classified(40, 400, 1);		/* one run, one word */
+	check_classified(300, 1500, 2);		/* five words */
+	check_classified(5000, 1500, 3);	/* two runs */
+}
+
 /* Append @n rules "-A CHAIN -s 10.X.Y.1 -j DROP" to @cmds. */
 static size_t blocklist(char *cmds, size_t cap, size_t len, int n)
 {
@@ -621,6 +775,7 @@ static const struct cu_test tests[] = {
 	{ "OUTPUT at egress", test_egress_output },
 	{ "2000 rules", test_many_rules },
 	{ "long chains that do not fold, cut into chunks", test_chunks },
+	{ "mixed rules by classification: first match and counters", test_classification },
 	{ "folded LPM run: first match, counters", test_fold_overlapping_prefixes },
 	{ "folded exact runs: ports, blocklist", test_fold_exact_runs },
 	{ "folded run in a user chain", test_fold_in_user_chain },
