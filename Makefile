@@ -104,6 +104,10 @@ bench: all bench-deps
 	$(BENCH)/run.sh $(if $(QUICK),--quick) --out $(BENCH_OUT) \
 		--systems none,none-b,iptables-nft,iptables-legacy,nft,nft-set,xdp-filter,xdp-pass,$(BENCH_SYS) \
 		--update-systems iptables-legacy,iptables-nft,nft,nft-set,$(BENCH_SYS)
+	$(BENCH)/bench-pps.sh --scenarios chain --rules 100,1000,10000 \
+		$(if $(QUICK),--rounds 3 --duration 0.15) --out $(BENCH_OUT)/mixed \
+		--systems none-b,$(CURDIR)/bench/systems/bpfw-mixed.sh,$(CURDIR)/bench/systems/iptables-nft-mixed.sh
+	bench/testrun.sh $(BENCH_OUT)/bpfw-testrun.tsv
 	bench/report.sh $(BENCH_OUT) doc/perf
 
 # libFuzzer targets under ASan/UBSan, FUZZ_SECS each (default 300).

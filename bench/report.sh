@@ -14,20 +14,25 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-sysname() { sed 's|.*/bpfw\.sh$|bpfw|'; }
 
-# scenario N system median-cost: median CPU ns/packet minus none's, per group
-awk -F'\t' 'NR > 1 && $15 == "ok" { print $1, $2, $3, $14 }' "$res/pps.tsv" | sysname |
-	sort -k1,1 -k2,2n -k3,3 -k4,4g |
-	awk '{ k = $1 " " $2 " " $3; v[k, ++n[k]] = $4 }
-	     END { for (k in n) { m = n[k]
-			if (m % 2) med = v[k, (m + 1) / 2]; else med = (v[k, m / 2] + v[k, m / 2 + 1]) / 2
-			print k, med } }' |
-	sort -k1,1 -k2,2n >"$work/median"
-awk '$3 == "none" { base[$1 " " $2] = $4 }
-     { m[NR] = $0 } END { for (i = 1; i <= NR; i++) { split(m[i], f, " ");
-	if (f[3] != "none") printf "%s %s %s %.1f\n", f[1], f[2], f[3], f[4] - base[f[1] " " f[2]] } }' \
-	"$work/median" >"$work/cost"
+# costs PPS_TSV OUT: "scenario N system cost", the median CPU ns/packet minus none's
+costs() {
+	awk -F'\t' 'NR > 1 && $15 == "ok" { print $1, $2, $3, $14 }' "$1" |
+		sed 's|[^ ]*/bench/systems/\([a-z-]*\)\.sh|\1|' |
+		sort -k1,1 -k2,2n -k3,3 -k4,4g |
+		awk '{ k = $1 " " $2 " " $3; v[k, ++n[k]] = $4 }
+		     END { for (k in n) { m = n[k]
+				if (m % 2) med = v[k, (m + 1) / 2]; else med = (v[k, m / 2] + v[k, m / 2 + 1]) / 2
+				print k, med } }' |
+		sort -k1,1 -k2,2n >"$work/median"
+	awk '$3 == "none" { base[$1 " " $2] = $4 }
+	     { m[NR] = $0 } END { for (i = 1; i <= NR; i++) { split(m[i], f, " ");
+		if (f[3] != "none") printf "%s %s %s %.1f\n", f[1], f[2], f[3], f[4] - base[f[1] " " f[2]] } }' \
+		"$work/median" >"$2"
+}
+costs "$res/pps.tsv" "$work/cost"
+[[ -f $res/mixed/pps.tsv ]] && costs "$res/mixed/pps.tsv" "$work/mixed"
+mcost() { awk -v n="$1" -v y="$2" '$2 == n && $3 == y { print $4 }' "$work/mixed" 2>/dev/null; }
 
 cost() { awk -v s="$1" -v n="$2" -v y="$3" '$1 == s && $2 == n && $3 == y { print $4 }' "$work/cost"; }
 upd() { # median ms of op for system at N
@@ -76,6 +81,13 @@ verdict() {
 	echo "| restore 10,000 rules: bpfw / iptables-legacy <= 1 | $r ($(upd load 10000 bpfw) ms) | $(verdict "$r" '<=' 1) |"
 	l=$(upd load 100000 bpfw)
 	echo "| restore 100,000 rules < 1 s | ${l:-n/a} ms | $(verdict "$(ratio "$l" 1000)" '<=' 1) |"
+	if [[ -f $work/mixed ]]; then
+		b=$(mcost 10000 bpfw-mixed)
+		r=$(ratio "$(mcost 10000 iptables-nft-mixed)" "$b")
+		echo "| mixed ACL, N=10000: iptables-nft cost / bpfw cost >= 20 | $r ($b ns) | $(verdict "$r" '>=' 20) |"
+		r=$(ratio "$b" "$(mcost 100 bpfw-mixed)")
+		echo "| mixed ACL: bpfw cost at N=10000 / at N=100 <= 3 | $r ($(mcost 100 bpfw-mixed) -> $b ns) | $(verdict "$r" '<=' 3) |"
+	fi
 	echo
 	echo "Firewall cost per packet (ns), this run:"
 	echo
@@ -89,6 +101,34 @@ verdict() {
 			print line " |" } }' "$work/cost"
 	echo
 	[[ -f $out/cost-vs-n.png ]] && echo "![cost per packet against N](cost-vs-n.png)" && echo
+	if [[ -f $work/mixed ]]; then
+		echo "## Mixed ACL"
+		echo
+		echo "bpfw's own scenario (\`bench/gen-mixed-acl.sh\`): N rules of random shapes —"
+		echo "source and/or destination prefixes /8-/32, tcp, udp or any protocol, ports exact"
+		echo "or ranges, ACCEPT and DROP — that the test traffic does not match; the same rules"
+		echo "in bpfw and in iptables-nft. Firewall cost per packet (ns):"
+		echo
+		echo "| N | bpfw | iptables-nft |"
+		echo "|---|---|---|"
+		for n in $(awk '{ print $2 }' "$work/mixed" | sort -un); do
+			echo "| $n | $(mcost "$n" bpfw-mixed) | $(mcost "$n" iptables-nft-mixed) |"
+		done
+		echo
+	fi
+	if [[ -f $res/bpfw-testrun.tsv ]]; then
+		echo "## bpfw's programs under BPF_PROG_TEST_RUN"
+		echo
+		echo "The ingress program run by the kernel on the harness's 60-byte UDP frame, median"
+		echo "ns per run, beside the trivial \`tc_pass\` program in the same run; its length"
+		echo "after the verifier, the memory of the program and its maps, and the restore time:"
+		echo
+		echo "| scenario | N | bpfw ns | tc_pass ns | instructions | memory | load |"
+		echo "|---|---|---|---|---|---|---|"
+		awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | %s | %.1f MiB | %s ms |\n",
+			$1, $2, $3, $4, $5, $6 / 1048576, $7 }' "$res/bpfw-testrun.tsv"
+		echo
+	fi
 	echo "## The harness's summary"
 	echo
 	sed 's|/[^ |]*/bench/systems/bpfw\.sh|bpfw|g; s/^# /### /' "$res/summary.md"
