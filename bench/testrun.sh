@@ -20,7 +20,7 @@ tr=$harness/build/fwb-testrun
 ns=bpfw-tr-$$
 work=$(mktemp -d)
 export BPFW_LOCK=$work/lock
-trap 'ip netns del $ns 2>/dev/null; rm -rf "$work"' EXIT
+trap 'ip netns del $ns 2>/dev/null || true; rm -rf "$work"' EXIT
 
 median() { grep -o 'ns_median=[0-9]*' | head -n1 | cut -d= -f2; }
 memlock() { # bytes of program ID and its maps
