@@ -28,6 +28,17 @@ struct ipt_where {
 	int line;
 };
 
+/* Commands, in iptables' bit order (used for "Cannot use -X with -Y"). */
+enum {
+	C_INSERT, C_DELETE, C_DELETE_NUM, C_REPLACE, C_APPEND, C_LIST, C_FLUSH, C_ZERO,
+	C_NEW_CHAIN, C_DELETE_CHAIN, C_POLICY, C_RENAME, C_LIST_RULES, C_ZERO_NUM, C_CHECK,
+	C_MAX,
+};
+/* Generic options, in iptables' order (used for "Illegal option"). */
+enum {
+	O_NUMERIC, O_SOURCE, O_DEST, O_PROTO, O_JUMP, O_VERBOSE, O_EXACT, O_IIF, O_OIF,
+	O_LINENUM, O_COUNTERS, O_FRAG, O_MAX,
+};
 /* Parser state of one command line. */
 struct ipt_pstate {
 	const struct ipt_ctx *ctx;
@@ -47,6 +58,42 @@ struct ipt_pstate {
 	unsigned int *mseen;		/* per match of cmd->rule: its options given */
 	unsigned int mseen_cap;
 };
+
+/* Record generic option @opt (O_*); iptables' error if repeated or wrongly inverted. */
+int ipt_set_opt(struct ipt_pstate *ps, int opt);
+
+/* Whether the next word is an argument, not an option (iptables' xs_has_arg). */
+bool ipt_has_arg(const struct ipt_pstate *ps);
+
+/* The chain a command names (-A, -L, ...), checked for length. */
+int ipt_arg_chain(struct ipt_pstate *ps, const char *name);
+
+/* A name for a new chain (-N, -E): what iptables refuses, refused. */
+int ipt_arg_new_chain(struct ipt_pstate *ps, const char *name);
+
+/* A rule number. */
+int ipt_arg_rulenum(struct ipt_pstate *ps, const char *s);
+
+/* Optional chain then optional rule number (-L, -S, -Z) or chain only (-F, -X). */
+int ipt_arg_opt_chain(struct ipt_pstate *ps, const char *arg, bool with_num);
+
+/* -c PKTS BYTES (or PKTS,BYTES). */
+int ipt_arg_counters(struct ipt_pstate *ps, const char *arg);
+
+/* -j / -g TARGET (@go for -g). */
+int ipt_arg_target(struct ipt_pstate *ps, const char *arg, bool go);
+
+/* -w [SECONDS] and -W (@interval). */
+int ipt_arg_wait(struct ipt_pstate *ps, const char *arg, bool interval);
+
+/* -p PROTOCOL. */
+int ipt_arg_proto(struct ipt_pstate *ps, const char *arg);
+
+/* -i / -o NAME (@in for -i). */
+int ipt_arg_iface(struct ipt_pstate *ps, const char *arg, bool in);
+
+/* -s and -d once every word is read: the rule's addresses, or lists in the command. */
+int ipt_arg_addrs(struct ipt_pstate *ps, struct ir_ipspec *ip);
 
 /* An option of a match module: long name, id, whether it takes an argument. */
 struct ipt_mopt {

@@ -14,19 +14,8 @@
 
 #include "ipt_internal.h"
 
-/* Commands, in iptables' bit order (used for "Cannot use -X with -Y"). */
-enum {
-	C_INSERT, C_DELETE, C_DELETE_NUM, C_REPLACE, C_APPEND, C_LIST, C_FLUSH, C_ZERO,
-	C_NEW_CHAIN, C_DELETE_CHAIN, C_POLICY, C_RENAME, C_LIST_RULES, C_ZERO_NUM, C_CHECK,
-	C_MAX,
-};
 static const char cmd_chars[C_MAX + 1] = "IDDRALFZNXPESZC";
 
-/* Generic options, in iptables' order (used for "Illegal option"). */
-enum {
-	O_NUMERIC, O_SOURCE, O_DEST, O_PROTO, O_JUMP, O_VERBOSE, O_EXACT, O_IIF, O_OIF,
-	O_LINENUM, O_COUNTERS, O_FRAG, O_MAX,
-};
 static const char opt_chars[O_MAX + 1] = "nsdpjvxio0cf";
 static const char opt_invertible[O_MAX + 1] = "011100011001";
 
@@ -93,7 +82,7 @@ struct found {
 };
 
 /* Whether the next word is an argument, not an option (iptables' xs_has_arg). */
-static bool has_arg(const struct ipt_pstate *ps)
+bool ipt_has_arg(const struct ipt_pstate *ps)
 {
 	return ps->ind < ps->argc && ps->argv[ps->ind][0] != '-' && ps->argv[ps->ind][0] != '!';
 }
@@ -176,7 +165,7 @@ out:
 	return 0;
 }
 
-static int set_opt(struct ipt_pstate *ps, int opt)
+int ipt_set_opt(struct ipt_pstate *ps, int opt)
 {
 	if (ps->opts & (1u << opt))
 		return ipt_perr(ps, "multiple -%c flags not allowed", opt_chars[opt]);
@@ -210,175 +199,6 @@ static int add_cmd(struct ipt_pstate *ps, int c, unsigned int others)
 	return 0;
 }
 
-static int set_chain(struct ipt_pstate *ps, const char *name)
-{
-	snprintf(ps->cmd->chain, sizeof(ps->cmd->chain), "%s", name);
-	if (strlen(name) >= IR_CHAIN_MAXNAMELEN)
-		return ipt_perr(ps, "chain name `%s' too long (must be under %u chars)", name,
-			    IR_CHAIN_MAXNAMELEN);
-	return 0;
-}
-
-static int check_new_name(struct ipt_pstate *ps, const char *name)
-{
-	if (strlen(name) >= IR_CHAIN_MAXNAMELEN)
-		return ipt_perr(ps, "chain name `%s' too long (must be under %u chars)", name,
-			    IR_CHAIN_MAXNAMELEN);
-	if (name[0] == '-')
-		return ipt_perr(ps, "chain name not allowed to start with `-'");
-	if (name[0] == '!')
-		return ipt_perr(ps, "chain name not allowed to start with `!'");
-	for (const char *p = name; *p; p++)
-		if (isspace((unsigned char)*p))
-			return ipt_perr(ps, "Invalid chain name `%s'", name);
-	if (!name[0] || ipt_is_target_name(name))	/* "" is the standard target */
-		return ipt_perr(ps, "chain name may not clash with target name");
-	return 0;
-}
-
-static int rulenum(struct ipt_pstate *ps, const char *s)
-{
-	if (!ipt_parse_rulenum(s, &ps->cmd->rulenum))
-		return ipt_perr(ps, "Invalid rule number `%s'", s);
-	return 0;
-}
-
-/* Optional chain then optional rule number (-L, -S, -Z) or chain only (-F, -X). */
-static int opt_chain(struct ipt_pstate *ps, const char *arg, bool with_num)
-{
-	int ret = 0;
-
-	if (!arg && has_arg(ps))
-		arg = ps->argv[ps->ind++];
-	if (arg)
-		ret = set_chain(ps, arg);
-	if (!ret && arg && with_num && has_arg(ps))
-		ret = rulenum(ps, ps->argv[ps->ind++]);
-	return ret;
-}
-
-static int parse_counters(struct ipt_pstate *ps, const char *arg)
-{
-	struct ir_counter *c = &ps->cmd->rule->counter;
-	const char *bytes = strchr(arg, ',');
-	char pk[32], *end;
-
-	if (ps->invert)
-		return ipt_perr(ps, "cannot have ! before -c");
-	if (bytes) {
-		snprintf(pk, sizeof(pk), "%.*s", (int)(bytes - arg), arg);
-		bytes++;
-	} else {
-		snprintf(pk, sizeof(pk), "%s", arg);
-		if (has_arg(ps))
-			bytes = ps->argv[ps->ind++];
-	}
-	if (!pk[0] || !bytes)
-		return ipt_perr(ps, "-c requires packet and byte counter");
-	c->packets = strtoull(pk, &end, 10);
-	if (*end)
-		return ipt_perr(ps, "-c packet counter not numeric");
-	c->bytes = strtoull(bytes, &end, 10);
-	if (*end || !*bytes)
-		return ipt_perr(ps, "-c byte counter not numeric");
-	ps->cmd->rule->counter_given = true;
-	ps->cmd->policy_counter = *c;
-	ps->cmd->policy_counter_given = true;
-	return set_opt(ps, O_COUNTERS);
-}
-
-static int parse_target(struct ipt_pstate *ps, const char *arg, bool go)
-{
-	struct ir_target *t = &ps->cmd->rule->target;
-	int ret = set_opt(ps, O_JUMP);
-
-	if (ret)
-		return ret;
-	if (!arg[0])
-		return ipt_perr(ps, "Invalid target name (too short)");
-	if (strlen(arg) >= IR_CHAIN_MAXNAMELEN)
-		return ipt_perr(ps, "Invalid target name `%s' (%u chars max)", arg,
-			    IR_CHAIN_MAXNAMELEN - 1);
-	for (const char *p = arg; *p; p++)
-		if (isspace((unsigned char)*p))
-			return ipt_perr(ps, "Invalid target name `%s'", arg);
-	if (go) {
-		t->kind = IR_TARGET_GOTO;
-	} else if (!strcmp(arg, "ACCEPT")) {
-		t->kind = IR_TARGET_ACCEPT;
-		return 0;
-	} else if (!strcmp(arg, "DROP")) {
-		t->kind = IR_TARGET_DROP;
-		return 0;
-	} else if (!strcmp(arg, "RETURN")) {
-		t->kind = IR_TARGET_RETURN;
-		return 0;
-	} else {
-		/* anything else names a chain; a missing one is refused when applied */
-		t->kind = IR_TARGET_JUMP;
-	}
-	snprintf(t->chain, sizeof(t->chain), "%s", arg);
-	return 0;
-}
-
-static int parse_wait(struct ipt_pstate *ps, const char *arg, bool interval)
-{
-	int v;
-
-	if (!arg && has_arg(ps))
-		arg = ps->argv[ps->ind++];
-	if (interval) {
-		if (!arg)
-			return ipt_perr(ps, "wait interval value required");
-		ps->wait_interval = true;
-		return 0;
-	}
-	if (arg && sscanf(arg, "%i", &v) != 1)
-		return ipt_perr(ps, "wait seconds not numeric");
-	ps->cmd->wait_secs = arg ? (v > 0 ? v : 0) : 0;
-	return 0;
-}
-
-static int parse_proto(struct ipt_pstate *ps, const char *arg)
-{
-	struct ir_ipspec *ip = &ps->cmd->rule->ip;
-	char low[64];
-	size_t i;
-	int ret = set_opt(ps, O_PROTO);
-
-	if (ret)
-		return ret;
-	for (i = 0; i < sizeof(low) - 1 && arg[i]; i++)
-		low[i] = (arg[i] >= 'A' && arg[i] <= 'Z') ? arg[i] - 'A' + 'a' : arg[i];
-	low[i] = '\0';
-	if (ipt_parse_proto(low, &ip->proto))
-		return ipt_perr(ps, "unknown protocol \"%s\" specified", low);
-	if (ps->invert)
-		ip->invflags |= IR_INV_PROTO;
-	if (!ip->proto && ps->invert)
-		return ipt_perr(ps, "rule would never match protocol");
-	return 0;
-}
-
-static int parse_iface(struct ipt_pstate *ps, const char *arg, bool in)
-{
-	struct ir_ipspec *ip = &ps->cmd->rule->ip;
-	int ret = set_opt(ps, in ? O_IIF : O_OIF);
-
-	if (ret)
-		return ret;
-	if (!arg[0])
-		return ipt_perr(ps, "Empty interface is likely to be undesired");
-	ret = ipt_parse_iface(ps->ctx, ps->w, arg, in ? ip->iif : ip->oif, ps->err);
-	if (ret)
-		return ret;
-	if (ps->invert)
-		ip->invflags |= in ? IR_INV_IIF : IR_INV_OIF;
-	else if (!strcmp(arg, "+"))
-		(in ? ip->iif : ip->oif)[0] = '\0';	/* "+" alone is any interface */
-	return 0;
-}
-
 /* One generic option @c with argument @arg (NULL if none). */
 static int generic(struct ipt_pstate *ps, char c, const char *arg)
 {
@@ -391,59 +211,59 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 	case 'A':
 	case 'C':
 		ret = add_cmd(ps, c == 'A' ? C_APPEND : C_CHECK, 0);
-		return ret ?: set_chain(ps, arg);
+		return ret ?: ipt_arg_chain(ps, arg);
 	case 'D':
-		ret = add_cmd(ps, C_DELETE, 0) ?: set_chain(ps, arg);
-		if (!ret && has_arg(ps)) {
+		ret = add_cmd(ps, C_DELETE, 0) ?: ipt_arg_chain(ps, arg);
+		if (!ret && ipt_has_arg(ps)) {
 			ps->cmds = 1u << C_DELETE_NUM;
-			ret = rulenum(ps, ps->argv[ps->ind++]);
+			ret = ipt_arg_rulenum(ps, ps->argv[ps->ind++]);
 		}
 		return ret;
 	case 'R':
-		ret = add_cmd(ps, C_REPLACE, 0) ?: set_chain(ps, arg);
+		ret = add_cmd(ps, C_REPLACE, 0) ?: ipt_arg_chain(ps, arg);
 		if (ret)
 			return ret;
-		if (!has_arg(ps))
+		if (!ipt_has_arg(ps))
 			return ipt_perr(ps, "-R requires a rule number");
-		return rulenum(ps, ps->argv[ps->ind++]);
+		return ipt_arg_rulenum(ps, ps->argv[ps->ind++]);
 	case 'I':
-		ret = add_cmd(ps, C_INSERT, 0) ?: set_chain(ps, arg);
-		if (!ret && has_arg(ps))
-			ret = rulenum(ps, ps->argv[ps->ind++]);
+		ret = add_cmd(ps, C_INSERT, 0) ?: ipt_arg_chain(ps, arg);
+		if (!ret && ipt_has_arg(ps))
+			ret = ipt_arg_rulenum(ps, ps->argv[ps->ind++]);
 		return ret;
 	case 'L':
-		return add_cmd(ps, C_LIST, list_others) ?: opt_chain(ps, arg, true);
+		return add_cmd(ps, C_LIST, list_others) ?: ipt_arg_opt_chain(ps, arg, true);
 	case 'S':
-		return add_cmd(ps, C_LIST_RULES, list_others) ?: opt_chain(ps, arg, true);
+		return add_cmd(ps, C_LIST_RULES, list_others) ?: ipt_arg_opt_chain(ps, arg, true);
 	case 'F':
-		return add_cmd(ps, C_FLUSH, 0) ?: opt_chain(ps, arg, false);
+		return add_cmd(ps, C_FLUSH, 0) ?: ipt_arg_opt_chain(ps, arg, false);
 	case 'Z':
 		ret = add_cmd(ps, C_ZERO, (1u << C_LIST) | (1u << C_LIST_RULES)) ?:
-		      opt_chain(ps, arg, true);
+		      ipt_arg_opt_chain(ps, arg, true);
 		if (!ret && cmd->rulenum)
 			ps->cmds = (ps->cmds & ~(1u << C_ZERO)) | (1u << C_ZERO_NUM);
 		return ret;
 	case 'N':
-		return add_cmd(ps, C_NEW_CHAIN, 0) ?: check_new_name(ps, arg) ?:
-		       set_chain(ps, arg);
+		return add_cmd(ps, C_NEW_CHAIN, 0) ?: ipt_arg_new_chain(ps, arg) ?:
+		       ipt_arg_chain(ps, arg);
 	case 'X':
-		return add_cmd(ps, C_DELETE_CHAIN, 0) ?: opt_chain(ps, arg, false);
+		return add_cmd(ps, C_DELETE_CHAIN, 0) ?: ipt_arg_opt_chain(ps, arg, false);
 	case 'E':
-		ret = add_cmd(ps, C_RENAME, 0) ?: set_chain(ps, arg);
+		ret = add_cmd(ps, C_RENAME, 0) ?: ipt_arg_chain(ps, arg);
 		if (ret)
 			return ret;
-		if (!has_arg(ps))
+		if (!ipt_has_arg(ps))
 			return ipt_perr(ps, "-E requires old-chain-name and new-chain-name");
 		arg = ps->argv[ps->ind++];
-		ret = check_new_name(ps, arg);
+		ret = ipt_arg_new_chain(ps, arg);
 		if (!ret)
 			snprintf(cmd->newname, sizeof(cmd->newname), "%s", arg);
 		return ret;
 	case 'P':
-		ret = add_cmd(ps, C_POLICY, 0) ?: set_chain(ps, arg);
+		ret = add_cmd(ps, C_POLICY, 0) ?: ipt_arg_chain(ps, arg);
 		if (ret)
 			return ret;
-		if (!has_arg(ps))
+		if (!ipt_has_arg(ps))
 			return ipt_perr(ps, "-P requires a chain and a policy");
 		arg = ps->argv[ps->ind++];
 		/* a bad policy is refused once the line is read, as the kernel would */
@@ -452,7 +272,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		return 0;
 	case 's':
 	case 'd':
-		ret = set_opt(ps, c == 's' ? O_SOURCE : O_DEST);
+		ret = ipt_set_opt(ps, c == 's' ? O_SOURCE : O_DEST);
 		if (ret)
 			return ret;
 		if (c == 's')
@@ -463,12 +283,12 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 			ip->invflags |= c == 's' ? IR_INV_SRC : IR_INV_DST;
 		return 0;
 	case 'p':
-		return parse_proto(ps, arg);
+		return ipt_arg_proto(ps, arg);
 	case 'i':
 	case 'o':
-		return parse_iface(ps, arg, c == 'i');
+		return ipt_arg_iface(ps, arg, c == 'i');
 	case 'f':
-		ret = set_opt(ps, O_FRAG);
+		ret = ipt_set_opt(ps, O_FRAG);
 		ip->frag = true;
 		if (ps->invert)
 			ip->invflags |= IR_INV_FRAG;
@@ -477,7 +297,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 	case 'g':
 		if (ps->invert)
 			return ipt_perr(ps, "cannot have ! before -j");
-		return parse_target(ps, arg, c == 'g');
+		return ipt_arg_target(ps, arg, c == 'g');
 	case 'm':
 		if (ps->invert)
 			return ipt_perr(ps, "unexpected ! flag before --match");
@@ -493,7 +313,7 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		return 0;
 	case 'n':
 		cmd->flags |= IPT_F_NUMERIC;
-		return set_opt(ps, O_NUMERIC);
+		return ipt_set_opt(ps, O_NUMERIC);
 	case 'v':
 		if (ps->invert)
 			return ipt_perr(ps, "cannot have ! before -v");
@@ -502,15 +322,15 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		return 0;
 	case 'x':
 		cmd->flags |= IPT_F_EXACT;
-		return set_opt(ps, O_EXACT);
+		return ipt_set_opt(ps, O_EXACT);
 	case '0':
 		cmd->flags |= IPT_F_LINE_NUMBERS;
-		return set_opt(ps, O_LINENUM);
+		return ipt_set_opt(ps, O_LINENUM);
 	case 'c':
-		return parse_counters(ps, arg);
+		return ipt_arg_counters(ps, arg);
 	case 'w':
 	case 'W':
-		return parse_wait(ps, arg, c == 'W');
+		return ipt_arg_wait(ps, arg, c == 'W');
 	case 'M':
 	case '4':
 		return 0;
@@ -664,35 +484,6 @@ static bool is_rule_cmd(unsigned int cmds)
 		       (1u << C_REPLACE) | (1u << C_CHECK));
 }
 
-/*
- * -s and -d: one address each goes into the rule; lists of several stay in
- * the command, whose rule is then applied once per pair.
- */
-static int addr_lists(struct ipt_pstate *ps, struct ir_ipspec *ip)
-{
-	struct ipt_cmd *cmd = ps->cmd;
-	int ret;
-
-	ret = ipt_parse_addr4_list(ps->ctx, ps->w, ps->src ?: "0.0.0.0/0", &cmd->srcs,
-				   &cmd->n_srcs, ps->err);
-	if (!ret)
-		ret = ipt_parse_addr4_list(ps->ctx, ps->w, ps->dst ?: "0.0.0.0/0", &cmd->dsts,
-					   &cmd->n_dsts, ps->err);
-	if (ret)
-		return ret;
-	if ((cmd->n_srcs > 1 || cmd->n_dsts > 1) && (ps->cmds & (1u << C_REPLACE)))
-		return ipt_perr(ps, "Replacement rule does not specify a unique address");
-	ip->src = cmd->srcs[0];
-	ip->dst = cmd->dsts[0];
-	if (cmd->n_srcs == 1 && cmd->n_dsts == 1) {
-		free(cmd->srcs);
-		free(cmd->dsts);
-		cmd->srcs = cmd->dsts = NULL;
-		cmd->n_srcs = cmd->n_dsts = 0;
-	}
-	return 0;
-}
-
 /* Checks iptables makes once every word is read, in its order. */
 static int finish(struct ipt_pstate *ps)
 {
@@ -709,7 +500,7 @@ static int finish(struct ipt_pstate *ps)
 	if (ps->invert)
 		return ipt_perr(ps, "nothing appropriate following !");
 	if (is_rule_cmd(ps->cmds)) {
-		ret = addr_lists(ps, ip);
+		ret = ipt_arg_addrs(ps, ip);
 		if (ret)
 			return ret;
 	}

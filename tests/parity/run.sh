@@ -38,6 +38,8 @@ n_fail=0
 TMP=$(mktemp -d /tmp/bpfw-parity.XXXXXX)
 NS_ORACLE="bpfw-par-o-$$"
 NS_TEST="bpfw-par-t-$$"
+# the namespaces are this run's own, and so is bpfw's lock
+export BPFW_LOCK=$TMP/bpfw.lock
 
 cleanup() {
 	ip netns del "$NS_ORACLE" 2>/dev/null
