@@ -16,7 +16,6 @@
 
 #include "cgen_internal.h"
 
-#define FIB(f)			((int16_t)offsetof(struct bpf_fib_lookup, f))
 #define DEFAULT_CHAIN_DEPTH	7	/* BPF allows 8 frames: the hook plus 7 chains */
 
 void cgen_opts_default(struct cgen_opts *opts)
@@ -360,112 +359,12 @@ static void emit_subprograms(struct cg *c)
 }
 
 /* A hook's built-in chain; a table not in use accepts everything. */
-static void emit_hook(struct cg *c, const struct ir_chain *ch)
+void cg_emit_hook(struct cg *c, const struct ir_chain *ch)
 {
 	if (ch)
 		emit_builtin(c, ch);
 	else
 		cg_emit_return(c, false, CG_ACCEPT);
-}
-
-/*
- * Every generation of programs is attached beside the previous one and acts
- * only while the generation map holds its number: one map write switches
- * every interface and direction at once.  An idle generation lets packets
- * on to the next tc filter.
- */
-static void emit_generation_check(struct cg *c, uint32_t idle)
-{
-	struct emit *e = &c->e;
-
-	emit(e, MOV64_REG(R_CTX, R1));
-	emit(e, ST(BPF_W, R_FP, STK_KEY, 0));
-	cg_emit_lookup(c, c->gen_map, STK_KEY);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, idle);
-	emit(e, LDX(BPF_W, R1, R0, 0));
-	emit_jmp_imm(e, BPF_JNE, true, R1, (int32_t)c->opts->generation, idle);
-	/* x ^ copy of x: zero, and unknown to the verifier (cg_emit_count_reg) */
-	emit(e, LDX(BPF_W, R1, R0, 0));
-	emit(e, MOV64_REG(R2, R1));
-	emit(e, ALU64_REG(BPF_XOR, R1, R2));
-	emit(e, STX(BPF_W, R_FP, R1, STK_ZERO));
-}
-
-/* The ingress hook: INPUT for this host, FORWARD for routed packets. */
-static void emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir_chain *fwd)
-{
-	struct emit *e = &c->e;
-	uint32_t accept = emit_label(e), body = emit_label(e);
-	uint32_t to_input = emit_label(e), to_fwd = emit_label(e);
-
-	emit_generation_check(c, accept);
-	cg_emit_prologue(c, accept);
-	emit_ja(e, body);
-	emit_bind(e, accept);
-	cg_emit_return(c, false, CG_ACCEPT);
-	emit_bind(e, body);
-
-	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
-	cg_emit_ifname(c, R7, PI(iif));
-
-	/* where would the kernel route it? */
-	emit(e, MOV64_IMM(R0, 0));
-	for (int16_t off = 0; off < (int16_t)sizeof(struct bpf_fib_lookup); off += 8)
-		emit(e, STX(BPF_DW, R_FP, R0, STK_FIB + off));
-	emit(e, ST(BPF_B, R_FP, STK_FIB + FIB(family), AF_INET));
-	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
-	emit(e, STX(BPF_B, R_FP, R1, STK_FIB + FIB(l4_protocol)));
-	emit(e, LDX(BPF_H, R1, R_PKT, PI(sport)));
-	emit(e, ENDIAN_BE(R1, 16));
-	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(sport)));
-	emit(e, LDX(BPF_H, R1, R_PKT, PI(dport)));
-	emit(e, ENDIAN_BE(R1, 16));
-	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(dport)));
-	emit(e, LDX(BPF_W, R1, R_PKT, PI(len)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(tot_len)));
-	emit(e, STX(BPF_W, R_FP, R7, STK_FIB + FIB(ifindex)));
-	emit(e, LDX(BPF_W, R1, R_PKT, PI(saddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_src)));
-	emit(e, LDX(BPF_W, R1, R_PKT, PI(daddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_dst)));
-	emit(e, MOV64_REG(R1, R_CTX));
-	emit(e, MOV64_REG(R2, R_FP));
-	emit(e, ALU64_IMM(BPF_ADD, R2, STK_FIB));
-	emit(e, MOV64_IMM(R3, sizeof(struct bpf_fib_lookup)));
-	emit(e, MOV64_IMM(R4, BPF_FIB_LOOKUP_SKIP_NEIGH));
-	emit(e, CALL_HELPER(BPF_FUNC_fib_lookup));
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NOT_FWDED, to_input);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FWD_DISABLED, to_input);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_SUCCESS, to_fwd);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NO_NEIGH, to_fwd);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FRAG_NEEDED, to_fwd);
-	emit_ja(e, accept);	/* blackhole, unreachable...: the kernel drops it */
-
-	emit_bind(e, to_fwd);
-	emit(e, LDX(BPF_W, R7, R_FP, STK_FIB + FIB(ifindex)));
-	cg_emit_ifname(c, R7, PI(oif));
-	emit_hook(c, fwd);
-	emit_bind(e, to_input);
-	emit_hook(c, input);
-}
-
-/* The egress hook: OUTPUT, for what this host sends (not what it forwards). */
-static void emit_egress(struct cg *c, const struct ir_chain *output)
-{
-	struct emit *e = &c->e;
-	uint32_t accept = emit_label(e), body = emit_label(e);
-
-	emit_generation_check(c, accept);
-	cg_emit_prologue(c, accept);
-	emit(e, LDX(BPF_W, R1, R_CTX, (int16_t)offsetof(struct __sk_buff, ingress_ifindex)));
-	emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
-	emit_ja(e, body);
-	emit_bind(e, accept);
-	cg_emit_return(c, false, CG_ACCEPT);
-	emit_bind(e, body);
-	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
-	cg_emit_ifname(c, R7, PI(oif));
-	emit_hook(c, output);
 }
 
 static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const char *name,
@@ -484,10 +383,10 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	for (unsigned int i = 0; t && i < t->n_chains; i++)
 		c->chain_label[i] = UINT32_MAX;
 	if (kind == CGEN_PROG_TC_INGRESS)
-		emit_ingress(c, t ? ir_chain_find(t, "INPUT") : NULL,
-			     t ? ir_chain_find(t, "FORWARD") : NULL);
+		cg_emit_ingress(c, t ? ir_chain_find(t, "INPUT") : NULL,
+				t ? ir_chain_find(t, "FORWARD") : NULL);
 	else
-		emit_egress(c, t ? ir_chain_find(t, "OUTPUT") : NULL);
+		cg_emit_egress(c, t ? ir_chain_find(t, "OUTPUT") : NULL);
 	emit_count_exit(c, false);
 	emit_subprograms(c);
 	ret = emit_finish(&c->e);

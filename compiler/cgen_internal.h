@@ -83,6 +83,15 @@ unsigned int cg_chunk_end(const struct cg *c, const struct ir_chain *ch, unsigne
 /* Index of chain @name in @t, or -1. */
 int cg_chain_index(const struct ir_table *t, const char *name);
 
+/* A hook's built-in chain, its rules and policy; a table not in use accepts everything. */
+void cg_emit_hook(struct cg *c, const struct ir_chain *ch);
+
+/* The ingress program: INPUT for this host, FORWARD for routed packets. */
+void cg_emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir_chain *fwd);
+
+/* The egress program: OUTPUT, for what this host sends (not what it forwards). */
+void cg_emit_egress(struct cg *c, const struct ir_chain *output);
+
 /* Append a map description to @out; its index, or -ENOMEM. */
 int cg_add_map(struct cgen_output *out, const struct cgen_map *m);
 

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hooks: what a TC program does before the rules.  Both programs first
+ * check that their generation is the one that acts, then read the packet;
+ * ingress asks the kernel's route lookup whether the packet is for this
+ * host (INPUT) or to be forwarded (FORWARD, with the route's interface as
+ * -o), egress leaves forwarded packets alone and runs OUTPUT.
+ */
+#include <stddef.h>
+#include <sys/socket.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+
+#include "cgen_internal.h"
+
+#define FIB(f)	((int16_t)offsetof(struct bpf_fib_lookup, f))
+
+/*
+ * Every generation of programs is attached beside the previous one and acts
+ * only while the generation map holds its number: one map write switches
+ * every interface and direction at once.  An idle generation lets packets
+ * on to the next tc filter.
+ */
+static void emit_generation_check(struct cg *c, uint32_t idle)
+{
+	struct emit *e = &c->e;
+
+	emit(e, MOV64_REG(R_CTX, R1));
+	emit(e, ST(BPF_W, R_FP, STK_KEY, 0));
+	cg_emit_lookup(c, c->gen_map, STK_KEY);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, idle);
+	emit(e, LDX(BPF_W, R1, R0, 0));
+	emit_jmp_imm(e, BPF_JNE, true, R1, (int32_t)c->opts->generation, idle);
+	/* x ^ copy of x: zero, and unknown to the verifier (cg_emit_count_reg) */
+	emit(e, LDX(BPF_W, R1, R0, 0));
+	emit(e, MOV64_REG(R2, R1));
+	emit(e, ALU64_REG(BPF_XOR, R1, R2));
+	emit(e, STX(BPF_W, R_FP, R1, STK_ZERO));
+}
+
+/* The ingress hook: INPUT for this host, FORWARD for routed packets. */
+void cg_emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir_chain *fwd)
+{
+	struct emit *e = &c->e;
+	uint32_t accept = emit_label(e), body = emit_label(e);
+	uint32_t to_input = emit_label(e), to_fwd = emit_label(e);
+
+	emit_generation_check(c, accept);
+	cg_emit_prologue(c, accept);
+	emit_ja(e, body);
+	emit_bind(e, accept);
+	cg_emit_return(c, false, CG_ACCEPT);
+	emit_bind(e, body);
+
+	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
+	cg_emit_ifname(c, R7, PI(iif));
+
+	/* where would the kernel route it? */
+	emit(e, MOV64_IMM(R0, 0));
+	for (int16_t off = 0; off < (int16_t)sizeof(struct bpf_fib_lookup); off += 8)
+		emit(e, STX(BPF_DW, R_FP, R0, STK_FIB + off));
+	emit(e, ST(BPF_B, R_FP, STK_FIB + FIB(family), AF_INET));
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
+	emit(e, STX(BPF_B, R_FP, R1, STK_FIB + FIB(l4_protocol)));
+	emit(e, LDX(BPF_H, R1, R_PKT, PI(sport)));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(sport)));
+	emit(e, LDX(BPF_H, R1, R_PKT, PI(dport)));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(dport)));
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(len)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(tot_len)));
+	emit(e, STX(BPF_W, R_FP, R7, STK_FIB + FIB(ifindex)));
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(saddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_src)));
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(daddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_dst)));
+	emit(e, MOV64_REG(R1, R_CTX));
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, STK_FIB));
+	emit(e, MOV64_IMM(R3, sizeof(struct bpf_fib_lookup)));
+	emit(e, MOV64_IMM(R4, BPF_FIB_LOOKUP_SKIP_NEIGH));
+	emit(e, CALL_HELPER(BPF_FUNC_fib_lookup));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NOT_FWDED, to_input);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FWD_DISABLED, to_input);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_SUCCESS, to_fwd);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NO_NEIGH, to_fwd);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FRAG_NEEDED, to_fwd);
+	emit_ja(e, accept);	/* blackhole, unreachable...: the kernel drops it */
+
+	emit_bind(e, to_fwd);
+	emit(e, LDX(BPF_W, R7, R_FP, STK_FIB + FIB(ifindex)));
+	cg_emit_ifname(c, R7, PI(oif));
+	cg_emit_hook(c, fwd);
+	emit_bind(e, to_input);
+	cg_emit_hook(c, input);
+}
+
+/* The egress hook: OUTPUT, for what this host sends (not what it forwards). */
+void cg_emit_egress(struct cg *c, const struct ir_chain *output)
+{
+	struct emit *e = &c->e;
+	uint32_t accept = emit_label(e), body = emit_label(e);
+
+	emit_generation_check(c, accept);
+	cg_emit_prologue(c, accept);
+	emit(e, LDX(BPF_W, R1, R_CTX, (int16_t)offsetof(struct __sk_buff, ingress_ifindex)));
+	emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
+	emit_ja(e, body);
+	emit_bind(e, accept);
+	cg_emit_return(c, false, CG_ACCEPT);
+	emit_bind(e, body);
+	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
+	cg_emit_ifname(c, R7, PI(oif));
+	cg_emit_hook(c, output);
+}
