@@ -523,6 +523,8 @@ static void test_map_create_failure(void)
 
 	/* 64 GiB of preallocated array, the last map created */
 	build_out(&out, 2, TC_ACT_SHOT, 8, BPF_PROG_TYPE_SCHED_CLS, false);
+	free(out.maps[MAP_LPM].keys);
+	free(out.maps[MAP_LPM].values);
 	set_map(&out.maps[MAP_LPM], CGEN_MAP_LOOKUP, "bpfw_l1", BPF_MAP_TYPE_ARRAY, 4,
 		1u << 16, 1u << 20);
 	CU_ASSERT(ld_objects_create(&out, &opts, &objs, &err) < 0);
