@@ -170,6 +170,15 @@ run_fuzz() {
 
 run_badinput() {
 	run_suite badinput bash "$ROOT/tests/badinput/run.sh" --ipt-dir "$BUILD"
+	# the quick form of the valgrind run of make stress: every 6th case
+	if [ -n "${ASAN_OPTIONS:-}" ]; then
+		skip badinput-valgrind "a sanitizer build does not run under valgrind"
+	elif command -v valgrind >/dev/null; then
+		BADINPUT_VALGRIND=1 BADINPUT_SAMPLE=6 run_suite badinput-valgrind \
+			bash "$ROOT/tests/badinput/run.sh" --ipt-dir "$BUILD"
+	else
+		skip badinput-valgrind "valgrind is not installed (make deps)"
+	fi
 }
 
 run_sanitize() {
