@@ -245,15 +245,17 @@ static void emit_rule_range(struct cg *c, const struct ir_chain *ch, unsigned in
 			continue;
 		}
 		/*
-		 * The vector pointers live in the main program's frame; a quarter
-		 * of the kernel's maps per program stays for folded runs.
+		 * The vector pointers take a subprogram's frame beyond what the
+		 * call path's stack allows unless it is the last of the path (a
+		 * chain that calls no other, or a chunk of one); a quarter of the
+		 * kernel's maps per program stays for folded runs.
 		 */
-		n = sub || c->out->n_maps + CG_CLS_MAPS > CG_MAX_MAPS * 3 / 4 ? 0 :
-		    cg_classify_run(ch, i);
+		n = (sub && !cg_chain_is_leaf(ch)) ||
+		    c->out->n_maps + CG_CLS_MAPS > CG_MAX_MAPS * 3 / 4 ? 0 : cg_classify_run(ch, i);
 		if (n > end - i)
 			n = 0;
 		if (n) {
-			cg_emit_classify(c, ch, i, n);
+			cg_emit_classify(c, ch, i, n, sub);
 			i += n;
 		} else {
 			emit_rule(c, ch->rules[i++], sub, policy);

@@ -63,9 +63,15 @@ struct cg {
  */
 unsigned int cg_classify_run(const struct ir_chain *ch, unsigned int start);
 
-/* Emit the classification of rules @start .. @start + @n - 1 of @ch (main program only). */
+/*
+ * Emit the classification of rules @start .. @start + @n - 1 of @ch, in the
+ * main program or (@sub) a subprogram of a chain that calls no other.
+ */
 void cg_emit_classify(struct cg *c, const struct ir_chain *ch, unsigned int start,
-		      unsigned int n);
+		      unsigned int n, bool sub);
+
+/* Whether @ch jumps to no other chain (so its frames are the last of a call path). */
+bool cg_chain_is_leaf(const struct ir_chain *ch);
 
 /* Decide which chains of c->t are emitted as chunks; 0 or -ENOMEM. */
 int cg_chunk_plan(struct cg *c);

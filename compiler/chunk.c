@@ -17,30 +17,33 @@
 
 #include "cgen_internal.h"
 
-static bool chain_jumps(const struct ir_chain *ch)
+bool cg_chain_is_leaf(const struct ir_chain *ch)
 {
 	for (unsigned int i = 0; i < ch->n_rules; i++)
 		if (ch->rules[i]->target.kind == IR_TARGET_JUMP ||
 		    ch->rules[i]->target.kind == IR_TARGET_GOTO)
-			return true;
-	return false;
+			return false;
+	return true;
 }
 
-/*
- * Linear rules of @ch: a folded run counts as one, and so does a classified
- * run in a built-in chain (@main), the only place classification is done.
- */
-static unsigned int linear_rules(const struct ir_chain *ch, bool main)
+/* One step of a chain: a folded or classified run, or one rule. */
+static unsigned int step_of(const struct ir_chain *ch, unsigned int i, bool leaf)
 {
+	unsigned int run = cg_fold_run(ch, i);
+
+	if (!run && leaf)
+		run = cg_classify_run(ch, i);
+	return run ? run : 1;
+}
+
+/* Linear rules of @ch: a folded run counts as one, and so does a classified one. */
+static unsigned int linear_rules(const struct ir_chain *ch)
+{
+	bool leaf = cg_chain_is_leaf(ch);
 	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < ch->n_rules; n++) {
-		unsigned int run = cg_fold_run(ch, i);
-
-		if (!run && main)
-			run = cg_classify_run(ch, i);
-		i += run ? run : 1;
-	}
+	for (unsigned int i = 0; i < ch->n_rules; n++)
+		i += step_of(ch, i, leaf);
 	return n;
 }
 
@@ -80,9 +83,9 @@ int cg_chunk_plan(struct cg *c)
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct ir_chain *ch = t->chains[i];
-		unsigned int lin = linear_rules(ch, ir_chain_is_builtin(ch));
+		unsigned int lin = linear_rules(ch);
 
-		c->chunked[i] = depth[i] && depth[i] < CG_MAX_FRAMES && !chain_jumps(ch) &&
+		c->chunked[i] = depth[i] && depth[i] < CG_MAX_FRAMES && cg_chain_is_leaf(ch) &&
 				lin > CG_CHUNK_RULES;
 		if (c->chunked[i])
 			total += lin;
@@ -138,10 +141,7 @@ unsigned int cg_chunk_end(const struct cg *c, const struct ir_chain *ch, unsigne
 {
 	unsigned int i = start;
 
-	for (unsigned int n = 0; i < ch->n_rules && n < c->chunk_rules; n++) {
-		unsigned int run = cg_fold_run(ch, i);
-
-		i += run ? run : 1;
-	}
+	for (unsigned int n = 0; i < ch->n_rules && n < c->chunk_rules; n++)
+		i += step_of(ch, i, true);	/* only leaf chains are cut */
 	return i;
 }

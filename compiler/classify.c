@@ -361,42 +361,43 @@ static int rule_map(const struct ir_chain *ch, unsigned int start, unsigned int 
 
 enum { M_SRC, M_DST, M_VEC, M_PORT, M_RULE, M_COUNT };
 
-/* The vector of one address field: its pointer to the stack slot @slot. */
-static void emit_addr_vector(struct cg *c, int map, int16_t field, int16_t slot, uint32_t miss)
+/* The vector of one address field: its pointer to the stack slot @slot (@key: lookup key). */
+static void emit_addr_vector(struct cg *c, int map, int16_t field, int16_t key, int16_t slot,
+			     uint32_t miss)
 {
 	struct emit *e = &c->e;
 
-	emit(e, ST(BPF_W, R_FP, STK_FOLD + (int16_t)offsetof(struct cls_lpm_key, prefixlen), 32));
+	emit(e, ST(BPF_W, R_FP, key + (int16_t)offsetof(struct cls_lpm_key, prefixlen), 32));
 	emit(e, LDX(BPF_W, R1, R_PKT, field));
-	emit(e, STX(BPF_W, R_FP, R1, STK_FOLD + (int16_t)offsetof(struct cls_lpm_key, addr)));
-	cg_emit_lookup(c, map, STK_FOLD);
+	emit(e, STX(BPF_W, R_FP, R1, key + (int16_t)offsetof(struct cls_lpm_key, addr)));
+	cg_emit_lookup(c, map, key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
 	emit(e, STX(BPF_DW, R_FP, R0, slot));
 }
 
 /* The vector at the index in R1 of the vector array, to the stack slot @slot. */
-static void emit_vector(struct cg *c, int map, int16_t slot, uint32_t miss)
+static void emit_vector(struct cg *c, int map, int16_t key, int16_t slot, uint32_t miss)
 {
 	struct emit *e = &c->e;
 
-	emit(e, STX(BPF_W, R_FP, R1, STK_FOLD));
-	cg_emit_lookup(c, map, STK_FOLD);
+	emit(e, STX(BPF_W, R_FP, R1, key));
+	cg_emit_lookup(c, map, key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
 	emit(e, STX(BPF_DW, R_FP, R0, slot));
 }
 
 /* The class of the port in packet field @field, then its vector, to the stack slot @slot. */
 static void emit_port_vector(struct cg *c, const int *maps, int16_t field, int16_t class_off,
-			     int16_t slot, uint32_t miss)
+			     int16_t key, int16_t slot, uint32_t miss)
 {
 	struct emit *e = &c->e;
 
 	emit(e, LDX(BPF_H, R1, R_PKT, field));
-	emit(e, STX(BPF_W, R_FP, R1, STK_FOLD));
-	cg_emit_lookup(c, maps[M_PORT], STK_FOLD);
+	emit(e, STX(BPF_W, R_FP, R1, key));
+	cg_emit_lookup(c, maps[M_PORT], key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
 	emit(e, LDX(BPF_W, R1, R0, class_off));
-	emit_vector(c, maps[M_VEC], slot, miss);
+	emit_vector(c, maps[M_VEC], key, slot, miss);
 }
 
 /* R4 = the index of the single bit set in R1 (R1, R2 clobbered). */
@@ -417,27 +418,27 @@ static void emit_bit_index(struct cg *c)
 	}
 }
 
-static void emit_run(struct cg *c, const int *maps, unsigned int words)
+static void emit_run(struct cg *c, const int *maps, unsigned int words, bool sub)
 {
 	struct emit *e = &c->e;
 	uint32_t miss = emit_label(e), found = emit_label(e), drop = emit_label(e);
-	int16_t vec[5];
+	int16_t key = sub ? STK_SUB_FOLD : STK_FOLD, vec[5];
 
 	for (int i = 0; i < 5; i++)
-		vec[i] = STK_CLS + (int16_t)(8 * i);
+		vec[i] = (sub ? STK_SUB_CLS : STK_CLS) + (int16_t)(8 * i);
 	emit(e, MOV64_IMM(R0, 0));
-	emit(e, STX(BPF_DW, R_FP, R0, STK_FOLD));
-	emit(e, STX(BPF_DW, R_FP, R0, STK_FOLD + 8));
-	emit_addr_vector(c, maps[M_SRC], PI(saddr), vec[0], miss);
-	emit_addr_vector(c, maps[M_DST], PI(daddr), vec[1], miss);
+	emit(e, STX(BPF_DW, R_FP, R0, key));
+	emit(e, STX(BPF_DW, R_FP, R0, key + 8));
+	emit_addr_vector(c, maps[M_SRC], PI(saddr), key, vec[0], miss);
+	emit_addr_vector(c, maps[M_DST], PI(daddr), key, vec[1], miss);
 	/* protocol, and whether the transport header was read */
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
 	emit(e, ALU64_IMM(BPF_LSH, R1, 8));
 	emit(e, LDX(BPF_B, R2, R_PKT, PI(proto)));
 	emit(e, ALU64_REG(BPF_OR, R1, R2));
-	emit_vector(c, maps[M_VEC], vec[2], miss);
-	emit_port_vector(c, maps, PI(sport), offsetof(struct cls_port, sclass), vec[3], miss);
-	emit_port_vector(c, maps, PI(dport), offsetof(struct cls_port, dclass), vec[4], miss);
+	emit_vector(c, maps[M_VEC], key, vec[2], miss);
+	emit_port_vector(c, maps, PI(sport), offsetof(struct cls_port, sclass), key, vec[3], miss);
+	emit_port_vector(c, maps, PI(dport), offsetof(struct cls_port, dclass), key, vec[4], miss);
 
 	/* and the five, word by word; the first word not zero has the rule */
 	for (int i = 0; i < 5; i++)
@@ -470,20 +471,21 @@ static void emit_run(struct cg *c, const int *maps, unsigned int words)
 	/* not a constant to the verifier, so the paths here share one check */
 	emit(e, LDX(BPF_H, R2, R_PKT, PI(opaque_zero)));
 	emit(e, ALU64_REG(BPF_OR, R8, R2));
-	emit(e, STX(BPF_W, R_FP, R8, STK_FOLD));
-	cg_emit_lookup(c, maps[M_RULE], STK_FOLD);
+	emit(e, STX(BPF_W, R_FP, R8, key));
+	cg_emit_lookup(c, maps[M_RULE], key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
 	emit(e, LDX(BPF_W, R7, R0, offsetof(struct cls_value, verdict)));
 	emit(e, LDX(BPF_W, R1, R0, offsetof(struct cls_value, slot)));
-	cg_emit_count_reg(c, R1, STK_KEY);
+	cg_emit_count_reg(c, R1, sub ? STK_SUB_KEY : STK_KEY);
 	emit_jmp_imm(e, BPF_JEQ, false, R7, CG_DROP, drop);
-	cg_emit_return(c, false, CG_ACCEPT);
+	cg_emit_return(c, sub, CG_ACCEPT);
 	emit_bind(e, drop);
-	cg_emit_return(c, false, CG_DROP);
+	cg_emit_return(c, sub, CG_DROP);
 	emit_bind(e, miss);
 }
 
-void cg_emit_classify(struct cg *c, const struct ir_chain *ch, unsigned int start, unsigned int n)
+void cg_emit_classify(struct cg *c, const struct ir_chain *ch, unsigned int start, unsigned int n,
+		      bool sub)
 {
 	unsigned int words = (n + 63) / 64;
 	struct cgen_map m[M_COUNT];
@@ -513,5 +515,5 @@ void cg_emit_classify(struct cg *c, const struct ir_chain *ch, unsigned int star
 		c->e.err = c->e.err ?: ret;
 		return;
 	}
-	emit_run(c, maps, words);
+	emit_run(c, maps, words, sub);
 }

@@ -42,5 +42,7 @@ struct cgen_pktinfo {
 /* A user chain's own frame only needs the two keys. */
 #define STK_SUB_KEY	(-8)
 #define STK_SUB_FOLD	(STK_SUB_KEY - 16)
+/* A classified run's five vector pointers, in frames of chains that call no other */
+#define STK_SUB_CLS	(STK_SUB_FOLD - 40)
 
 #endif /* BPFW_CGEN_PKTINFO_H */

@@ -553,18 +553,40 @@ static bool ref_match(const struct ref_rule *r, uint32_t src, uint32_t dst, int 
  * Random mixed rule sets decided by classification: every packet gets the
  * verdict of the first rule a plain walk finds, and exactly that rule counts.
  */
-static void check_classified(int n_rules, int n_packets, uint32_t seed)
+/*
+ * In chain @chain (INPUT, or a user chain INPUT jumps to), with @n_never
+ * rules that never match (an interface no packet has) in the middle.
+ */
+static void check_classified(const char *chain, int n_rules, int n_never, int n_packets,
+			     uint32_t seed)
 {
-	size_t cap = (size_t)n_rules * 120 + 64, len = 0;
-	char *cmds = malloc(cap);
-	struct ref_rule *rules = calloc(n_rules, sizeof(*rules));
-	unsigned int *hits = calloc(n_rules + 1, sizeof(*hits));
-	int bad_verdicts = 0, bad_counters = 0;
+	size_t cap = (size_t)(n_rules + n_never) * 120 + 128, len = 0;
+	char *cmds = malloc(cap), *at;
+	struct ref_rule *rules = calloc(n_rules + n_never, sizeof(*rules));
+	unsigned int *hits = calloc(n_rules + n_never + 1, sizeof(*hits));
+	int bad_verdicts = 0, bad_counters = 0, n_all = n_rules + n_never;
+	bool user = strcmp(chain, "INPUT");
 	struct fw fw;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
-	for (int i = 0; i < n_rules; i++)
-		len += random_rule(&seed, &rules[i], cmds + len, cap - len);
+	if (user)
+		len = snprintf(cmds, cap, "-N %s;-A INPUT -j %s;", chain, chain);
+	for (int i = 0; i < n_all; i++) {
+		if (i >= n_rules / 2 && i < n_rules / 2 + n_never) {
+			rules[i].slo = rules[i].dlo = -1;
+			rules[i].proto = -1;	/* no packet has it: never matches */
+			len += snprintf(cmds + len, cap - len,
+					"-A %s -i nonexist -p tcp --dport %d -j DROP;", chain, i);
+			continue;
+		}
+		at = cmds + len;
+		len += random_rule(&seed, &rules[i], at, cap - len);
+		if (user) {	/* "-A INPUT" -> "-A <chain>" */
+			memmove(at + 3 + strlen(chain), at + 8, strlen(at + 8) + 1);
+			memcpy(at + 3, chain, strlen(chain));
+			len = strlen(cmds);
+		}
+	}
 	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
 	for (int p = 0; p < n_packets; p++) {
 		uint32_t src = 0x0a000000u | (rnd(&seed) & 0xffff);
@@ -582,7 +604,7 @@ static void check_classified(int n_rules, int n_packets, uint32_t seed)
 			sport = dport = 0;
 		snprintf(s, sizeof(s), "10.0.%u.%u", (src >> 8) & 0xff, src & 0xff);
 		snprintf(d, sizeof(d), "10.0.%u.%u", (dst >> 8) & 0xff, dst & 0xff);
-		for (int i = 0; i < n_rules && first < 0; i++)
+		for (int i = 0; i < n_all && first < 0; i++)
 			if (ref_match(&rules[i], src, dst, proto, frag ? 0 : sport, frag ? 0 : dport,
 				      frag || proto == IPPROTO_ICMP))
 				first = i;
@@ -590,8 +612,10 @@ static void check_classified(int n_rules, int n_packets, uint32_t seed)
 		hits[first >= 0 ? first + 1 : 0]++;
 		bad_verdicts += in(&fw, &ps) != want;
 	}
-	for (int i = 0; i <= n_rules; i++)
-		bad_counters += counter_of(&fw, "INPUT", (unsigned int)i).packets != hits[i];
+	for (int i = 1; i <= n_all; i++)
+		bad_counters += counter_of(&fw, chain, (unsigned int)i).packets != hits[i];
+	/* the policy takes what no rule took (the jump counts every packet) */
+	bad_counters += counter_of(&fw, "INPUT", 0).packets != hits[0];
 	CU_ASSERT_EQUAL(bad_verdicts, 0);
 	CU_ASSERT_EQUAL(bad_counters, 0);
 	if (bad_verdicts || bad_counters)
@@ -605,9 +629,11 @@ static void check_classified(int n_rules, int n_packets, uint32_t seed)
 
 static void test_classification(void)
 {
-	check_classified(40, 400, 1);		/* one run, one word */
-	check_classified(300, 1500, 2);		/* five words */
-	check_classified(5000, 1500, 3);	/* two runs */
+	check_classified("INPUT", 40, 0, 400, 1);	/* one run, one word */
+	check_classified("INPUT", 300, 0, 1500, 2);	/* five words */
+	check_classified("INPUT", 5000, 0, 1500, 3);	/* two runs */
+	check_classified("acl", 300, 0, 1500, 4);	/* in a user chain's frame */
+	check_classified("acl", 100, 70, 1500, 5);	/* in chunks of a user chain */
 }
 
 /* Append @n rules "-A CHAIN -s 10.X.Y.1 -j DROP" to @cmds. */
