@@ -123,12 +123,6 @@ static int parse_one(const struct ipt_ctx *ctx, const struct ipt_where *w, const
 	return 0;
 }
 
-int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
-		    struct ir_addr *out, struct bpfw_err *err)
-{
-	return parse_one(ctx, w, s, strlen(s), out, err);
-}
-
 int ipt_parse_addr4_list(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
 			 struct ir_addr **out, unsigned int *n, struct bpfw_err *err)
 {

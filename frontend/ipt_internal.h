@@ -138,13 +138,12 @@ int ipt_cmd_apply_at(const struct ipt_ctx *ctx, const struct ipt_where *w, struc
 /* First jump of @t to a chain that does not exist, or NULL. */
 const char *ipt_dangling_jump(const struct ir_table *t);
 
-/* Parse "ADDR[/MASK]" (IPv4, numeric); 0, or -EINVAL with @err worded. */
-/* A comma-separated list of addresses, as -s and -d take it; *@out is malloc'd. */
+/*
+ * A comma-separated list of "ADDR[/MASK]" (IPv4, numeric), as -s and -d
+ * take it; *@out is malloc'd.  0, or -EINVAL with @err worded.
+ */
 int ipt_parse_addr4_list(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
 			 struct ir_addr **out, unsigned int *n, struct bpfw_err *err);
-
-int ipt_parse_addr4(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
-		    struct ir_addr *out, struct bpfw_err *err);
 
 /* Copy an interface name, checking its length. */
 int ipt_parse_iface(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
