@@ -141,6 +141,26 @@ static void emit_count_exit(struct cg *c, bool sub)
 	cg_emit_return(c, false, CG_DROP);
 }
 
+struct cg_rule_value cg_rule_value_of(const struct ir_rule *r)
+{
+	return (struct cg_rule_value){ r->slot,
+				       r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT };
+}
+
+void cg_emit_rule_value(struct cg *c, bool sub)
+{
+	struct emit *e = &c->e;
+	uint32_t drop = emit_label(e);
+
+	emit(e, LDX(BPF_W, R7, R0, offsetof(struct cg_rule_value, verdict)));
+	emit(e, LDX(BPF_W, R1, R0, offsetof(struct cg_rule_value, slot)));
+	cg_emit_count_reg(c, R1, sub ? STK_SUB_KEY : STK_KEY);
+	emit_jmp_imm(e, BPF_JEQ, false, R7, CG_DROP, drop);
+	cg_emit_return(c, sub, CG_ACCEPT);
+	emit_bind(e, drop);
+	cg_emit_return(c, sub, CG_DROP);
+}
+
 void cg_emit_return(struct cg *c, bool sub, enum cg_code code)
 {
 	int32_t v;

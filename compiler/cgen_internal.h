@@ -107,6 +107,18 @@ void cg_emit_lookup(struct cg *c, int map, int16_t key);
 /* Count one packet in the counter slot held in register @reg (R1..R5 are clobbered). */
 void cg_emit_count_reg(struct cg *c, uint8_t reg, int16_t key);
 
+/* What a folded or classified run's last lookup answers: the rule that matched. */
+struct cg_rule_value {
+	uint32_t slot;		/* its counter slot */
+	uint32_t verdict;	/* enum cg_code: CG_ACCEPT or CG_DROP */
+};
+
+/* The value that names rule @r (ACCEPT or DROP) in a run's map. */
+struct cg_rule_value cg_rule_value_of(const struct ir_rule *r);
+
+/* R0 points at a struct cg_rule_value: count its slot and return its verdict. */
+void cg_emit_rule_value(struct cg *c, bool sub);
+
 /* Return a verdict: a TC action from a hook, a cg_code from a user chain. */
 void cg_emit_return(struct cg *c, bool sub, enum cg_code code);
 

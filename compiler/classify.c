@@ -46,12 +46,6 @@ struct cls_rule {
 	uint16_t slo, shi, dlo, dhi;
 };
 
-/* What the run's rule array answers: as a folded run's value. */
-struct cls_value {
-	uint32_t slot;
-	uint32_t verdict;	/* enum cg_code: CG_ACCEPT or CG_DROP */
-};
-
 struct cls_lpm_key {
 	uint32_t prefixlen;
 	uint32_t addr;		/* network order */
@@ -333,7 +327,7 @@ static int rule_map(const struct ir_chain *ch, unsigned int start, unsigned int 
 		    struct cgen_map *m)
 {
 	uint32_t *keys = calloc(n, sizeof(*keys));
-	struct cls_value *vals = calloc(n, sizeof(*vals));
+	struct cg_rule_value *vals = calloc(n, sizeof(*vals));
 
 	if (!keys || !vals) {
 		free(keys);
@@ -341,15 +335,12 @@ static int rule_map(const struct ir_chain *ch, unsigned int start, unsigned int 
 		return -ENOMEM;
 	}
 	for (unsigned int k = 0; k < n; k++) {
-		const struct ir_rule *r = ch->rules[start + k];
-
 		keys[k] = k;
-		vals[k].slot = r->slot;
-		vals[k].verdict = r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT;
+		vals[k] = cg_rule_value_of(ch->rules[start + k]);
 	}
 	m->type = BPF_MAP_TYPE_ARRAY;
 	m->key_size = sizeof(uint32_t);
-	m->value_size = sizeof(struct cls_value);
+	m->value_size = sizeof(struct cg_rule_value);
 	m->max_entries = n;
 	m->n_entries = n;
 	m->keys = keys;
@@ -421,7 +412,7 @@ static void emit_bit_index(struct cg *c)
 static void emit_run(struct cg *c, const int *maps, unsigned int words, bool sub)
 {
 	struct emit *e = &c->e;
-	uint32_t miss = emit_label(e), found = emit_label(e), drop = emit_label(e);
+	uint32_t miss = emit_label(e), found = emit_label(e);
 	int16_t key = sub ? STK_SUB_FOLD : STK_FOLD, vec[5];
 
 	for (int i = 0; i < 5; i++)
@@ -474,13 +465,7 @@ static void emit_run(struct cg *c, const int *maps, unsigned int words, bool sub
 	emit(e, STX(BPF_W, R_FP, R8, key));
 	cg_emit_lookup(c, maps[M_RULE], key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
-	emit(e, LDX(BPF_W, R7, R0, offsetof(struct cls_value, verdict)));
-	emit(e, LDX(BPF_W, R1, R0, offsetof(struct cls_value, slot)));
-	cg_emit_count_reg(c, R1, sub ? STK_SUB_KEY : STK_KEY);
-	emit_jmp_imm(e, BPF_JEQ, false, R7, CG_DROP, drop);
-	cg_emit_return(c, sub, CG_ACCEPT);
-	emit_bind(e, drop);
-	cg_emit_return(c, sub, CG_DROP);
+	cg_emit_rule_value(c, sub);
 	emit_bind(e, miss);
 }
 

@@ -65,12 +65,6 @@ struct fold_lpm_key {
 	uint32_t addr;
 };
 
-/* What a lookup answers: the rule's counter slot and verdict. */
-struct fold_value {
-	uint32_t slot;
-	uint32_t verdict;	/* enum cg_code: CG_ACCEPT or CG_DROP */
-};
-
 static int mask_len(const struct ir_addr *a)
 {
 	uint32_t m = ntohl(a->mask.v4.s_addr);
@@ -155,12 +149,6 @@ unsigned int cg_fold_run(const struct ir_chain *ch, unsigned int start)
 	return n;
 }
 
-static struct fold_value value_of(const struct ir_rule *r)
-{
-	return (struct fold_value){ r->slot,
-				    r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT };
-}
-
 static void put(uint8_t *k, int off, const void *v, size_t sz)
 {
 	if (off >= 0)
@@ -208,7 +196,7 @@ static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int
 {
 	struct hash_entry *e = calloc(n, sizeof(*e));
 	uint8_t *keys = calloc(n, l->size);
-	struct fold_value *vals = calloc(n, sizeof(*vals));
+	struct cg_rule_value *vals = calloc(n, sizeof(*vals));
 	unsigned int used = 0;
 
 	if (!e || !keys || !vals) {
@@ -226,7 +214,7 @@ static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int
 		if (i && !memcmp(e[i - 1].key, e[i].key, sizeof(e[i].key)))
 			continue;	/* a later duplicate: the first rule decides */
 		memcpy(keys + (size_t)used * l->size, e[i].key, l->size);
-		vals[used++] = value_of(ch->rules[start + e[i].idx]);
+		vals[used++] = cg_rule_value_of(ch->rules[start + e[i].idx]);
 	}
 	free(e);
 	m->keys = keys;
@@ -279,7 +267,7 @@ static int fill_lpm(struct cgen_map *m, const struct ir_chain *ch, unsigned int 
 {
 	struct lpm_entry *e = calloc(n, sizeof(*e));
 	struct fold_lpm_key *keys = calloc(n, sizeof(*keys));
-	struct fold_value *vals = calloc(n, sizeof(*vals));
+	struct cg_rule_value *vals = calloc(n, sizeof(*vals));
 	unsigned int used = 0;
 
 	if (!e || !keys || !vals) {
@@ -311,7 +299,7 @@ static int fill_lpm(struct cgen_map *m, const struct ir_chain *ch, unsigned int 
 		}
 		keys[used].prefixlen = (uint32_t)e[i].len;
 		keys[used].addr = htonl(e[i].addr);
-		vals[used++] = value_of(ch->rules[start + best]);
+		vals[used++] = cg_rule_value_of(ch->rules[start + best]);
 	}
 	free(e);
 	m->keys = keys;
@@ -358,8 +346,8 @@ void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, u
 	struct emit *e = &c->e;
 	unsigned int fields = 0;
 	bool prefix = false;
-	struct cgen_map m = { .role = CGEN_MAP_LOOKUP, .value_size = sizeof(struct fold_value) };
-	uint32_t miss = emit_label(e), drop = emit_label(e);
+	struct cgen_map m = { .role = CGEN_MAP_LOOKUP, .value_size = sizeof(struct cg_rule_value) };
+	uint32_t miss = emit_label(e);
 	int16_t key = sub ? STK_SUB_FOLD : STK_FOLD;
 	int idx, ret;
 
@@ -398,12 +386,6 @@ void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, u
 	emit_key(c, fields, prefix, key);
 	cg_emit_lookup(c, idx, key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
-	emit(e, LDX(BPF_W, R7, R0, offsetof(struct fold_value, verdict)));
-	emit(e, LDX(BPF_W, R1, R0, offsetof(struct fold_value, slot)));
-	cg_emit_count_reg(c, R1, sub ? STK_SUB_KEY : STK_KEY);
-	emit_jmp_imm(e, BPF_JEQ, false, R7, CG_DROP, drop);
-	cg_emit_return(c, sub, CG_ACCEPT);
-	emit_bind(e, drop);
-	cg_emit_return(c, sub, CG_DROP);
+	cg_emit_rule_value(c, sub);
 	emit_bind(e, miss);
 }
