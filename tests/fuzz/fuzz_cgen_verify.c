@@ -16,23 +16,9 @@
 #include "bpfw/cgen.h"
 #include "bpfw/ipt.h"
 #include "bpfw/ld.h"
+#include "fuzz_slots.h"
 
 static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
-
-/* Number every rule and policy, as the transaction does before compiling. */
-static uint32_t slots(struct ir_ruleset *rs)
-{
-	struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
-	uint32_t n = 0;
-
-	for (unsigned int i = 0; t && i < t->n_chains; i++) {
-		if (ir_chain_is_builtin(t->chains[i]))
-			t->chains[i]->policy_slot = n++;
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
-			t->chains[i]->rules[j]->slot = n++;
-	}
-	return n;
-}
 
 static void verify(const struct cgen_output *out)
 {
@@ -66,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rs)
 		return 0;
 	if (!ipt_restore_apply(&ctx4, (const char *)data, size, &opts, rs, &err)) {
-		uint32_t n = slots(rs);
+		uint32_t n = fuzz_assign_slots(rs);
 		int mi;
 
 		cgen_opts_default(&copts);

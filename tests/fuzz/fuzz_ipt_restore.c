@@ -12,26 +12,13 @@
 
 #include "bpfw/cgen.h"
 #include "bpfw/ipt.h"
+#include "fuzz_slots.h"
 
 static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
 
 static const char base[] = "*filter\n:INPUT DROP [1:2]\n:u - [0:0]\n"
 			   "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -j u\n"
 			   "-A u -s 10.0.0.0/8 -m comment --comment \"x y\" -j RETURN\nCOMMIT\n";
-
-/* Number every rule and policy, as the transaction does before compiling. */
-static void slots(struct ir_ruleset *rs)
-{
-	struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
-	uint32_t n = 0;
-
-	for (unsigned int i = 0; t && i < t->n_chains; i++) {
-		if (ir_chain_is_builtin(t->chains[i]))
-			t->chains[i]->policy_slot = n++;
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
-			t->chains[i]->rules[j]->slot = n++;
-	}
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -65,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				ipt_save(&ctx4, null, rs, NULL, IPT_SAVE_SLOTS, false);
 				fclose(null);
 			}
-			slots(rs);
+			fuzz_assign_slots(rs);
 			cgen_opts_default(&copts);
 			if (!cgen_compile(rs, &copts, &out, &err))
 				cgen_output_free(&out);

@@ -468,13 +468,10 @@ static void test_second_generation(void)
 	bpfw_err_clear(&err);
 }
 
-static void test_verifier_refusal(void)
+/* A fresh namespace running generation 1 with state "kept"; its ingress program id. */
+static uint32_t commit_kept(void)
 {
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1,
-				       .generation = 2, .state = "x", .state_len = 1 };
 	struct bpfw_err err = { 0 };
-	struct cgen_output out;
-	struct ld_objects objs;
 	struct ld_live live;
 	uint32_t id;
 
@@ -483,6 +480,32 @@ static void test_verifier_refusal(void)
 	CU_ASSERT_FATAL(ld_live_open(&live, &err) == 0);
 	id = live.prog_ids[CGEN_PROG_TC_INGRESS];
 	ld_live_close(&live);
+	return id;
+}
+
+/* Generation 1 of commit_kept() still runs, program @id and all. */
+static void assert_kept(uint32_t id)
+{
+	struct bpfw_err err = { 0 };
+	struct ld_live live;
+
+	CU_ASSERT_FATAL(ld_live_open(&live, &err) == 0);
+	CU_ASSERT_EQUAL(live.generation, 1);
+	CU_ASSERT_EQUAL(live.prog_ids[CGEN_PROG_TC_INGRESS], id);
+	CU_ASSERT_STRING_EQUAL(live.state, "kept");
+	ld_live_close(&live);
+}
+
+static void test_verifier_refusal(void)
+{
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1,
+				       .generation = 2, .state = "x", .state_len = 1 };
+	struct bpfw_err err = { 0 };
+	struct cgen_output out;
+	struct ld_objects objs;
+	uint32_t id;
+
+	id = commit_kept();
 
 	build_out(&out, 2, TC_ACT_SHOT, 8, BPF_PROG_TYPE_SCHED_CLS, true);
 	CU_ASSERT(ld_objects_create(&out, &opts, &objs, &err) < 0);
@@ -495,11 +518,7 @@ static void test_verifier_refusal(void)
 	CU_ASSERT_EQUAL(objs.counters_fd, -1);
 	bpfw_err_clear(&err);
 
-	CU_ASSERT_FATAL(ld_live_open(&live, &err) == 0);
-	CU_ASSERT_EQUAL(live.generation, 1);
-	CU_ASSERT_EQUAL(live.prog_ids[CGEN_PROG_TC_INGRESS], id);
-	CU_ASSERT_STRING_EQUAL(live.state, "kept");
-	ld_live_close(&live);
+	assert_kept(id);
 }
 
 /* A map the kernel cannot allocate: nothing is created, the running set stays. */
@@ -510,15 +529,10 @@ static void test_map_create_failure(void)
 	struct bpfw_err err = { 0 };
 	struct cgen_output out;
 	struct ld_objects objs;
-	struct ld_live live;
 	uint32_t id;
 	unsigned int n_fds;
 
-	CU_ASSERT_FATAL(fresh_ns(true) == 0);
-	CU_ASSERT_FATAL(commit_gen(1, TC_ACT_SHOT, 8, "kept") == 0);
-	CU_ASSERT_FATAL(ld_live_open(&live, &err) == 0);
-	id = live.prog_ids[CGEN_PROG_TC_INGRESS];
-	ld_live_close(&live);
+	id = commit_kept();
 	n_fds = count_fds();
 
 	/* 64 GiB of preallocated array, the last map created */
@@ -535,11 +549,7 @@ static void test_map_create_failure(void)
 	CU_ASSERT_EQUAL(count_fds(), n_fds);
 	bpfw_err_clear(&err);
 
-	CU_ASSERT_FATAL(ld_live_open(&live, &err) == 0);
-	CU_ASSERT_EQUAL(live.generation, 1);
-	CU_ASSERT_EQUAL(live.prog_ids[CGEN_PROG_TC_INGRESS], id);
-	CU_ASSERT_STRING_EQUAL(live.state, "kept");
-	ld_live_close(&live);
+	assert_kept(id);
 }
 
 static void test_attach_failure(void)
