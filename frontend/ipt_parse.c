@@ -521,7 +521,7 @@ static int finish(struct ipt_pstate *ps)
 		if (cmd->wait_secs < 0)
 			return ipt_perr(ps, "--wait-interval only makes sense with --wait\n");
 	}
-	if (ps->table && strcmp(ps->table, "filter"))
+	if (ps->table && ir_table_id_parse(ps->table, &cmd->table))
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PLAIN, ENOENT,
 				"table '%s' does not exist\n"
 				"Perhaps iptables or your kernel needs to be upgraded.", ps->table);
@@ -557,8 +557,7 @@ int ipt_parse_words(const struct ipt_ctx *ctx, const struct ipt_where *w, int ar
 	ret = finish(&ps);
 	/* a user chain is refused by ipt_cmd_apply first, for any policy */
 	if (!ret && ps.policy && strcmp(ps.policy, "ACCEPT") && strcmp(ps.policy, "DROP") &&
-	    (!strcmp(cmd->chain, "INPUT") || !strcmp(cmd->chain, "FORWARD") ||
-	     !strcmp(cmd->chain, "OUTPUT")))
+	    ir_chain_name_is_hook(cmd->table, cmd->chain))
 		ret = ipt_fail(ctx, w, err, IPT_FAIL_OTHER, EINVAL, "Bad policy name.%s",
 			       w->restore ? "" : " Run `dmesg' for more information.");
 out:

@@ -217,6 +217,7 @@ static int rule_line(struct rstate *st, char *s)
 	ret = ipt_parse_words(st->ctx, &w, n + 1, words, &cmd, st->err);
 	if (ret)
 		return ret;
+	cmd.table = st->t->id;
 	if (given && st->opts->counters && !st->opts->slots) {
 		cmd.rule->counter = cnt;
 		cmd.rule->counter_given = true;
@@ -232,17 +233,18 @@ static int table_line(struct rstate *st, char *s)
 {
 	const struct ipt_where w = { true, st->line };
 	char *save = NULL, *name = strtok_r(s, " \t", &save);
+	enum ir_table_id id;
 	int ret;
 
 	if (!name)
 		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, EINVAL,
 				"%s-restore: line %d table name invalid", st->ctx->prog, st->line);
-	if (strcmp(name, "filter"))
+	if (ir_table_id_parse(name, &id))
 		return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_PARAM, ENOENT,
 				"%s-restore: line %d table name '%s' invalid", st->ctx->prog,
 				st->line, name);
 	st->skip = st->opts->table && strcmp(st->opts->table, name);
-	ret = ir_table_get(st->rs, st->ctx->family, IR_TABLE_FILTER, &st->t);
+	ret = ir_table_get(st->rs, st->ctx->family, id, &st->t);
 	if (ret)
 		return bpfw_errf(st->err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 	if (!st->skip && !st->opts->noflush)

@@ -53,6 +53,14 @@ int ir_table_id_parse(const char *name, enum ir_table_id *id)
 	return -ENOENT;
 }
 
+bool ir_chain_name_is_hook(enum ir_table_id id, const char *name)
+{
+	for (unsigned int i = 0; id < IR_TABLE_MAX && i < layouts[id].n_hooks; i++)
+		if (!strcmp(name, hook_names[layouts[id].hooks[i]]))
+			return true;
+	return false;
+}
+
 const char *ir_hook_name(enum ir_hook hook)
 {
 	return hook >= 0 && hook < IR_HOOK_MAX ? hook_names[hook] : NULL;
@@ -228,7 +236,7 @@ bool ir_chain_is_builtin(const struct ir_chain *c)
 	return c->hook != IR_HOOK_NONE;
 }
 
-static void table_free(struct ir_table *t)
+void ir_table_free(struct ir_table *t)
 {
 	if (!t)
 		return;
@@ -252,7 +260,7 @@ static struct ir_table *table_new(enum ir_family family, enum ir_table_id id)
 
 		if (!c || grow(&t->chains, t->n_chains, &t->cap_chains)) {
 			chain_free(c);
-			table_free(t);
+			ir_table_free(t);
 			return NULL;
 		}
 		t->chains[t->n_chains++] = c;
@@ -271,7 +279,7 @@ void ir_ruleset_free(struct ir_ruleset *rs)
 		return;
 	for (int f = 0; f < IR_FAMILY_MAX; f++)
 		for (int i = 0; i < IR_TABLE_MAX; i++)
-			table_free(rs->tables[f][i]);
+			ir_table_free(rs->tables[f][i]);
 	free(rs);
 }
 
@@ -297,7 +305,7 @@ static struct ir_chain *chain_clone(const struct ir_chain *c)
 	return n;
 }
 
-static struct ir_table *table_clone(const struct ir_table *t)
+struct ir_table *ir_table_clone(const struct ir_table *t)
 {
 	struct ir_table *n = calloc(1, sizeof(*n));
 
@@ -310,7 +318,7 @@ static struct ir_table *table_clone(const struct ir_table *t)
 
 		if (!c || grow(&n->chains, n->n_chains, &n->cap_chains)) {
 			chain_free(c);
-			table_free(n);
+			ir_table_free(n);
 			return NULL;
 		}
 		n->chains[n->n_chains++] = c;
@@ -328,7 +336,7 @@ struct ir_ruleset *ir_ruleset_clone(const struct ir_ruleset *rs)
 		for (int i = 0; i < IR_TABLE_MAX; i++) {
 			if (!rs->tables[f][i])
 				continue;
-			n->tables[f][i] = table_clone(rs->tables[f][i]);
+			n->tables[f][i] = ir_table_clone(rs->tables[f][i]);
 			if (!n->tables[f][i]) {
 				ir_ruleset_free(n);
 				return NULL;

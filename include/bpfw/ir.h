@@ -189,6 +189,9 @@ const char *ir_table_name(enum ir_table_id id);
 /* Look a table up by name; -ENOENT if bpfw does not know it. */
 int ir_table_id_parse(const char *name, enum ir_table_id *id);
 
+/* Whether @name is a built-in chain of table @id ("PREROUTING" of raw). */
+bool ir_chain_name_is_hook(enum ir_table_id id, const char *name);
+
 /* Name of a built-in hook as a chain name ("INPUT"). */
 const char *ir_hook_name(enum ir_hook hook);
 
@@ -200,6 +203,12 @@ void ir_ruleset_free(struct ir_ruleset *rs);
 
 /* Deep copy of @rs (slots included); NULL on allocation failure. */
 struct ir_ruleset *ir_ruleset_clone(const struct ir_ruleset *rs);
+
+/* Deep copy of one table (slots included); NULL on allocation failure. */
+struct ir_table *ir_table_clone(const struct ir_table *t);
+
+/* Free a table and everything in it; NULL is fine. */
+void ir_table_free(struct ir_table *t);
 
 /* The table, created with its built-in chains (policy ACCEPT) if absent. */
 int ir_table_get(struct ir_ruleset *rs, enum ir_family family, enum ir_table_id id,
