@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <linux/if_ether.h>
+#include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 
 #include "cgen_internal.h"
@@ -116,8 +117,7 @@ static void emit_count_return(struct cg *c, uint32_t slot, enum cg_code code)
 	emit_ja(e, c->count_exit);
 }
 
-/* The shared block of emit_count_return(), at the end of the function using it. */
-static void emit_count_exit(struct cg *c, bool sub)
+void cg_emit_count_exit(struct cg *c, bool sub)
 {
 	struct emit *e = &c->e;
 	uint32_t drop;
@@ -167,6 +167,8 @@ void cg_emit_return(struct cg *c, bool sub, enum cg_code code)
 
 	if (sub)
 		v = code;
+	else if (c->kind == CGEN_PROG_XDP)
+		v = code == CG_DROP ? XDP_DROP : XDP_PASS;
 	else
 		v = code == CG_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 	emit(&c->e, MOV64_IMM(R0, v));
@@ -336,7 +338,7 @@ static bool emit_chunks(struct cg *c)
 		emit_rule_range(c, k->ch, k->start, k->end, true, 0);
 		c->in_chunk = false;
 		cg_emit_return(c, true, CG_CONTINUE);
-		emit_count_exit(c, true);
+		cg_emit_count_exit(c, true);
 		any = true;
 	}
 	return any;
@@ -352,8 +354,7 @@ static void emit_builtin(struct cg *c, const struct ir_chain *ch)
 	emit_count_return(c, ch->policy_slot, ch->policy == IR_VERDICT_DROP ? CG_DROP : CG_ACCEPT);
 }
 
-/* Every user chain the program calls, each once, until no new one is reached. */
-static void emit_subprograms(struct cg *c)
+void cg_emit_subprograms(struct cg *c)
 {
 	bool done;
 
@@ -371,7 +372,7 @@ static void emit_subprograms(struct cg *c)
 			emit(&c->e, MOV64_REG(R_CTX, R2));
 			emit_rules(c, ch, true, 0);
 			cg_emit_return(c, true, CG_CONTINUE);
-			emit_count_exit(c, true);
+			cg_emit_count_exit(c, true);
 			if (c->e.err)
 				return;
 		}
@@ -396,21 +397,30 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	int ret;
 
 	p->present = true;
-	p->type = BPF_PROG_TYPE_SCHED_CLS;
+	p->type = kind == CGEN_PROG_XDP ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SCHED_CLS;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	emit_init(&c->e, p);
 	c->kind = kind;
 	c->count_exit = UINT32_MAX;
 	c->n_chunks = c->chunks_done = 0;
-	for (unsigned int i = 0; t && i < t->n_chains; i++)
+	for (unsigned int i = 0; kind != CGEN_PROG_XDP && t && i < t->n_chains; i++)
 		c->chain_label[i] = UINT32_MAX;
-	if (kind == CGEN_PROG_TC_INGRESS)
+	switch (kind) {
+	case CGEN_PROG_TC_INGRESS:
 		cg_emit_ingress(c, t ? ir_chain_find(t, "INPUT") : NULL,
 				t ? ir_chain_find(t, "FORWARD") : NULL);
-	else
+		break;
+	case CGEN_PROG_TC_EGRESS:
 		cg_emit_egress(c, t ? ir_chain_find(t, "OUTPUT") : NULL);
-	emit_count_exit(c, false);
-	emit_subprograms(c);
+		break;
+	default:
+		cg_emit_xdp(c, c->opts->xdp_prev, t);
+		break;
+	}
+	if (kind != CGEN_PROG_XDP) {
+		cg_emit_count_exit(c, false);
+		cg_emit_subprograms(c);
+	}
 	ret = emit_finish(&c->e);
 	emit_release(&c->e);
 	if (ret)
@@ -461,25 +471,47 @@ static bool table_uses_ifnames(const struct ir_table *t)
 	return false;
 }
 
-/* Tables bpfw cannot enforce yet must not be accepted silently. */
+/* Whether every chain of @t is empty with policy ACCEPT (or @t is NULL). */
+static bool table_is_empty(const struct ir_table *t)
+{
+	for (unsigned int c = 0; t && c < t->n_chains; c++)
+		if (t->chains[c]->n_rules || t->chains[c]->policy == IR_VERDICT_DROP)
+			return false;
+	return true;
+}
+
+/*
+ * Tables bpfw cannot enforce yet must not be accepted silently, and the raw
+ * table runs at XDP, before the stack has routed the packet.
+ */
 static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
 {
+	const struct ir_table *raw = rs->tables[IR_FAMILY_IPV4][IR_TABLE_RAW];
+	const struct ir_chain *out = raw ? ir_chain_find(raw, "OUTPUT") : NULL;
+
 	for (int f = 0; f < IR_FAMILY_MAX; f++) {
 		for (int i = 0; i < IR_TABLE_MAX; i++) {
 			const struct ir_table *t = rs->tables[f][i];
-			bool empty = true;
 
-			if (!t || (f == IR_FAMILY_IPV4 && i == IR_TABLE_FILTER))
+			if (f == IR_FAMILY_IPV4 && (i == IR_TABLE_FILTER || i == IR_TABLE_RAW))
 				continue;
-			for (unsigned int c = 0; c < t->n_chains; c++)
-				empty &= !t->chains[c]->n_rules &&
-					 t->chains[c]->policy == IR_VERDICT_ACCEPT;
-			if (!empty)
+			if (!table_is_empty(t))
 				return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
 						 "The %s table of %s cannot be compiled yet",
 						 ir_table_name(i), f == IR_FAMILY_IPV4 ? "IPv4" : "IPv6");
 		}
 	}
+	if (out && (out->n_rules || out->policy == IR_VERDICT_DROP))
+		return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
+				 "The raw table's OUTPUT chain cannot be compiled yet: bpfw runs "
+				 "the raw table at XDP, which sees received packets only");
+	for (unsigned int i = 0; raw && i < raw->n_chains; i++)
+		for (unsigned int j = 0; j < raw->chains[i]->n_rules; j++)
+			if (raw->chains[i]->rules[j]->ip.oif[0])
+				return bpfw_errf(err, BPFW_EXIT_PARAMETER, EINVAL,
+						 "Can't use -o in the raw table (chain %s): "
+						 "bpfw runs it at XDP, before routing",
+						 raw->chains[i]->name);
 	return 0;
 }
 
@@ -487,6 +519,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		 struct cgen_output *out, struct bpfw_err *err)
 {
 	const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
+	const struct ir_table *raw = rs->tables[IR_FAMILY_IPV4][IR_TABLE_RAW];
+	const struct ir_table *prev = opts->xdp_prev;
 	struct cgen_map counters = {
 		.role = CGEN_MAP_COUNTERS, .name = CGEN_MAP_NAME_COUNTERS,
 		.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = sizeof(uint32_t),
@@ -503,34 +537,48 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.value_size = IFNAMSIZ, .max_entries = 4096,
 	};
 	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .out = out };
+	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
+	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	ret = check_unsupported(rs, err);
 	if (ret)
 		return ret;
-	if (t) {
+	if (t)
 		ret = ir_table_check_jumps(t, opts->max_chain_depth, err);
-		if (ret)
-			return ret;
-	}
-	if (count_slots(t, &out->n_slots))
+	if (!ret && raw)
+		ret = ir_table_check_jumps(raw, opts->max_chain_depth, err);
+	if (ret)
+		return ret;
+	/* the running raw rules count in their own slots until the switch */
+	if (count_slots(t, &out->n_slots) || count_slots(raw, &out->n_slots) ||
+	    count_slots(prev, &out->n_slots))
 		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
 				 "Internal error: a rule has no counter slot");
 	counters.max_entries = out->n_slots ? out->n_slots : 1;
 	c.counters_map = cg_add_map(out, &counters);
 	c.gen_map = cg_add_map(out, &gen);
-	if (c.counters_map >= 0 && table_uses_ifnames(t))
+	if (c.counters_map >= 0 && ifn)
 		c.ifnames_map = cg_add_map(out, &ifnames);
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
 	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || cg_chunk_plan(&c) ||
-	    (table_uses_ifnames(t) && c.ifnames_map < 0)) {
+	    (ifn && c.ifnames_map < 0)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}
 	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", t, &c, err);
 	if (!ret)
 		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", t, &c, err);
+	if (!ret && xdp) {
+		uint32_t *labels = c.chain_label;
+		bool *chunked = c.chunked;
+
+		ret = compile_prog(out, CGEN_PROG_XDP, CGEN_PROG_NAME_XDP, raw, &c, err);
+		c.chain_label = labels;
+		c.chunked = chunked;
+		out->xdp_retire = !cgen_table_needs_xdp(raw);
+	}
 out:
 	free(c.chain_label);
 	free(c.chunked);

@@ -10,7 +10,7 @@
 /* Register convention of every emitted program. */
 enum {
 	R0, R1, R2, R3, R4, R5,
-	R_CTX = 6,	/* the skb */
+	R_CTX = 6,	/* the skb, or the XDP frame */
 	R7, R8,
 	R_PKT = 9,	/* pointer to the packet-info block */
 	R_FP = 10,
@@ -98,6 +98,18 @@ void cg_emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir
 /* The egress program: OUTPUT, for what this host sends (not what it forwards). */
 void cg_emit_egress(struct cg *c, const struct ir_chain *output);
 
+/*
+ * The XDP program: @prev's raw PREROUTING while the generation map holds
+ * less than this program's generation, @next's from then on (NULL: pass).
+ */
+void cg_emit_xdp(struct cg *c, const struct ir_table *prev, const struct ir_table *next);
+
+/* The function's shared count-and-return block (emit_count_return()), if used. */
+void cg_emit_count_exit(struct cg *c, bool sub);
+
+/* Every user chain the program calls, each once, and their chunks, until no new one is reached. */
+void cg_emit_subprograms(struct cg *c);
+
 /* Append a map description to @out; its index, or -ENOMEM. */
 int cg_add_map(struct cgen_output *out, const struct cgen_map *m);
 
@@ -139,8 +151,14 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail);
 bool cg_rule_uses_ifnames(const struct ir_rule *r);
 
 /*
- * Emit the packet parsing prologue of a TC program (R_CTX already set and
- * the generation checked); unparsable packets go to @accept.
+ * Keep the context in R_CTX, the generation map's value at STK_GEN and an
+ * opaque zero at STK_ZERO; to @none if the map has no entry.
+ */
+void cg_emit_generation_read(struct cg *c, uint32_t none);
+
+/*
+ * Emit the packet parsing prologue of a TC or XDP program (after
+ * cg_emit_generation_read()); unparsable packets go to @accept.
  */
 void cg_emit_prologue(struct cg *c, uint32_t accept);
 

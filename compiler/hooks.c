@@ -15,6 +15,22 @@
 
 #define FIB(f)	((int16_t)offsetof(struct bpf_fib_lookup, f))
 
+void cg_emit_generation_read(struct cg *c, uint32_t none)
+{
+	struct emit *e = &c->e;
+
+	emit(e, MOV64_REG(R_CTX, R1));
+	emit(e, ST(BPF_W, R_FP, STK_KEY, 0));
+	cg_emit_lookup(c, c->gen_map, STK_KEY);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, none);
+	emit(e, LDX(BPF_W, R1, R0, 0));
+	emit(e, STX(BPF_W, R_FP, R1, STK_GEN));
+	/* x ^ copy of x: zero, and unknown to the verifier (cg_emit_count_reg) */
+	emit(e, MOV64_REG(R2, R1));
+	emit(e, ALU64_REG(BPF_XOR, R1, R2));
+	emit(e, STX(BPF_W, R_FP, R1, STK_ZERO));
+}
+
 /*
  * Every generation of programs is attached beside the previous one and acts
  * only while the generation map holds its number: one map write switches
@@ -25,17 +41,9 @@ static void emit_generation_check(struct cg *c, uint32_t idle)
 {
 	struct emit *e = &c->e;
 
-	emit(e, MOV64_REG(R_CTX, R1));
-	emit(e, ST(BPF_W, R_FP, STK_KEY, 0));
-	cg_emit_lookup(c, c->gen_map, STK_KEY);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, idle);
-	emit(e, LDX(BPF_W, R1, R0, 0));
+	cg_emit_generation_read(c, idle);
+	emit(e, LDX(BPF_W, R1, R_FP, STK_GEN));
 	emit_jmp_imm(e, BPF_JNE, true, R1, (int32_t)c->opts->generation, idle);
-	/* x ^ copy of x: zero, and unknown to the verifier (cg_emit_count_reg) */
-	emit(e, LDX(BPF_W, R1, R0, 0));
-	emit(e, MOV64_REG(R2, R1));
-	emit(e, ALU64_REG(BPF_XOR, R1, R2));
-	emit(e, STX(BPF_W, R_FP, R1, STK_ZERO));
 }
 
 /* The ingress hook: INPUT for this host, FORWARD for routed packets. */

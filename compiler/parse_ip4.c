@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The prologue: read the IPv4 packet once into the packet-info block.
+ * The prologue: read the IPv4 packet once into the packet-info block, from
+ * an skb (TC) or a frame (XDP).
  * Every access is bounds-checked; a packet that is not IPv4 or whose IP
  * header is truncated or malformed is accepted (the kernel's IP layer
  * drops what is broken).
@@ -16,6 +17,7 @@
 #include <linux/udp.h>
 
 #define SKB(f)		((int16_t)offsetof(struct __sk_buff, f))
+#define XDP(f)		((int16_t)offsetof(struct xdp_md, f))
 #define IPH(f)		((int16_t)offsetof(struct iphdr, f))
 #define IP_OFFMASK	0x1fff
 #define TCP_FLAGS_OFF	13	/* the byte after doff/res1 in struct tcphdr */
@@ -89,11 +91,20 @@ void cg_emit_prologue(struct cg *c, uint32_t accept)
 	emit(e, LDX(BPF_W, R0, R_FP, STK_ZERO));
 	emit(e, STX(BPF_H, R_PKT, R0, PI(opaque_zero)));
 
-	emit(e, LDX(BPF_W, R0, R_CTX, SKB(protocol)));
-	emit_jmp_imm(e, BPF_JNE, true, R0, __constant_htons(ETH_P_IP), accept);
-	emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
-	emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
-	need(c, R2, l2 + (int32_t)sizeof(struct iphdr), accept);
+	if (c->kind == CGEN_PROG_XDP) {
+		/* no skb yet: the EtherType is the link header's last two bytes */
+		emit(e, LDX(BPF_W, R2, R_CTX, XDP(data)));
+		emit(e, LDX(BPF_W, R3, R_CTX, XDP(data_end)));
+		need(c, R2, l2 + (int32_t)sizeof(struct iphdr), accept);
+		emit(e, LDX(BPF_H, R0, R2, l2 - 2));
+		emit_jmp_imm(e, BPF_JNE, true, R0, __constant_htons(ETH_P_IP), accept);
+	} else {
+		emit(e, LDX(BPF_W, R0, R_CTX, SKB(protocol)));
+		emit_jmp_imm(e, BPF_JNE, true, R0, __constant_htons(ETH_P_IP), accept);
+		emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
+		emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
+		need(c, R2, l2 + (int32_t)sizeof(struct iphdr), accept);
+	}
 
 	/* header length: ihl * 4, at least the fixed header */
 	emit(e, LDX(BPF_B, R0, R2, l2));

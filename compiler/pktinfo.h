@@ -36,6 +36,7 @@ struct cgen_pktinfo {
 #define STK_KEY		(STK_FIB - 8)
 #define STK_FOLD	(STK_KEY - 16)		/* key of a folded run's lookup */
 #define STK_ZERO	(STK_FOLD - 8)		/* opaque_zero, until the prologue moves it */
+#define STK_GEN		(STK_ZERO + 4)		/* the generation the map held */
 /* The route lookup's block is dead once the hooks run: classified runs keep
  * their five vector pointers there (classify.c). */
 #define STK_CLS		STK_FIB

@@ -25,11 +25,12 @@
 #define CGEN_MAP_NAME_IFNAMES	"bpfw_ifnames"
 #define CGEN_MAP_NAME_STATE	"bpfw_state"
 #define CGEN_MAP_NAME_GEN	"bpfw_gen"
+#define CGEN_PROG_NAME_XDP	"bpfw_xdp"	/* how the loader tells its XDP programs */
 
 enum cgen_prog_kind {
-	CGEN_PROG_TC_INGRESS,	/* INPUT and FORWARD (PREROUTING later) */
+	CGEN_PROG_TC_INGRESS,	/* INPUT and FORWARD */
 	CGEN_PROG_TC_EGRESS,	/* OUTPUT */
-	CGEN_PROG_XDP,		/* raw PREROUTING */
+	CGEN_PROG_XDP,		/* raw PREROUTING, before the stack */
 	CGEN_PROG_MAX,
 };
 
@@ -70,6 +71,7 @@ struct cgen_prog {
 
 struct cgen_output {
 	struct cgen_prog progs[CGEN_PROG_MAX];
+	bool xdp_retire;	/* the XDP program only hands over: remove it after the switch */
 	struct cgen_map *maps;
 	unsigned int n_maps;
 	uint32_t n_slots;	/* counter slots the programs use: 0 .. n_slots-1 */
@@ -79,6 +81,12 @@ struct cgen_opts {
 	unsigned int l2_len;		/* link header before L3: ETH_HLEN */
 	unsigned int max_chain_depth;	/* user-chain nesting the programs allow */
 	uint32_t generation;		/* the programs act only while the generation map holds it */
+	/*
+	 * The raw table of the running generation, or NULL.  XDP has one
+	 * program per interface, so the new XDP program carries the running
+	 * raw rules too and applies them until the generation map switches.
+	 */
+	const struct ir_table *xdp_prev;
 };
 
 /* Default options: Ethernet framing, the deepest nesting BPF calls allow. */
@@ -90,6 +98,9 @@ void cgen_opts_default(struct cgen_opts *opts);
  */
 int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		 struct cgen_output *out, struct bpfw_err *err);
+
+/* Whether @t has rules that need an XDP program (raw PREROUTING not empty, or DROP). */
+bool cgen_table_needs_xdp(const struct ir_table *t);
 
 /* Free everything a cgen_output holds and zero it. */
 void cgen_output_free(struct cgen_output *out);
