@@ -266,6 +266,7 @@ int ld_objects_create(const struct cgen_output *out, const struct ld_create_opts
 
 	objects_init(objs);
 	objs->generation = opts->generation;
+	objs->xdp_retire = out->xdp_retire;
 	objs->map_fds = calloc(out->n_maps ? out->n_maps : 1, sizeof(int));
 	if (!objs->map_fds)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");

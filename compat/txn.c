@@ -93,12 +93,14 @@ static int state_format(const struct ir_ruleset *rs, char **out, size_t *len,
 
 int txn_begin(struct txn *t, struct bpfw_err *err)
 {
+	const struct ir_table *raw;
 	int ret;
 
 	memset(&t->live, 0, sizeof(t->live));
 	t->live.counters_fd = -1;
 	t->live.gen_fd = -1;
 	t->old_slots = NULL;
+	t->live_raw = NULL;
 	t->rs = ir_ruleset_new();
 	if (!t->rs)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
@@ -110,6 +112,12 @@ int txn_begin(struct txn *t, struct bpfw_err *err)
 	ret = state_parse(t->live.state, t->rs, err);
 	if (ret)
 		return ret;
+	raw = t->rs->tables[IR_FAMILY_IPV4][IR_TABLE_RAW];
+	if (cgen_table_needs_xdp(raw)) {
+		t->live_raw = ir_table_clone(raw);
+		if (!t->live_raw)
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	}
 	return txn_slots_snapshot(t, err);
 }
 
@@ -144,6 +152,7 @@ static int build(struct txn *t, struct cgen_output *out, struct ld_objects *objs
 		return ret;
 	cgen_opts_default(&copts);
 	copts.generation = t->live.present ? t->live.generation + 1 : 1;
+	copts.xdp_prev = t->live_raw;
 	opts.generation = copts.generation;
 	ret = cgen_compile(t->rs, &copts, out, err);
 	if (ret)
@@ -210,4 +219,6 @@ void txn_end(struct txn *t)
 	t->rs = NULL;
 	free(t->old_slots);
 	t->old_slots = NULL;
+	ir_table_free(t->live_raw);
+	t->live_raw = NULL;
 }

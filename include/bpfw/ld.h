@@ -51,6 +51,7 @@ struct ld_objects {
 	int state_fd;			/* the frozen state map */
 	int gen_fd;			/* the generation switch (maybe reused) */
 	uint32_t generation;		/* the generation these programs act in */
+	bool xdp_retire;		/* remove the XDP program after the switch */
 };
 
 struct ld_create_opts {
@@ -84,8 +85,10 @@ int ld_counter_write(int map_fd, uint32_t slot, const struct ir_counter *c);
 /*
  * Attach @objs on every interface of this namespace beside the running
  * programs, idle, then switch every interface and direction to them at once
- * with one write of the generation map, then remove the old ones.  If any
- * attach fails, the new programs are removed and the old ones never stopped.
+ * with one write of the generation map, then remove the old ones.  The XDP
+ * program replaces the running one, which it imitates until that write.  If
+ * any attach fails, the new programs are removed and the old ones never
+ * stopped.
  */
 int ld_commit(const struct ld_live *old, const struct ld_objects *objs, struct bpfw_err *err);
 

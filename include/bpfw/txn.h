@@ -24,6 +24,7 @@ struct txn {
 	uint8_t *old_slots;		/* bitmap: counter slots the running program uses */
 	uint32_t n_old_slots;		/* bits in @old_slots */
 	bool counters_reused;		/* the new program counts into the running map */
+	struct ir_table *live_raw;	/* the running raw rules, which XDP applies until the switch */
 };
 
 /* Read the running rule set (an empty one if none runs) into @t->rs. */
