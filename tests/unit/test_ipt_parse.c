@@ -83,6 +83,15 @@ static void test_rule(void)
 	CU_ASSERT_EQUAL(r->target.kind, IR_TARGET_ACCEPT);
 	ipt_cmd_release(&cmd);
 
+	CU_ASSERT_EQUAL(parse("-t raw -A PREROUTING -i eth0 -s 192.0.2.0/24 -j DROP", &cmd, &err),
+			0);
+	CU_ASSERT_EQUAL(cmd.table, IR_TABLE_RAW);
+	CU_ASSERT_STRING_EQUAL(cmd.chain, "PREROUTING");
+	ipt_cmd_release(&cmd);
+	expect_err("-t raw -P PREROUTING RETURN", 1,
+		   "iptables: Bad policy name. Run `dmesg' for more information.");
+	expect_err("-t raw -A PREROUTING -o eth0 -j DROP", 2, V "Can't use -o with PREROUTING\n" TRY);
+
 	CU_ASSERT_EQUAL(parse("-m tcp --dport 1 -p 6 -j LOGX -c 2,3", &cmd, &err), -EINVAL);
 	bpfw_err_clear(&err);
 	CU_ASSERT_EQUAL(parse("--append=FORWARD -m tcp --dport 1 -p 6 -g u -c 2 3", &cmd, &err), 0);

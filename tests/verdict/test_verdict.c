@@ -5,216 +5,23 @@
  * BPF_PROG_TEST_RUN; the tests assert the TC action and the per-rule
  * counters.  Everything happens in a private network namespace.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <net/if.h>
-#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include <netinet/in.h>
 #include <linux/if_ether.h>
-#include <linux/ip.h>
-#include <linux/pkt_cls.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
+
+#include <bpf/libbpf.h>
 
 #include "bpfw/cgen.h"
-#include "bpfw/ipt.h"
-#include "bpfw/ld.h"
 #include "cu.h"
-
-#define PASS	TC_ACT_UNSPEC
-#define DROP	TC_ACT_SHOT
-
-static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
-
-/* A compiled and loaded rule set. */
-struct fw {
-	struct ir_ruleset *rs;
-	struct cgen_output out;
-	struct ld_objects objs;
-};
-
-/* Apply one iptables command line (without the program name) to @rs. */
-static int apply(struct ir_ruleset *rs, const char *line)
-{
-	struct bpfw_err err = { 0 };
-	struct ipt_cmd cmd = { 0 };
-	char *copy = strdup(line), *argv[64], *tok, *save = NULL;
-	int argc = 0, ret;
-
-	argv[argc++] = "iptables";
-	for (tok = strtok_r(copy, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
-	argv[argc] = NULL;
-	ret = ipt_parse_argv(&ctx4, argc, argv, &cmd, &err);
-	if (!ret)
-		ret = ipt_cmd_apply(&ctx4, rs, &cmd, &err);
-	if (ret)
-		fprintf(stderr, "'%s': %s\n", line, err.msg);
-	ipt_cmd_release(&cmd);
-	bpfw_err_clear(&err);
-	free(copy);
-	return ret;
-}
-
-/* Give every rule and built-in policy a counter slot, in order. */
-static void assign_slots(struct ir_ruleset *rs)
-{
-	struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
-	uint32_t next = 0;
-
-	for (unsigned int i = 0; t && i < t->n_chains; i++) {
-		struct ir_chain *c = t->chains[i];
-
-		if (ir_chain_is_builtin(c))
-			c->policy_slot = next++;
-		for (unsigned int j = 0; j < c->n_rules; j++)
-			c->rules[j]->slot = next++;
-	}
-}
-
-/* Build, compile and load a rule set from commands separated by ';'. */
-static int fw_load(struct fw *fw, const char *cmds)
-{
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .state = "",
-				       .state_len = 0 };
-	struct bpfw_err err = { 0 };
-	char *copy = strdup(cmds), *line, *save = NULL;
-	struct ir_table *t;
-	struct cgen_opts copts;
-	int ret = 0;
-
-	memset(fw, 0, sizeof(*fw));
-	fw->rs = ir_ruleset_new();
-	ir_table_get(fw->rs, IR_FAMILY_IPV4, IR_TABLE_FILTER, &t);
-	for (line = strtok_r(copy, ";", &save); line && !ret; line = strtok_r(NULL, ";", &save)) {
-		while (*line == ' ')
-			line++;
-		if (*line)
-			ret = apply(fw->rs, line);
-	}
-	free(copy);
-	if (ret)
-		return ret;
-	assign_slots(fw->rs);
-	cgen_opts_default(&copts);
-	ret = cgen_compile(fw->rs, &copts, &fw->out, &err);
-	if (!ret)
-		ret = ld_objects_create(&fw->out, &opts, &fw->objs, &err);
-	if (ret) {
-		fprintf(stderr, "%s\n%s\n", err.msg, err.detail ? err.detail : "");
-		for (int k = 0; k < CGEN_PROG_MAX; k++)
-			fw->objs.prog_fds[k] = -1;
-	}
-	bpfw_err_clear(&err);
-	return ret;
-}
-
-static void fw_free(struct fw *fw)
-{
-	ld_objects_close(&fw->objs);
-	cgen_output_free(&fw->out);
-	ir_ruleset_free(fw->rs);
-}
-
-struct pkt_spec {
-	const char *src, *dst;
-	uint8_t proto;
-	uint16_t sport, dport;
-	uint8_t tcpflags;
-	uint8_t icmp_type, icmp_code;
-	uint16_t frag_off;	/* host order, in 8-byte units */
-	size_t truncate;	/* cut the frame to this length, if not 0 */
-};
-
-/* An Ethernet + IPv4 + transport frame; returns its length. */
-static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
-{
-	struct ethhdr *eth = (struct ethhdr *)buf;
-	struct iphdr *ip = (struct iphdr *)(eth + 1);
-	uint8_t *l4 = (uint8_t *)(ip + 1);
-	size_t l4len = 8;
-
-	memset(buf, 0, 128);
-	eth->h_proto = htons(ETH_P_IP);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = s->proto;
-	ip->frag_off = htons(s->frag_off);
-	inet_pton(AF_INET, s->src, &ip->saddr);
-	inet_pton(AF_INET, s->dst ? s->dst : "127.0.0.1", &ip->daddr);
-	if (s->proto == IPPROTO_TCP) {
-		struct tcphdr *th = (struct tcphdr *)l4;
-
-		th->source = htons(s->sport);
-		th->dest = htons(s->dport);
-		th->doff = 5;
-		l4[13] = s->tcpflags;
-		l4len = sizeof(*th);
-	} else if (s->proto == IPPROTO_UDP) {
-		struct udphdr *uh = (struct udphdr *)l4;
-
-		uh->source = htons(s->sport);
-		uh->dest = htons(s->dport);
-		uh->len = htons(8);
-	} else if (s->proto == IPPROTO_ICMP) {
-		l4[0] = s->icmp_type;
-		l4[1] = s->icmp_code;
-	}
-	ip->tot_len = htons(sizeof(*ip) + l4len);
-	if (s->truncate)
-		return s->truncate;
-	return sizeof(*eth) + sizeof(*ip) + l4len;
-}
-
-/* Run one packet through program @kind; returns the TC action. */
-static int run(struct fw *fw, enum cgen_prog_kind kind, const struct pkt_spec *s)
-{
-	/* two bytes in, so that the IPv4 header after Ethernet is 4-byte aligned */
-	uint32_t store[33];
-	uint8_t *buf = (uint8_t *)store + 2;
-	size_t len = pkt_build(s, buf);
-	struct __sk_buff skb = { .ifindex = 1 };	/* lo */
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf, .data_size_in = len,
-		    .ctx_in = &skb, .ctx_size_in = sizeof(skb), .repeat = 1);
-	int ret;
-
-	if (len < ETH_HLEN + sizeof(struct iphdr))
-		opts.data_size_in = len < ETH_HLEN ? ETH_HLEN : len;
-	ret = bpf_prog_test_run_opts(fw->objs.prog_fds[kind], &opts);
-	CU_ASSERT_EQUAL(ret, 0);
-	if (ret)
-		fprintf(stderr, "test run: %s\n", strerror(errno));
-	return (int)opts.retval;
-}
+#include "vfw.h"
 
 static int in(struct fw *fw, const struct pkt_spec *s)
 {
-	return run(fw, CGEN_PROG_TC_INGRESS, s);
+	return fw_run(fw, CGEN_PROG_TC_INGRESS, s);
 }
-
-static struct ir_counter counter_of(struct fw *fw, const char *chain, unsigned int n)
-{
-	struct ir_table *t = fw->rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
-	struct ir_chain *c = ir_chain_find(t, chain);
-	struct ir_counter cnt = { 0 };
-	uint32_t slot = n ? c->rules[n - 1]->slot : c->policy_slot;
-
-	CU_ASSERT_EQUAL(ld_counter_read(fw->objs.counters_fd, slot, &cnt), 0);
-	return cnt;
-}
-
-#define TCP(s, dp)	((struct pkt_spec){ .src = (s), .proto = IPPROTO_TCP, .sport = 40000, \
-					    .dport = (dp), .tcpflags = 0x02 })
-#define UDP(s, dp)	((struct pkt_spec){ .src = (s), .proto = IPPROTO_UDP, .sport = 40000, \
-					    .dport = (dp) })
 
 static void test_addresses(void)
 {
@@ -304,9 +111,9 @@ static void test_user_chains(void)
 	/* B returns, A drops */
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.0.4", 9)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, &TCP("10.0.0.4", 9)), PASS);
-	CU_ASSERT_EQUAL(counter_of(&fw, "A", 4).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 4);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "A", 4).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 4);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 1);
 	fw_free(&fw);
 }
 
@@ -320,11 +127,11 @@ static void test_counters_and_policy(void)
 		CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 53)), PASS);
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 54)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, &TCP("1.1.1.1", 54)), DROP);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 3);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).bytes, 3 * 28);	/* IP bytes */
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);	/* no target: counts */
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 0).packets, 2);	/* the policy */
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 0).bytes, 28 + 40);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 3);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).bytes, 3 * 28);	/* IP bytes */
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 1);	/* no target: counts */
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 0).packets, 2);	/* the policy */
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 0).bytes, 28 + 40);
 	fw_free(&fw);
 }
 
@@ -358,7 +165,7 @@ static void test_interfaces(void)
 					   "-A INPUT -i lo0 -j DROP"), 0);
 	CU_ASSERT_EQUAL(in(&fw, &TCP("1.1.1.1", 1)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 1)), PASS);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 0);
 	fw_free(&fw);
 }
 
@@ -368,8 +175,8 @@ static void test_egress_output(void)
 
 	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A OUTPUT -p udp --dport 53 -o lo -j DROP;"
 					   "-A INPUT -j DROP"), 0);
-	CU_ASSERT_EQUAL(run(&fw, CGEN_PROG_TC_EGRESS, &UDP("127.0.0.1", 53)), DROP);
-	CU_ASSERT_EQUAL(run(&fw, CGEN_PROG_TC_EGRESS, &UDP("127.0.0.1", 54)), PASS);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_TC_EGRESS, &UDP("127.0.0.1", 53)), DROP);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_TC_EGRESS, &UDP("127.0.0.1", 54)), PASS);
 	CU_ASSERT_EQUAL(in(&fw, &UDP("127.0.0.1", 54)), DROP);
 	fw_free(&fw);
 }
@@ -388,7 +195,7 @@ static void test_many_rules(void)
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.7.207.1", 9)), DROP);	/* rule 2000 */
 	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 7)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, &UDP("1.1.1.1", 8)), PASS);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2000).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2000).packets, 1);
 	fw_free(&fw);
 	free(cmds);
 }
@@ -433,11 +240,11 @@ static void test_chunks(void)
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2698)), PASS);		/* the last chunk */
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.9.9.9", 2698)), DROP);		/* RETURN: policy */
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2401)), DROP);		/* no rule: policy */
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 201).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 100).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 698).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 400).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 0).packets, 2);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 201).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 100).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 698).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 400).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 0).packets, 2);
 	fw_free(&fw);
 
 	/* a user chain of 300 rules with RETURN at 100, between two INPUT rules */
@@ -448,10 +255,10 @@ static void test_chunks(void)
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2298)), PASS);		/* long 298 */
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.9.9.9", 2298)), DROP);		/* RETURN, INPUT 2 */
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.1.1.1", 2301)), PASS);		/* the policy */
-	CU_ASSERT_EQUAL(counter_of(&fw, "long", 298).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "long", 100).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 3);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "long", 298).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "long", 100).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 3);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 1);
 	fw_free(&fw);
 	free(cmds);
 }
@@ -554,38 +361,42 @@ static bool ref_match(const struct ref_rule *r, uint32_t src, uint32_t dst, int 
  * verdict of the first rule a plain walk finds, and exactly that rule counts.
  */
 /*
- * In chain @chain (INPUT, or a user chain INPUT jumps to), with @n_never
- * rules that never match (an interface no packet has) in the middle.
+ * In chain @chain (INPUT, or a user chain INPUT jumps to; with @xdp, raw
+ * PREROUTING or a user chain of raw), with @n_never rules that never match
+ * (an interface no packet has) in the middle.
  */
-static void check_classified(const char *chain, int n_rules, int n_never, int n_packets,
-			     uint32_t seed)
+static void check_classified(bool xdp, const char *chain, int n_rules, int n_never,
+			     int n_packets, uint32_t seed)
 {
-	size_t cap = (size_t)(n_rules + n_never) * 120 + 128, len = 0;
+	size_t cap = (size_t)(n_rules + n_never) * 140 + 128, len = 0;
 	char *cmds = malloc(cap), *at;
 	struct ref_rule *rules = calloc(n_rules + n_never, sizeof(*rules));
 	unsigned int *hits = calloc(n_rules + n_never + 1, sizeof(*hits));
 	int bad_verdicts = 0, bad_counters = 0, n_all = n_rules + n_never;
-	bool user = strcmp(chain, "INPUT");
+	const char *hook = xdp ? "PREROUTING" : "INPUT", *table = xdp ? "-t raw " : "";
+	enum cgen_prog_kind kind = xdp ? CGEN_PROG_XDP : CGEN_PROG_TC_INGRESS;
+	bool user = strcmp(chain, hook);
+	char head[64];
 	struct fw fw;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
 	if (user)
-		len = snprintf(cmds, cap, "-N %s;-A INPUT -j %s;", chain, chain);
+		len = snprintf(cmds, cap, "%s-N %s;%s-A %s -j %s;", table, chain, table, hook, chain);
+	snprintf(head, sizeof(head), "%s-A %s", table, chain);
 	for (int i = 0; i < n_all; i++) {
 		if (i >= n_rules / 2 && i < n_rules / 2 + n_never) {
 			rules[i].slo = rules[i].dlo = -1;
 			rules[i].proto = -1;	/* no packet has it: never matches */
 			len += snprintf(cmds + len, cap - len,
-					"-A %s -i nonexist -p tcp --dport %d -j DROP;", chain, i);
+					"%s -i nonexist -p tcp --dport %d -j DROP;", head, i);
 			continue;
 		}
 		at = cmds + len;
 		len += random_rule(&seed, &rules[i], at, cap - len);
-		if (user) {	/* "-A INPUT" -> "-A <chain>" */
-			memmove(at + 3 + strlen(chain), at + 8, strlen(at + 8) + 1);
-			memcpy(at + 3, chain, strlen(chain));
-			len = strlen(cmds);
-		}
+		/* "-A INPUT" -> "[-t raw ]-A <chain>" */
+		memmove(at + strlen(head), at + 8, strlen(at + 8) + 1);
+		memcpy(at, head, strlen(head));
+		len = strlen(cmds);
 	}
 	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
 	for (int p = 0; p < n_packets; p++) {
@@ -610,17 +421,17 @@ static void check_classified(const char *chain, int n_rules, int n_never, int n_
 				first = i;
 		want = first >= 0 && rules[first].drop ? DROP : PASS;
 		hits[first >= 0 ? first + 1 : 0]++;
-		bad_verdicts += in(&fw, &ps) != want;
+		bad_verdicts += fw_run(&fw, kind, &ps) != want;
 	}
 	for (int i = 1; i <= n_all; i++)
-		bad_counters += counter_of(&fw, chain, (unsigned int)i).packets != hits[i];
+		bad_counters += fw_counter(&fw, chain, (unsigned int)i).packets != hits[i];
 	/* the policy takes what no rule took (the jump counts every packet) */
-	bad_counters += counter_of(&fw, "INPUT", 0).packets != hits[0];
+	bad_counters += fw_counter(&fw, hook, 0).packets != hits[0];
 	CU_ASSERT_EQUAL(bad_verdicts, 0);
 	CU_ASSERT_EQUAL(bad_counters, 0);
 	if (bad_verdicts || bad_counters)
-		fprintf(stderr, "classification, %d rules: %d wrong verdicts, %d wrong counters\n",
-			n_rules, bad_verdicts, bad_counters);
+		fprintf(stderr, "classification, %s, %d rules: %d wrong verdicts, %d wrong "
+			"counters\n", chain, n_rules, bad_verdicts, bad_counters);
 	fw_free(&fw);
 	free(cmds);
 	free(rules);
@@ -629,11 +440,15 @@ static void check_classified(const char *chain, int n_rules, int n_never, int n_
 
 static void test_classification(void)
 {
-	check_classified("INPUT", 40, 0, 400, 1);	/* one run, one word */
-	check_classified("INPUT", 300, 0, 1500, 2);	/* five words */
-	check_classified("INPUT", 5000, 0, 1500, 3);	/* two runs */
-	check_classified("acl", 300, 0, 1500, 4);	/* in a user chain's frame */
-	check_classified("acl", 100, 70, 1500, 5);	/* in chunks of a user chain */
+	check_classified(false, "INPUT", 40, 0, 400, 1);	/* one run, one word */
+	check_classified(false, "INPUT", 300, 0, 1500, 2);	/* five words */
+	check_classified(false, "INPUT", 5000, 0, 1500, 3);	/* two runs */
+	check_classified(false, "acl", 300, 0, 1500, 4);	/* in a user chain's frame */
+	check_classified(false, "acl", 100, 70, 1500, 5);	/* in chunks of a user chain */
+	/* the same at XDP, in raw PREROUTING */
+	check_classified(true, "PREROUTING", 300, 0, 1500, 6);
+	check_classified(true, "PREROUTING", 100, 70, 1500, 7);	/* and in chunks */
+	check_classified(true, "ddos", 300, 0, 1500, 8);
 }
 
 /* Append @n rules "-A CHAIN -s 10.X.Y.1 -j DROP" to @cmds. */
@@ -671,15 +486,15 @@ static void test_fold_overlapping_prefixes(void)
 	CU_ASSERT_EQUAL(in(&fw, &TCP("10.3.9.9", 1)), PASS);
 	CU_ASSERT_EQUAL(in(&fw, &TCP("10.4.0.1", 1)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, &TCP("11.0.0.1", 1)), PASS);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 1).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 0);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 3).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 4).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 5).packets, 0);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 6).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 7).packets, 0);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 8).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 9).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 3).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 4).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 5).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 6).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 7).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 8).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 9).packets, 0);
 	fw_free(&fw);
 }
 
@@ -705,8 +520,8 @@ static void test_fold_exact_runs(void)
 
 	p.sport = 1024;
 	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 101).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 101).packets, 0);
 	p.dport = 10000;
 	CU_ASSERT_EQUAL(in(&fw, &p), PASS);
 	p.sport = 1025;
@@ -717,8 +532,8 @@ static void test_fold_exact_runs(void)
 	CU_ASSERT_EQUAL(in(&fw, &TCP("10.0.7.1", 22)), PASS);	/* the rule between runs */
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.7.1", 9)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, &UDP("10.0.49.1", 9)), DROP);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 152).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 153).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 152).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 153).packets, 0);
 	fw_free(&fw);
 	free(cmds);
 }
@@ -738,11 +553,11 @@ static void test_fold_in_user_chain(void)
 
 	p.dst = "127.0.5.1";
 	CU_ASSERT_EQUAL(in(&fw, &p), DROP);
-	CU_ASSERT_EQUAL(counter_of(&fw, "bl", 6).packets, 1);
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 0);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "bl", 6).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 0);
 	p.dst = "127.0.99.1";
 	CU_ASSERT_EQUAL(in(&fw, &p), DROP);	/* returns from bl, then INPUT drops */
-	CU_ASSERT_EQUAL(counter_of(&fw, "INPUT", 2).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 1);
 	fw_free(&fw);
 	free(cmds);
 }
@@ -757,37 +572,17 @@ static void test_depth_limit(void)
 
 	for (int i = 0; i < 8; i++) {
 		snprintf(line, sizeof(line), "-N C%d", i);
-		apply(rs, line);
+		fw_apply(rs, line);
 	}
-	apply(rs, "-A INPUT -j C0");
+	fw_apply(rs, "-A INPUT -j C0");
 	for (int i = 0; i < 7; i++) {
 		snprintf(line, sizeof(line), "-A C%d -j C%d", i, i + 1);
-		apply(rs, line);
+		fw_apply(rs, line);
 	}
-	assign_slots(rs);
 	cgen_opts_default(&opts);
 	CU_ASSERT_EQUAL(cgen_compile(rs, &opts, &out, &err), -E2BIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "deeper"));
 	ir_ruleset_free(rs);
-}
-
-/* A private network namespace with lo up, so nothing here touches the host. */
-static int private_netns(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd, ret;
-
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	if (!ret)
-		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	close(fd);
-	return ret ? -errno : 0;
 }
 
 static const struct cu_test tests[] = {
@@ -811,7 +606,7 @@ static const struct cu_test tests[] = {
 
 int main(void)
 {
-	if (private_netns()) {
+	if (fw_private_netns()) {
 		fprintf(stderr, "cannot make a private network namespace (root needed)\n");
 		return 1;
 	}
