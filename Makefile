@@ -10,7 +10,7 @@ CC	?= gcc
 BUILD	:= build
 OBJDIR	:= $(BUILD)/obj
 
-PKGS	:= libbpf libelf
+PKGS	:= libbpf libelf zlib
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 	   -D_GNU_SOURCE -Iinclude
@@ -108,6 +108,7 @@ bench: all bench-deps
 		$(if $(QUICK),--rounds 3 --duration 0.15) --out $(BENCH_OUT)/mixed \
 		--systems none-b,$(CURDIR)/bench/systems/bpfw-mixed.sh,$(CURDIR)/bench/systems/iptables-nft-mixed.sh
 	bench/testrun.sh $(BENCH_OUT)/bpfw-testrun.tsv
+	bench/memory.sh $(BENCH_OUT)/memory.tsv $(if $(QUICK),10000,100000)
 	bench/report.sh $(BENCH_OUT) doc/perf
 
 # libFuzzer targets under ASan/UBSan, FUZZ_SECS each (default 300).

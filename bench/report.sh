@@ -81,6 +81,23 @@ verdict() {
 	echo "| restore 10,000 rules: bpfw / iptables-legacy <= 1 | $r ($(upd load 10000 bpfw) ms) | $(verdict "$r" '<=' 1) |"
 	l=$(upd load 100000 bpfw)
 	echo "| restore 100,000 rules < 1 s | ${l:-n/a} ms | $(verdict "$(ratio "$l" 1000)" '<=' 1) |"
+	if [[ -f $res/bpfw-testrun.tsv ]]; then
+		x=$(awk -F'\t' '$1 == "blocklist-xdp" && $2 == 10000 { print $3 }' "$res/bpfw-testrun.tsv")
+		p=$(awk -F'\t' '$1 == "blocklist-xdp" && $2 == 10000 { print $4 }' "$res/bpfw-testrun.tsv")
+		f=$(awk -F'\t' '$1 == "xdp-filter" && $2 == 10000 && $3 == "allowed" { print $6 }' \
+			"$res/testrun.tsv" 2>/dev/null | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+		r=$(ratio "$x" "$f")
+		echo "| test run, blocklist at XDP, N=10000: bpfw ns / xdp-filter ns <= 1 | $r ($x vs ${f:-?} ns) | $(verdict "$r" '<=' 1) |"
+		r=$(ratio "$x" "$p")
+		echo "| test run, blocklist at XDP, N=10000: bpfw ns / empty XDP ns <= 2.5 | $r ($x vs ${p:-?} ns) | $(verdict "$r" '<=' 2.5) |"
+	fi
+	if [[ -f $res/memory.tsv ]]; then
+		mb=$(awk -F'\t' '$1 == "bpfw" { print $3 }' "$res/memory.tsv")
+		mn=$(awk -F'\t' '$1 == "nft-set" { print $3 }' "$res/memory.tsv")
+		mN=$(awk -F'\t' 'NR == 2 { print $2 }' "$res/memory.tsv")
+		r=$(ratio "$mb" "$mn")
+		echo "| kernel memory, blocklist of $mN: bpfw / nft-set <= 1 | $r ($mb vs $mn KiB) | $(verdict "$r" '<=' 1) |"
+	fi
 	if [[ -f $work/mixed ]]; then
 		b=$(mcost 10000 bpfw-mixed)
 		r=$(ratio "$(mcost 10000 iptables-nft-mixed)" "$b")
@@ -119,14 +136,28 @@ verdict() {
 	if [[ -f $res/bpfw-testrun.tsv ]]; then
 		echo "## bpfw's programs under BPF_PROG_TEST_RUN"
 		echo
-		echo "The ingress program run by the kernel on the harness's 60-byte UDP frame, median"
-		echo "ns per run, beside the trivial \`tc_pass\` program in the same run; its length"
-		echo "after the verifier, the memory of the program and its maps, and the restore time:"
+		echo "The ingress program (for blocklist-xdp, the same blocklist in raw PREROUTING:"
+		echo "the XDP program) run by the kernel on the harness's 60-byte UDP frame, median"
+		echo "ns per run, beside the trivial \`tc_pass\` (\`xdp_pass\`) program in the same run;"
+		echo "its length after the verifier, the memory of the program and its maps, and the"
+		echo "restore time:"
 		echo
-		echo "| scenario | N | bpfw ns | tc_pass ns | instructions | memory | load |"
+		echo "| scenario | N | bpfw ns | empty program ns | instructions | memory | load |"
 		echo "|---|---|---|---|---|---|---|"
 		awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | %s | %.1f MiB | %s ms |\n",
 			$1, $2, $3, $4, $5, $6 / 1048576, $7 }' "$res/bpfw-testrun.tsv"
+		echo
+	fi
+	if [[ -f $res/memory.tsv ]]; then
+		echo "## Kernel memory"
+		echo
+		echo "A blocklist loaded into a fresh namespace (\`bench/memory.sh\`): the growth of the"
+		echo "kernel's slab, vmalloc and per-CPU memory, median of 3 loads, and bpfw's own"
+		echo "figure from its BPF objects (memlock):"
+		echo
+		echo "| system | N | kernel KiB | memlock KiB |"
+		echo "|---|---|---|---|"
+		awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$res/memory.tsv"
 		echo
 	fi
 	echo "## The harness's summary"

@@ -5,10 +5,12 @@
 # fwb-testrun) on its 60-byte UDP frame 10.77.1.1:40000 -> 10.77.1.2:9: for
 # the harness's blocklist and chain rule sets and bpfw's mixed ACL
 # (bench/gen-mixed-acl.sh), at each N (default 1 100 1000 10000), the
-# ingress program's ns per packet, beside the trivial tc_pass program.  Also
-# the program's size and the memory of the program and its maps (memlock).
+# ingress program's ns per packet, beside the trivial tc_pass program; and
+# for the blocklist moved to the raw table (blocklist-xdp), the XDP
+# program's, beside the trivial xdp_pass.  Also the program's size and the
+# memory of the program and its maps (memlock).
 #
-# Columns: scenario N ns_median tc_pass_ns insns memlock_bytes load_ms
+# Columns: scenario N ns_median ref_ns insns memlock_bytes load_ms
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 harness=$here/../shared/bench
@@ -32,25 +34,44 @@ memlock() { # bytes of program ID and its maps
 	echo "$sum"
 }
 
-printf 'scenario\tN\tns_median\ttc_pass_ns\tinsns\tmemlock_bytes\tload_ms\n' >"$out"
-for scen in blocklist chain mixed; do
+# the harness's blocklist in raw PREROUTING, which bpfw runs at XDP
+to_raw() {
+	sed -e 's/^\*filter$/*raw/' -e 's/^:INPUT /:PREROUTING /' -e '/^:FORWARD /d' \
+	    -e 's/^-A INPUT /-A PREROUTING /'
+}
+
+printf 'scenario\tN\tns_median\tref_ns\tinsns\tmemlock_bytes\tload_ms\n' >"$out"
+for scen in blocklist blocklist-xdp chain mixed; do
 	for n in "${ns_list[@]}"; do
 		if [ "$scen" = mixed ]; then
 			"$here/bench/gen-mixed-acl.sh" "$n" >"$work/rules.save"
 		else
-			"$harness/lib/gen-rules.sh" "$scen" "$n" "$work/g" >/dev/null
+			"$harness/lib/gen-rules.sh" "${scen%-xdp}" "$n" "$work/g" >/dev/null
 			cp "$work/g/rules.save" "$work/rules.save"
+			[ "$scen" = blocklist-xdp ] && to_raw <"$work/g/rules.save" >"$work/rules.save"
 		fi
 		ip netns add "$ns"
 		ip -n "$ns" link set lo up
 		t0=$(date +%s%N)
 		ip netns exec "$ns" "$here/build/iptables-restore" <"$work/rules.save"
 		ms=$((($(date +%s%N) - t0) / 1000000))
-		id=$(ip netns exec "$ns" tc filter show dev lo ingress | grep -o ' id [0-9]*' | head -n1 |
-		     awk '{ print $2 }')
+		ref=$harness/build/tc_pass.o
+		if [ "$scen" = blocklist-xdp ]; then
+			id=$(ip -n "$ns" link show dev lo | grep -o 'prog/xdp id [0-9]*' | awk '{ print $3 }')
+			ref=$harness/build/xdp_pass.o
+		else
+			id=$(ip netns exec "$ns" tc filter show dev lo ingress | grep -o ' id [0-9]*' |
+			     head -n1 | awk '{ print $2 }')
+		fi
 		insns=$(( $(bpftool prog show id "$id" | grep -o 'xlated [0-9]*B' | grep -o '[0-9]*') / 8 ))
-		bpfw_ns=$("$tr" -I "$id" -r 300000 -k 7 | median)
-		pass_ns=$("$tr" -o "$harness/build/tc_pass.o" -r 300000 -k 7 | median)
+		# interleaved, so that the machine's noise falls on both alike
+		b=() p=()
+		for _ in 1 2 3; do
+			b+=("$("$tr" -I "$id" -r 1000000 -k 5 | median)")
+			p+=("$("$tr" -o "$ref" -r 1000000 -k 5 | median)")
+		done
+		bpfw_ns=$(printf '%s\n' "${b[@]}" | sort -n | sed -n 2p)
+		pass_ns=$(printf '%s\n' "${p[@]}" | sort -n | sed -n 2p)
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$n" "$bpfw_ns" "$pass_ns" "$insns" \
 			"$(memlock "$id")" "$ms" >>"$out"
 		ip netns del "$ns"

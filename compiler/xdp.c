@@ -80,8 +80,11 @@ void cg_emit_xdp(struct cg *c, const struct ir_table *prev, const struct ir_tabl
 	emit_bind(e, pass);
 	cg_emit_return(c, false, CG_ACCEPT);
 	emit_bind(e, body);
-	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct xdp_md, ingress_ifindex)));
-	cg_emit_ifname(c, R7, PI(iif));
+	/* the device behind ingress_ifindex is three loads away: only for -i */
+	if (c->ifnames_map >= 0) {
+		emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct xdp_md, ingress_ifindex)));
+		cg_emit_ifname(c, R7, PI(iif));
+	}
 	emit(e, LDX(BPF_W, R1, R_FP, STK_GEN));
 	emit_jmp_imm(e, BPF_JGE, false, R1, (int32_t)c->opts->generation, to_new);
 
