@@ -2,6 +2,7 @@
 /* What each iptables command does to the rule model, with iptables' errors. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
 
@@ -178,6 +179,26 @@ static int delete_chains(const struct ipt_ctx *ctx, const struct ipt_where *w,
 	return 0;
 }
 
+/* --hook xdp: PREROUTING of the raw table @t jumps to @name before anything else. */
+static int hook_first(struct ir_table *t, const char *name)
+{
+	struct ir_chain *pre = ir_chain_find(t, "PREROUTING");
+	struct ir_rule *r;
+	int ret;
+
+	if (!pre)
+		return -EINVAL;
+	r = ir_rule_new();
+	if (!r)
+		return -ENOMEM;
+	r->target.kind = IR_TARGET_JUMP;
+	snprintf(r->target.chain, sizeof(r->target.chain), "%s", name);
+	ret = ir_chain_insert(pre, 0, r);
+	if (ret)
+		ir_rule_free(r);
+	return ret;
+}
+
 static int chain_cmd(const struct ipt_ctx *ctx, const struct ipt_where *w, struct ir_table *t,
 		     struct ir_chain *c, struct ipt_cmd *cmd, struct bpfw_err *err)
 {
@@ -197,6 +218,8 @@ static int chain_cmd(const struct ipt_ctx *ctx, const struct ipt_where *w, struc
 		if (ret == -EEXIST)
 			return ipt_fail(ctx, w, err, IPT_FAIL_OTHER, EEXIST,
 					"Chain already exists.");
+		if (!ret && (cmd->flags & IPT_F_HOOK_XDP))
+			ret = hook_first(t, cmd->chain);
 		if (ret)
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret, "Cannot allocate memory");
 		return 0;

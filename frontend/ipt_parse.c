@@ -66,6 +66,7 @@ static const struct gopt gopts[] = {
 	{ "modprobe", 'M', ARG_REQ },	   { "set-counters", 'c', ARG_REQ },
 	{ "goto", 'g', ARG_REQ },	   { "ipv4", '4', ARG_NONE },
 	{ "ipv6", '6', ARG_NONE },	   { "new", 'N', ARG_REQ },
+	{ "hook", 'K', ARG_REQ },	/* bpfw's own: -N CHAIN --hook xdp */
 	{ NULL, 0, 0 },
 };
 
@@ -331,6 +332,12 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 	case 'w':
 	case 'W':
 		return ipt_arg_wait(ps, arg, c == 'W');
+	case 'K':
+		if (strcmp(arg, "xdp"))
+			return ipt_perr(ps, "--hook: unknown hook `%s' (a chain can be hooked at xdp)",
+					arg);
+		cmd->flags |= IPT_F_HOOK_XDP;
+		return 0;
 	case 'M':
 	case '4':
 		return 0;
@@ -527,6 +534,14 @@ static int finish(struct ipt_pstate *ps)
 				"Perhaps iptables or your kernel needs to be upgraded.", ps->table);
 	cmd->op = cmd_ops[highest_bit(ps->cmds & ~((1u << C_ZERO) | (1u << C_ZERO_NUM))) ?:
 			  highest_bit(ps->cmds)];
+	if (cmd->flags & IPT_F_HOOK_XDP) {
+		/* sugar for a raw chain that PREROUTING jumps to first, run at XDP */
+		if (cmd->op != IPT_OP_NEW_CHAIN)
+			return ipt_perr(ps, "--hook is only for -N (a new chain)");
+		if (ps->table && cmd->table != IR_TABLE_RAW)
+			return ipt_perr(ps, "--hook xdp: a chain run at XDP belongs to the raw table");
+		cmd->table = IR_TABLE_RAW;
+	}
 	if ((ps->cmds & ((1u << C_LIST) | (1u << C_LIST_RULES))) &&
 	    (ps->cmds & ((1u << C_ZERO) | (1u << C_ZERO_NUM))))
 		cmd->flags |= IPT_F_ZERO;

@@ -176,6 +176,9 @@ probes() {
 
 counters() {
 	say
+	say "== ip netns exec $SERVER $IPT_DIR/iptables -t raw -L PREROUTING -n -v"
+	ip netns exec "$SERVER" "$IPT_DIR/iptables" -t raw -L PREROUTING -n -v | sed 's/^/   /'
+	say
 	say "== ip netns exec $SERVER $IPT_DIR/iptables -L -n -v"
 	ip netns exec "$SERVER" "$IPT_DIR/iptables" -L -n -v | sed 's/^/   /'
 }

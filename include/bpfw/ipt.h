@@ -53,6 +53,7 @@ enum {
 	IPT_F_EXACT = 1 << 2,		/* -x */
 	IPT_F_LINE_NUMBERS = 1 << 3,	/* --line-numbers */
 	IPT_F_ZERO = 1 << 4,		/* -Z together with -L / -S */
+	IPT_F_HOOK_XDP = 1 << 5,	/* -N with --hook xdp: a raw chain PREROUTING jumps to first */
 };
 
 /* One parsed iptables command line (or one line of a restore file). */

@@ -2,7 +2,8 @@
 # The raw table at XDP: a DDoS-style blocklist in raw PREROUTING drops
 # before the stack (native XDP on the veth, generic on lo), counts per rule,
 # stays in place while the filter table changes, is replaced in one switch
-# when it changes itself, and goes away with its last rule.  What XDP
+# when it changes itself, and goes away with its last rule; bpfw's own
+# "-N CHAIN --hook xdp" makes a chain run there first.  What XDP
 # cannot run is refused and leaves the running rules alone.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -76,6 +77,21 @@ ipt_ok server -t raw -I PREROUTING -p udp -j ddos
 ipt_ok server -t raw -A ddos -p udp --dport 8080 -j DROP
 expect drop client udp 10.99.1.1 8080
 expect accept client tcp 10.99.1.1 8080
+
+section "bpfw's -N CHAIN --hook xdp: a raw chain PREROUTING jumps to first"
+if ipt_is_system; then
+	info "bpfw only: --hook xdp"
+else
+	ipt_ok server -N flood --hook xdp
+	ipt_ok server -t raw -A flood -p udp --dport 22 -j DROP
+	assert_eq "PREROUTING jumps to it first" "-A PREROUTING -j flood" \
+		"$(ipt server -t raw -S PREROUTING | sed -n 2p)"
+	expect drop client udp 10.99.1.1 22
+	expect accept client tcp 10.99.1.1 8080
+	ipt_ok server -t raw -D PREROUTING -j flood
+	ipt_ok server -t raw -F flood
+	ipt_ok server -t raw -X flood
+fi
 
 section "what XDP cannot run is refused; nothing changes"
 before=$(ipt_save server | normalize_save)
