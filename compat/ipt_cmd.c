@@ -67,6 +67,16 @@ static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 					"%s failed (Invalid argument): rule in chain %s", what,
 					cmd->chain);
 	}
+	/* the raw table runs at XDP: before routing, before connections are tracked */
+	if (t->id == IR_TABLE_RAW && r->ip.oif[0])
+		return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+				"Can't use -o in the raw table: bpfw runs it at XDP, before "
+				"routing");
+	for (unsigned int i = 0; t->id == IR_TABLE_RAW && i < r->n_matches; i++)
+		if (r->matches[i].kind == IR_MATCH_CONNTRACK || r->matches[i].kind == IR_MATCH_STATE)
+			return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+					"Connection tracking states cannot be matched in the raw "
+					"table: bpfw runs it at XDP, before connections are tracked");
 	if (!is_jump(r))
 		return 0;
 	target = ir_chain_find(t, r->target.chain);

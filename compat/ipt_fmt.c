@@ -334,6 +334,18 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags)
 	}
 }
 
+void ipt_fmt_ctstates(FILE *out, uint8_t states)
+{
+	bool first = true;
+
+	for (unsigned int bit = 0; ir_ct_state_name(bit); bit++) {
+		if (!(states & (1u << bit)))
+			continue;
+		fprintf(out, "%s%s", first ? "" : ",", ir_ct_state_name(bit));
+		first = false;
+	}
+}
+
 void ipt_fmt_quoted(FILE *out, const char *s)
 {
 	bool plain = *s != '\0';

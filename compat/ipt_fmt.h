@@ -53,6 +53,9 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags);
 /* A comment as iptables quotes it on a command line. */
 void ipt_fmt_quoted(FILE *out, const char *s);
 
+/* Connection tracking states as iptables prints them: "RELATED,ESTABLISHED". */
+void ipt_fmt_ctstates(FILE *out, uint8_t states);
+
 /* Name of the rule's target as -L shows it ("" without -j). */
 const char *ipt_fmt_target(const struct ir_target *t);
 

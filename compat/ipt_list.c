@@ -81,6 +81,12 @@ static void put_match(FILE *out, const struct ir_match *m, bool numeric)
 	case IR_MATCH_COMMENT:
 		fprintf(out, " /* %s */", m->comment ? m->comment : "");
 		break;
+	case IR_MATCH_CONNTRACK:
+	case IR_MATCH_STATE:
+		fprintf(out, " %s%s ", m->ct.invert ? "! " : "",
+			m->kind == IR_MATCH_STATE ? "state" : "ctstate");
+		ipt_fmt_ctstates(out, m->ct.states);
+		break;
 	default:
 		break;
 	}

@@ -81,6 +81,12 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 		fputs(" -m comment --comment ", out);
 		ipt_fmt_quoted(out, m->comment ? m->comment : "");
 		break;
+	case IR_MATCH_CONNTRACK:
+	case IR_MATCH_STATE:
+		fprintf(out, m->kind == IR_MATCH_STATE ? " -m state%s --state " :
+			" -m conntrack%s --ctstate ", m->ct.invert ? " !" : "");
+		ipt_fmt_ctstates(out, m->ct.states);
+		break;
 	default:
 		break;
 	}

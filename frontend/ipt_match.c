@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Match modules of the iptables command line: -m tcp, udp, icmp, comment. */
+/* Match modules of the iptables command line: -m tcp, udp, icmp, comment, conntrack, state. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "ipt_internal.h"
 
-enum { MO_SPORT, MO_DPORT, MO_SYN, MO_FLAGS, MO_ICMP_TYPE, MO_COMMENT };
+enum { MO_SPORT, MO_DPORT, MO_SYN, MO_FLAGS, MO_ICMP_TYPE, MO_COMMENT, MO_CTSTATE, MO_CTOTHER };
 
 static const struct ipt_mopt tcp_opts[] = {
 	{ "source-port", MO_SPORT, true },     { "sport", MO_SPORT, true },
@@ -34,11 +34,30 @@ static const struct ipt_mopt comment_opts[] = {
 	{ NULL, 0, false },
 };
 
+/* conntrack's options beyond --ctstate are known, so that they are refused by name */
+static const struct ipt_mopt conntrack_opts[] = {
+	{ "ctstate", MO_CTSTATE, true },	 { "ctproto", MO_CTOTHER, true },
+	{ "ctorigsrc", MO_CTOTHER, true },	 { "ctorigdst", MO_CTOTHER, true },
+	{ "ctreplsrc", MO_CTOTHER, true },	 { "ctrepldst", MO_CTOTHER, true },
+	{ "ctorigsrcport", MO_CTOTHER, true },	 { "ctorigdstport", MO_CTOTHER, true },
+	{ "ctreplsrcport", MO_CTOTHER, true },	 { "ctrepldstport", MO_CTOTHER, true },
+	{ "ctstatus", MO_CTOTHER, true },	 { "ctexpire", MO_CTOTHER, true },
+	{ "ctdir", MO_CTOTHER, true },
+	{ NULL, 0, false },
+};
+
+static const struct ipt_mopt state_opts[] = {
+	{ "state", MO_CTSTATE, true },
+	{ NULL, 0, false },
+};
+
 static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_TCP] = "tcp",
 	[IR_MATCH_UDP] = "udp",
 	[IR_MATCH_ICMP] = "icmp",
 	[IR_MATCH_COMMENT] = "comment",
+	[IR_MATCH_CONNTRACK] = "conntrack",
+	[IR_MATCH_STATE] = "state",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -52,6 +71,10 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return icmp_opts;
 	case IR_MATCH_COMMENT:
 		return comment_opts;
+	case IR_MATCH_CONNTRACK:
+		return conntrack_opts;
+	case IR_MATCH_STATE:
+		return state_opts;
 	default:
 		return NULL;
 	}
@@ -184,6 +207,41 @@ static int parse_tcp(struct ipt_pstate *ps, struct ir_match *m, unsigned int *se
 	}
 }
 
+/* Bit of the state named by @len bytes of @s (any case), or -1; SNAT, DNAT for conntrack only. */
+static int ctstate_bit(const char *s, size_t len, bool ct)
+{
+	for (unsigned int bit = 0; bit < (ct ? 7u : 5u); bit++)
+		if (len && strlen(ir_ct_state_name(bit)) == len &&
+		    !strncasecmp(s, ir_ct_state_name(bit), len))
+			return (int)bit;
+	return -1;
+}
+
+/* "NEW,ESTABLISHED" into IR_CT_* bits, with libxt_state's and libxt_conntrack's errors. */
+static int parse_ctstates(struct ipt_pstate *ps, struct ir_match *m, const char *arg)
+{
+	bool ct = m->kind == IR_MATCH_CONNTRACK;
+	const char *what = ct ? "ctstate" : "state", *comma;
+	uint8_t states = 0;
+	int bit;
+
+	for (; (comma = strchr(arg, ',')); arg = comma + 1) {
+		bit = ctstate_bit(arg, comma - arg, ct);
+		if (bit < 0)
+			return ipt_perr(ps, "Bad %s \"%s\"", what, arg);
+		states |= 1u << bit;
+	}
+	if (!ct && !*arg)
+		return ipt_perr(ps, "\"--state\" requires a list of states with no spaces, "
+				"e.g. ESTABLISHED,RELATED");
+	bit = ctstate_bit(arg, strlen(arg), ct);
+	if (bit < 0)
+		return ipt_perr(ps, "Bad %s \"%s\"", what, arg);
+	m->ct.states = states | (uint8_t)(1u << bit);
+	m->ct.invert = ps->invert;
+	return 0;
+}
+
 int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mopt *o,
 		    const char *arg)
 {
@@ -204,6 +262,10 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 	if (*seen & (1u << o->id))
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 				"%s: option \"--%s\" can only be used once.\n", name, full);
+	if (o->id == MO_CTOTHER)
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EOPNOTSUPP,
+				"conntrack: option \"--%s\" is not supported by bpfw (only "
+				"--ctstate)\n", full);
 	if (ps->invert && m->kind == IR_MATCH_COMMENT)
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 				"%s: option \"--%s\" cannot be inverted.\n", name, full);
@@ -216,6 +278,9 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 			m->ports.invflags |= o->id == MO_SPORT ? IR_PORT_INV_SRC :
 					     IR_PORT_INV_DST;
 		return ret;
+	case IR_MATCH_CONNTRACK:
+	case IR_MATCH_STATE:
+		return parse_ctstates(ps, m, arg);
 	case IR_MATCH_ICMP:
 		ret = ipt_parse_icmp_type(arg, &m->icmp, &why);
 		if (ret == -ENOENT)
@@ -259,8 +324,14 @@ int ipt_match_final(struct ipt_pstate *ps)
 			if (ps->mseen[i] && r->ip.proto != IPPROTO_UDP && !proto_inv)
 				return ipt_perr(ps, "UDP match requires '-p udp'");
 			break;
+		case IR_MATCH_CONNTRACK:
+			if (!ps->mseen[i])
+				return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+						"conntrack: At least one option is required");
+			break;
 		case IR_MATCH_ICMP:
 		case IR_MATCH_COMMENT:
+		case IR_MATCH_STATE:
 			if (!ps->mseen[i])
 				return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 						"%s: option \"--%s\" must be specified\n",

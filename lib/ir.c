@@ -53,6 +53,14 @@ int ir_table_id_parse(const char *name, enum ir_table_id *id)
 	return -ENOENT;
 }
 
+const char *ir_ct_state_name(unsigned int bit)
+{
+	static const char *const names[] = { "INVALID", "NEW", "RELATED", "ESTABLISHED",
+					     "UNTRACKED", "SNAT", "DNAT" };
+
+	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
+}
+
 bool ir_chain_name_is_hook(enum ir_table_id id, const char *name)
 {
 	for (unsigned int i = 0; id < IR_TABLE_MAX && i < layouts[id].n_hooks; i++)
@@ -181,6 +189,9 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 		       a->icmp.code_hi == b->icmp.code_hi && a->icmp.invert == b->icmp.invert;
 	case IR_MATCH_COMMENT:
 		return !strcmp(a->comment ?: "", b->comment ?: "");
+	case IR_MATCH_CONNTRACK:
+	case IR_MATCH_STATE:
+		return a->ct.states == b->ct.states && a->ct.invert == b->ct.invert;
 	default:
 		return false;
 	}

@@ -97,7 +97,26 @@ enum ir_match_kind {
 	IR_MATCH_UDP,
 	IR_MATCH_ICMP,
 	IR_MATCH_COMMENT,
+	IR_MATCH_CONNTRACK,	/* -m conntrack --ctstate */
+	IR_MATCH_STATE,		/* -m state --state: the same test, its own spelling */
 	IR_MATCH_KIND_MAX,
+};
+
+/* Connection tracking states, as xt_conntrack numbers them (XT_CONNTRACK_STATE_*). */
+enum {
+	IR_CT_INVALID = 1 << 0,
+	IR_CT_NEW = 1 << 1,
+	IR_CT_RELATED = 1 << 2,
+	IR_CT_ESTABLISHED = 1 << 3,
+	IR_CT_UNTRACKED = 1 << 4,
+	IR_CT_SNAT = 1 << 5,	/* conntrack only: never with bpfw, which has no NAT */
+	IR_CT_DNAT = 1 << 6,
+};
+
+/* -m conntrack --ctstate / -m state --state */
+struct ir_match_ctstate {
+	uint8_t states;		/* IR_CT_* */
+	bool invert;
 };
 
 struct ir_port_range {
@@ -130,6 +149,7 @@ struct ir_match {
 	union {
 		struct ir_match_ports ports;	/* TCP, UDP */
 		struct ir_match_icmp icmp;
+		struct ir_match_ctstate ct;	/* CONNTRACK, STATE */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };
@@ -188,6 +208,9 @@ const char *ir_table_name(enum ir_table_id id);
 
 /* Look a table up by name; -ENOENT if bpfw does not know it. */
 int ir_table_id_parse(const char *name, enum ir_table_id *id);
+
+/* Name of connection tracking state bit @bit (IR_CT_NEW is bit 1: "NEW"), or NULL. */
+const char *ir_ct_state_name(unsigned int bit);
 
 /* Whether @name is a built-in chain of table @id ("PREROUTING" of raw). */
 bool ir_chain_name_is_hook(enum ir_table_id id, const char *name);
