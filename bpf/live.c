@@ -124,6 +124,10 @@ static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
 			live->counters_cap = cap;
 			continue;
 		}
+		if (!strcmp(name, CGEN_MAP_NAME_CT) && live->ct_fd < 0) {
+			live->ct_fd = fd;
+			continue;
+		}
 		if (!strcmp(name, CGEN_MAP_NAME_STATE) && !live->state) {
 			ret = ld_state_read(fd, &live->state, &live->state_len);
 			if (ret)
@@ -144,6 +148,7 @@ int ld_live_open(struct ld_live *live, struct bpfw_err *err)
 
 	memset(live, 0, sizeof(*live));
 	live->counters_fd = -1;
+	live->ct_fd = -1;
 	live->gen_fd = -1;
 	for (int k = 0; k < CGEN_PROG_MAX; k++)
 		live->prog_fds[k] = -1;
@@ -195,11 +200,14 @@ void ld_live_close(struct ld_live *live)
 			close(live->prog_fds[k]);
 	if (live->counters_fd >= 0)
 		close(live->counters_fd);
+	if (live->ct_fd >= 0)
+		close(live->ct_fd);
 	if (live->gen_fd >= 0)
 		close(live->gen_fd);
 	free(live->state);
 	memset(live, 0, sizeof(*live));
 	live->counters_fd = -1;
+	live->ct_fd = -1;
 	live->gen_fd = -1;
 	for (int k = 0; k < CGEN_PROG_MAX; k++)
 		live->prog_fds[k] = -1;

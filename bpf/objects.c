@@ -120,6 +120,16 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 		*out = fd;
 		return 0;
 	}
+	if (m->role == CGEN_MAP_CT && opts->reuse_ct_fd >= 0 &&
+	    ld_map_max_entries(opts->reuse_ct_fd) == m->max_entries) {
+		/* the connections live on across updates */
+		fd = dup(opts->reuse_ct_fd);
+		if (fd < 0)
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+					 "Cannot reuse the connection table: %m");
+		*out = fd;
+		return 0;
+	}
 	if (m->role == CGEN_MAP_COUNTERS && opts->reuse_counters_fd >= 0 &&
 	    ld_map_max_entries(opts->reuse_counters_fd) >= m->max_entries) {
 		fd = dup(opts->reuse_counters_fd);

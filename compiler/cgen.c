@@ -161,9 +161,21 @@ void cg_emit_rule_value(struct cg *c, bool sub)
 	cg_emit_return(c, sub, CG_DROP);
 }
 
+void cg_emit_pass(struct cg *c)
+{
+	emit(&c->e, MOV64_IMM(R0, c->kind == CGEN_PROG_XDP ? XDP_PASS : TC_ACT_UNSPEC));
+	emit(&c->e, EXIT_INSN());
+}
+
 void cg_emit_return(struct cg *c, bool sub, enum cg_code code)
 {
 	int32_t v;
+
+	/* the rules accepted it: the connection table learns of it first */
+	if (!sub && code == CG_ACCEPT && c->ct_accept != UINT32_MAX) {
+		emit_ja(&c->e, c->ct_accept);
+		return;
+	}
 
 	if (sub)
 		v = code;
@@ -405,6 +417,7 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	c->n_chunks = c->chunks_done = 0;
 	for (unsigned int i = 0; kind != CGEN_PROG_XDP && t && i < t->n_chains; i++)
 		c->chain_label[i] = UINT32_MAX;
+	c->ct_accept = kind != CGEN_PROG_XDP && c->ct_map >= 0 ? emit_label(&c->e) : UINT32_MAX;
 	switch (kind) {
 	case CGEN_PROG_TC_INGRESS:
 		cg_emit_ingress(c, t ? ir_chain_find(t, "INPUT") : NULL,
@@ -419,6 +432,8 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	}
 	if (kind != CGEN_PROG_XDP) {
 		cg_emit_count_exit(c, false);
+		cg_emit_ct_accept(c);
+		c->ct_accept = UINT32_MAX;
 		cg_emit_subprograms(c);
 	}
 	ret = emit_finish(&c->e);
@@ -462,6 +477,15 @@ static int count_slots(const struct ir_table *t, uint32_t *n)
 	return 0;
 }
 
+static bool table_uses_ct(const struct ir_table *t)
+{
+	for (unsigned int i = 0; t && i < t->n_chains; i++)
+		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
+			if (cg_rule_uses_ct(t->chains[i]->rules[j]))
+				return true;
+	return false;
+}
+
 static bool table_uses_ifnames(const struct ir_table *t)
 {
 	for (unsigned int i = 0; t && i < t->n_chains; i++)
@@ -501,6 +525,13 @@ static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
 						 ir_table_name(i), f == IR_FAMILY_IPV4 ? "IPv4" : "IPv6");
 		}
 	}
+	for (unsigned int i = 0; raw && i < raw->n_chains; i++)
+		for (unsigned int j = 0; j < raw->chains[i]->n_rules; j++)
+			if (cg_rule_uses_ct(raw->chains[i]->rules[j]))
+				return bpfw_errf(err, BPFW_EXIT_PARAMETER, EINVAL,
+						 "Connection tracking states cannot be matched in the "
+						 "raw table (chain %s): bpfw runs it at XDP, before "
+						 "connections are tracked", raw->chains[i]->name);
 	if (out && (out->n_rules || out->policy == IR_VERDICT_DROP))
 		return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
 				 "The raw table's OUTPUT chain cannot be compiled yet: bpfw runs "
@@ -536,7 +567,12 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(uint32_t),
 		.value_size = IFNAMSIZ, .max_entries = 4096,
 	};
-	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .out = out };
+	struct cgen_map ct = {
+		.role = CGEN_MAP_CT, .name = CGEN_MAP_NAME_CT,
+		.type = BPF_MAP_TYPE_LRU_HASH, .key_size = sizeof(struct cgen_ct_key),
+		.value_size = sizeof(struct cgen_ct_val), .max_entries = CGEN_CT_MAX,
+	};
+	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .out = out };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
@@ -561,9 +597,11 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	c.gen_map = cg_add_map(out, &gen);
 	if (c.counters_map >= 0 && ifn)
 		c.ifnames_map = cg_add_map(out, &ifnames);
+	if (c.counters_map >= 0 && table_uses_ct(t))
+		c.ct_map = cg_add_map(out, &ct);
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
 	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || cg_chunk_plan(&c) ||
-	    (ifn && c.ifnames_map < 0)) {
+	    (ifn && c.ifnames_map < 0) || (table_uses_ct(t) && c.ct_map < 0)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}

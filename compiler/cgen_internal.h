@@ -31,6 +31,14 @@ enum cg_code {
 #define CG_MAX_SUBPROGS	250	/* of the kernel's 256, with room for the main program */
 #define CG_CHUNK_RULES	64	/* linear rules in one chunk subprogram, at least (chunk.c) */
 
+/* What the connection table knows of a packet (pktinfo.ctdir). */
+enum cg_ctdir {
+	CG_CTDIR_NONE,		/* no connection: one is added if the packet is accepted */
+	CG_CTDIR_ORIGINAL,	/* the direction of the connection's first packet */
+	CG_CTDIR_REPLY,
+	CG_CTDIR_UNTRACKED,	/* RELATED, INVALID, or ICMP that is not tracked: nothing to do */
+};
+
 /* Rules @start .. @end - 1 of @ch, emitted as one subprogram at @label. */
 struct cg_chunk {
 	const struct ir_chain *ch;
@@ -47,6 +55,8 @@ struct cg {
 	int counters_map;		/* map index */
 	int ifnames_map;		/* map index, -1 if no rule names an interface */
 	int gen_map;			/* map index of the generation switch */
+	int ct_map;			/* map index of the connection table, -1 if no rule asks */
+	uint32_t ct_accept;		/* the main function's accept-and-track block, or UINT32_MAX */
 	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
 	uint32_t count_exit;		/* this function's count-and-return block, or UINT32_MAX */
 	bool *chunked;			/* per chain of @t: emitted as chunks (chunk.c) */
@@ -109,6 +119,18 @@ void cg_emit_count_exit(struct cg *c, bool sub);
 
 /* Every user chain the program calls, each once, and their chunks, until no new one is reached. */
 void cg_emit_subprograms(struct cg *c);
+
+/* Whether a rule matches on connection tracking state. */
+bool cg_rule_uses_ct(const struct ir_rule *r);
+
+/* Look the packet up in the connection table: pktinfo.ctstate and .ctdir (TC only). */
+void cg_emit_ct_state(struct cg *c);
+
+/* The block accepted packets end in when states are tracked: it updates the table. */
+void cg_emit_ct_accept(struct cg *c);
+
+/* Return "let it pass" from a hook without a verdict of the rules (not tracked). */
+void cg_emit_pass(struct cg *c);
 
 /* Append a map description to @out; its index, or -ENOMEM. */
 int cg_add_map(struct cgen_output *out, const struct cgen_map *m);

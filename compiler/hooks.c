@@ -57,8 +57,10 @@ void cg_emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir
 	cg_emit_prologue(c, accept);
 	emit_ja(e, body);
 	emit_bind(e, accept);
-	cg_emit_return(c, false, CG_ACCEPT);
+	cg_emit_pass(c);
 	emit_bind(e, body);
+	if (c->ct_map >= 0)
+		cg_emit_ct_state(c);
 
 	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
 	cg_emit_ifname(c, R7, PI(iif));
@@ -116,8 +118,10 @@ void cg_emit_egress(struct cg *c, const struct ir_chain *output)
 	emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
 	emit_ja(e, body);
 	emit_bind(e, accept);
-	cg_emit_return(c, false, CG_ACCEPT);
+	cg_emit_pass(c);
 	emit_bind(e, body);
+	if (c->ct_map >= 0)
+		cg_emit_ct_state(c);
 	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
 	cg_emit_ifname(c, R7, PI(oif));
 	cg_emit_hook(c, output);

@@ -39,6 +39,18 @@ static void is_zero64(struct cg *c, uint8_t reg, uint8_t tmp)
 	emit(&c->e, ALU64_IMM(BPF_XOR, reg, 1));
 }
 
+/* The packet's state (conntrack.c) is one of @ct's, or none of them when inverted. */
+static void match_ctstate(struct cg *c, const struct ir_match_ctstate *ct)
+{
+	struct emit *e = &c->e;
+
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(ctstate)));
+	emit(e, ALU64_IMM(BPF_AND, R1, ct->states));
+	if (!ct->invert)
+		is_zero(c, R1);
+	miss_if(c, R1);
+}
+
 /* A field equal (after @mask) to @value, or not equal when @inv. */
 static void test_eq(struct cg *c, uint8_t size, int16_t field, uint32_t mask, uint32_t value,
 		    bool inv)
@@ -228,6 +240,10 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 			break;
 		case IR_MATCH_ICMP:
 			match_icmp(c, &m->icmp, fail);
+			break;
+		case IR_MATCH_CONNTRACK:
+		case IR_MATCH_STATE:
+			match_ctstate(c, &m->ct);
 			break;
 		case IR_MATCH_COMMENT:
 		default:

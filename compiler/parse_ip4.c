@@ -75,6 +75,9 @@ static void parse_l4(struct cg *c, uint32_t done)
 	emit(e, LDX(BPF_B, R1, R4, l2 + (int16_t)offsetof(struct icmphdr, code)));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(icmp_code)));
 	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+	/* the identifier of an echo and the like, for connection tracking */
+	need(c, R4, l2 + (int32_t)sizeof(struct icmphdr), done);
+	load_be16(c, R4, l2 + (int16_t)offsetof(struct icmphdr, un.echo.id), PI(icmp_id));
 }
 
 void cg_emit_prologue(struct cg *c, uint32_t accept)

@@ -26,6 +26,10 @@ struct cgen_pktinfo {
 	uint16_t opaque_zero;	/* 0, but not a constant to the verifier: see cg_emit_count_reg() */
 	uint64_t iif[IFNAMSIZ / 8];	/* interface names, NUL-padded */
 	uint64_t oif[IFNAMSIZ / 8];
+	uint16_t icmp_id;	/* host order: the identifier of an ICMP echo and the like */
+	uint8_t ctstate;	/* IR_CT_* bit of the packet (conntrack.c) */
+	uint8_t ctdir;		/* CG_CTDIR_*: what the connection table knows of it */
+	uint32_t pad;
 };
 
 #define PI(f)	((int16_t)offsetof(struct cgen_pktinfo, f))
@@ -37,6 +41,10 @@ struct cgen_pktinfo {
 #define STK_FOLD	(STK_KEY - 16)		/* key of a folded run's lookup */
 #define STK_ZERO	(STK_FOLD - 8)		/* opaque_zero, until the prologue moves it */
 #define STK_GEN		(STK_ZERO + 4)		/* the generation the map held */
+/* conntrack.c: the packet's connection key, the reversed key, the entry found */
+#define STK_CTKEY	(STK_ZERO - 16)
+#define STK_CTREV	(STK_CTKEY - 16)
+#define STK_CTVAL	(STK_CTREV - 8)
 /* The route lookup's block is dead once the hooks run: classified runs keep
  * their five vector pointers there (classify.c). */
 #define STK_CLS		STK_FIB

@@ -78,7 +78,7 @@ void cg_emit_xdp(struct cg *c, const struct ir_table *prev, const struct ir_tabl
 	cg_emit_prologue(c, pass);
 	emit_ja(e, body);
 	emit_bind(e, pass);
-	cg_emit_return(c, false, CG_ACCEPT);
+	cg_emit_pass(c);
 	emit_bind(e, body);
 	/* the device behind ingress_ifindex is three loads away: only for -i */
 	if (c->ifnames_map >= 0) {

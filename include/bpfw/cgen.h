@@ -25,6 +25,7 @@
 #define CGEN_MAP_NAME_IFNAMES	"bpfw_ifnames"
 #define CGEN_MAP_NAME_STATE	"bpfw_state"
 #define CGEN_MAP_NAME_GEN	"bpfw_gen"
+#define CGEN_MAP_NAME_CT	"bpfw_ct"
 #define CGEN_PROG_NAME_XDP	"bpfw_xdp"	/* how the loader tells its XDP programs */
 
 enum cgen_prog_kind {
@@ -39,6 +40,27 @@ enum cgen_map_role {
 	CGEN_MAP_IFNAMES,	/* hash: u32 ifindex -> char[IFNAMSIZ]; filled by the loader */
 	CGEN_MAP_LOOKUP,	/* a folded run of rules (hash / LPM trie), filled from @keys */
 	CGEN_MAP_GEN,		/* array, one u32: the generation allowed to act; kept by the loader */
+	CGEN_MAP_CT,		/* LRU hash: cgen_ct_key -> cgen_ct_val, the connections; kept */
+};
+
+#define CGEN_CT_MAX	65536	/* connections tracked (the least recently seen go first) */
+
+/* A tracked connection, in the direction of its first packet. */
+struct cgen_ct_key {
+	uint32_t saddr, daddr;	/* network order */
+	uint16_t sport, dport;	/* host order; ICMP echo and the like: the identifier, both */
+	uint8_t proto;
+	uint8_t pad[3];
+};
+
+enum {
+	CGEN_CT_SEEN_REPLY = 1 << 0,	/* a packet went the other way: ESTABLISHED */
+};
+
+struct cgen_ct_val {
+	uint64_t expires;	/* bpf_ktime_get_ns() from which the entry is gone */
+	uint32_t flags;		/* CGEN_CT_* */
+	uint32_t pad;
 };
 
 /* Value of one counter slot on one CPU. */

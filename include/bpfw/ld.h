@@ -37,6 +37,7 @@ struct ld_live {
 	uint32_t prog_ids[CGEN_PROG_MAX];
 	int prog_fds[CGEN_PROG_MAX];	/* held so a failed swap can put them back; -1 if none */
 	int counters_fd;		/* -1 if none */
+	int ct_fd;			/* the connection table, -1 if none */
 	uint32_t counters_cap;		/* max_entries of the counter map */
 	char *state;			/* state text, NUL-terminated, malloc'd */
 	size_t state_len;
@@ -57,6 +58,7 @@ struct ld_objects {
 struct ld_create_opts {
 	int reuse_counters_fd;		/* counter map to reuse if big enough, or -1 */
 	int reuse_gen_fd;		/* the running generation switch, or -1 */
+	int reuse_ct_fd;		/* the running connection table, or -1 */
 	uint32_t generation;		/* the programs' generation (cgen_opts.generation) */
 	const char *state;		/* state text to store with the programs */
 	size_t state_len;

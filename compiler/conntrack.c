@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection tracking in bpfw's own table: an LRU hash of connections
+ * (struct cgen_ct_key, the addresses, ports and protocol of the first
+ * packet's direction) with their expiry time and whether a reply was seen.
+ *
+ * Every TC program of a rule set that matches on a state looks the packet
+ * up before the rules: in the direction of the connection's first packet
+ * it is NEW until a reply was seen and ESTABLISHED after; in the other
+ * direction it is ESTABLISHED.  An ICMP error whose quoted packet belongs to
+ * a connection is RELATED.  A packet of no connection is NEW, except a TCP
+ * reset or SYN-ACK, and a fragment other than the first, which are INVALID.
+ * Only packets the rules accept change the table: a NEW one adds its
+ * connection, a known one renews its expiry, a reply marks it replied.
+ *
+ * The kernel's own conntrack is not used: in a namespace where no netfilter
+ * hook asks for it, it tracks nothing, and its BPF kfuncs only look up and
+ * insert.  Expiry follows netfilter's default timeouts.
+ */
+/* the C library's network headers first, so the UAPI ones defer to them */
+#include "cgen_internal.h"
+
+#include <stddef.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <linux/bpf.h>
+#include <linux/icmp.h>
+#include <linux/pkt_cls.h>
+
+#define SKB(f)		((int16_t)offsetof(struct __sk_buff, f))
+#define KEY(f)		((int16_t)offsetof(struct cgen_ct_key, f))
+#define VAL(f)		((int16_t)offsetof(struct cgen_ct_val, f))
+#define SEC_NS(s)	((uint64_t)(s) * 1000000000ull)
+
+/* netfilter's default timeouts */
+#define T_TCP_NEW	SEC_NS(120)	/* SYN_SENT */
+#define T_TCP_EST	SEC_NS(432000)	/* ESTABLISHED: five days */
+#define T_TCP_FIN	SEC_NS(120)	/* TIME_WAIT */
+#define T_TCP_RST	SEC_NS(10)	/* CLOSE */
+#define T_UDP_NEW	SEC_NS(30)
+#define T_UDP_EST	SEC_NS(120)	/* a stream: replied */
+#define T_ICMP		SEC_NS(30)
+#define T_OTHER		SEC_NS(600)
+
+#define R_NOW		R8	/* bpf_ktime_get_ns() of this packet */
+#define R_PROTO		R7
+
+bool cg_rule_uses_ct(const struct ir_rule *r)
+{
+	for (unsigned int i = 0; i < r->n_matches; i++)
+		if (r->matches[i].kind == IR_MATCH_CONNTRACK || r->matches[i].kind == IR_MATCH_STATE)
+			return true;
+	return false;
+}
+
+/* R0 = lookup of the key at @key; to @hit if found and not expired (R_NOW). */
+static void lookup_live(struct cg *c, int16_t key, uint32_t hit)
+{
+	struct emit *e = &c->e;
+	uint32_t miss = emit_label(e);
+
+	cg_emit_lookup(c, c->ct_map, key);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, miss);
+	emit(e, LDX(BPF_DW, R1, R0, VAL(expires)));
+	emit_jmp_reg(e, BPF_JGT, R1, R_NOW, hit);
+	emit_bind(e, miss);
+}
+
+static void set_state(struct cg *c, uint8_t state, uint8_t dir, uint32_t done)
+{
+	emit(&c->e, ST(BPF_B, R_PKT, PI(ctstate), state));
+	emit(&c->e, ST(BPF_B, R_PKT, PI(ctdir), dir));
+	emit_ja(&c->e, done);
+}
+
+/*
+ * The key of the packet quoted by an ICMP error, as it went, at STK_CTKEY
+ * and reversed at STK_CTREV; to @bad if the quote is too short to read.
+ */
+static void quoted_keys(struct cg *c, uint32_t bad)
+{
+	struct emit *e = &c->e;
+	int16_t l2 = (int16_t)c->opts->l2_len, q = l2 + (int16_t)sizeof(struct icmphdr);
+	uint32_t ports = emit_label(e), icmp = emit_label(e), done = emit_label(e);
+
+	emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
+	emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
+	emit(e, MOV64_REG(R5, R2));
+	emit(e, ALU64_IMM(BPF_ADD, R5, l2 + 1));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	emit(e, LDX(BPF_B, R4, R2, l2));
+	emit(e, ALU64_IMM(BPF_AND, R4, 0x0f));
+	emit(e, ALU64_IMM(BPF_LSH, R4, 2));
+	emit(e, ALU64_REG(BPF_ADD, R2, R4));	/* R2 + q: the quoted IP header */
+	emit(e, MOV64_REG(R5, R2));
+	emit(e, ALU64_IMM(BPF_ADD, R5, q + 20));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	emit(e, LDX(BPF_W, R1, R2, q + 12));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(saddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(daddr)));
+	emit(e, LDX(BPF_W, R1, R2, q + 16));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(daddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(saddr)));
+	emit(e, LDX(BPF_B, R_PROTO, R2, q + 9));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTKEY + KEY(proto)));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTREV + KEY(proto)));
+	/* its transport header */
+	emit(e, LDX(BPF_B, R4, R2, q));
+	emit(e, ALU64_IMM(BPF_AND, R4, 0x0f));
+	emit(e, ALU64_IMM(BPF_LSH, R4, 2));
+	emit(e, ALU64_REG(BPF_ADD, R2, R4));
+	emit(e, MOV64_REG(R5, R2));
+	emit(e, ALU64_IMM(BPF_ADD, R5, q + 8));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_TCP, ports);
+	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_UDP, ports);
+	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_ICMP, icmp);
+	emit_ja(e, done);
+
+	emit_bind(e, ports);
+	emit(e, LDX(BPF_H, R1, R2, q));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(dport)));
+	emit(e, LDX(BPF_H, R1, R2, q + 2));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(dport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
+	emit_ja(e, done);
+
+	emit_bind(e, icmp);
+	emit(e, LDX(BPF_H, R1, R2, q + 4));
+	emit(e, ENDIAN_BE(R1, 16));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(dport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(dport)));
+	emit_bind(e, done);
+}
+
+/* The packet's own key at STK_CTKEY and reversed at STK_CTREV; to @untracked for other ICMP. */
+static void packet_keys(struct cg *c, uint32_t icmp_error, uint32_t untracked)
+{
+	struct emit *e = &c->e;
+	uint32_t ports = emit_label(e), echo = emit_label(e), done = emit_label(e);
+
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(saddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(saddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(daddr)));
+	emit(e, LDX(BPF_W, R1, R_PKT, PI(daddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(daddr)));
+	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(saddr)));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTKEY + KEY(proto)));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTREV + KEY(proto)));
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, 0, done);
+	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_ICMP, ports);
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(icmp_type)));
+	for (int t = 0; t <= ICMP_ADDRESSREPLY; t++) {
+		if (t == ICMP_DEST_UNREACH || t == ICMP_SOURCE_QUENCH || t == ICMP_REDIRECT ||
+		    t == ICMP_TIME_EXCEEDED || t == ICMP_PARAMETERPROB)
+			emit_jmp_imm(e, BPF_JEQ, false, R1, t, icmp_error);
+		else if (t == ICMP_ECHOREPLY || t >= ICMP_ECHO)
+			emit_jmp_imm(e, BPF_JEQ, false, R1, t, echo);
+	}
+	emit_ja(e, untracked);
+
+	emit_bind(e, echo);	/* the identifier stands for both ports */
+	emit(e, LDX(BPF_H, R1, R_PKT, PI(icmp_id)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(dport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(dport)));
+	emit_ja(e, done);
+
+	emit_bind(e, ports);
+	emit(e, LDX(BPF_H, R1, R_PKT, PI(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(dport)));
+	emit(e, LDX(BPF_H, R1, R_PKT, PI(dport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(dport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
+	emit_bind(e, done);
+}
+
+void cg_emit_ct_state(struct cg *c)
+{
+	struct emit *e = &c->e;
+	uint32_t done = emit_label(e), orig = emit_label(e), reply = emit_label(e);
+	uint32_t icmp_error = emit_label(e), invalid = emit_label(e), untracked = emit_label(e);
+	uint32_t related = emit_label(e), fresh = emit_label(e), replied = emit_label(e);
+
+	emit(e, MOV64_IMM(R1, 0));
+	for (int16_t off = 0; off < 16; off += 8) {
+		emit(e, STX(BPF_DW, R_FP, R1, STK_CTKEY + off));
+		emit(e, STX(BPF_DW, R_FP, R1, STK_CTREV + off));
+	}
+	emit(e, STX(BPF_DW, R_FP, R1, STK_CTVAL));
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(frag)));
+	emit_jmp_imm(e, BPF_JNE, false, R1, 0, invalid);
+	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
+	emit(e, MOV64_REG(R_NOW, R0));
+	emit(e, LDX(BPF_B, R_PROTO, R_PKT, PI(proto)));
+	packet_keys(c, icmp_error, untracked);
+
+	lookup_live(c, STK_CTKEY, orig);
+	lookup_live(c, STK_CTREV, reply);
+	/* a connection not known: TCP must begin with a SYN, or at least not reset */
+	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_TCP, fresh);
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(tcpflags)));
+	emit_jmp_imm(e, BPF_JSET, false, R1, TH_RST, invalid);
+	emit(e, ALU64_IMM(BPF_AND, R1, TH_SYN | TH_ACK));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, TH_SYN | TH_ACK, invalid);
+	emit_bind(e, fresh);
+	set_state(c, IR_CT_NEW, CG_CTDIR_NONE, done);
+
+	emit_bind(e, orig);
+	emit(e, STX(BPF_DW, R_FP, R0, STK_CTVAL));
+	emit(e, LDX(BPF_W, R1, R0, VAL(flags)));
+	emit(e, ST(BPF_B, R_PKT, PI(ctdir), CG_CTDIR_ORIGINAL));
+	emit(e, ST(BPF_B, R_PKT, PI(ctstate), IR_CT_NEW));
+	emit_jmp_imm(e, BPF_JSET, false, R1, CGEN_CT_SEEN_REPLY, replied);
+	emit_ja(e, done);
+	emit_bind(e, replied);
+	emit(e, ST(BPF_B, R_PKT, PI(ctstate), IR_CT_ESTABLISHED));
+	emit_ja(e, done);
+
+	emit_bind(e, reply);
+	emit(e, STX(BPF_DW, R_FP, R0, STK_CTVAL));
+	set_state(c, IR_CT_ESTABLISHED, CG_CTDIR_REPLY, done);
+
+	emit_bind(e, icmp_error);
+	quoted_keys(c, invalid);
+	lookup_live(c, STK_CTKEY, related);
+	lookup_live(c, STK_CTREV, related);
+	emit_ja(e, invalid);
+	emit_bind(e, related);
+	set_state(c, IR_CT_RELATED, CG_CTDIR_UNTRACKED, done);
+
+	emit_bind(e, untracked);	/* ICMP that neither asks, answers nor reports */
+	set_state(c, IR_CT_NEW, CG_CTDIR_UNTRACKED, done);
+	emit_bind(e, invalid);
+	set_state(c, IR_CT_INVALID, CG_CTDIR_UNTRACKED, done);
+	emit_bind(e, done);
+}
+
+/* R1 = the timeout of the packet's connection after it (R_PROTO, R2: replied). */
+static void emit_timeout(struct cg *c)
+{
+	struct emit *e = &c->e;
+	uint32_t udp = emit_label(e), icmp = emit_label(e), done = emit_label(e);
+	uint32_t tcp_est = emit_label(e), fin = emit_label(e);
+
+	emit(e, LDX(BPF_B, R_PROTO, R_PKT, PI(proto)));
+	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_UDP, udp);
+	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_ICMP, icmp);
+	emit_ld_imm64(e, R1, T_OTHER);
+	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_TCP, done);
+	emit(e, LDX(BPF_B, R3, R_PKT, PI(tcpflags)));
+	emit_ld_imm64(e, R1, T_TCP_RST);
+	emit_jmp_imm(e, BPF_JSET, false, R3, TH_RST, done);
+	emit_jmp_imm(e, BPF_JSET, false, R3, TH_FIN, fin);
+	emit_ld_imm64(e, R1, T_TCP_NEW);
+	emit_jmp_imm(e, BPF_JNE, false, R2, 0, tcp_est);
+	emit_ja(e, done);
+	emit_bind(e, tcp_est);
+	emit_ld_imm64(e, R1, T_TCP_EST);
+	emit_ja(e, done);
+	emit_bind(e, fin);
+	emit_ld_imm64(e, R1, T_TCP_FIN);
+	emit_ja(e, done);
+	emit_bind(e, udp);
+	emit_ld_imm64(e, R1, T_UDP_NEW);
+	emit_jmp_imm(e, BPF_JEQ, false, R2, 0, done);
+	emit_ld_imm64(e, R1, T_UDP_EST);
+	emit_ja(e, done);
+	emit_bind(e, icmp);
+	emit_ld_imm64(e, R1, T_ICMP);
+	emit_bind(e, done);
+}
+
+void cg_emit_ct_accept(struct cg *c)
+{
+	struct emit *e = &c->e;
+	uint32_t out = emit_label(e), known = emit_label(e), orig = emit_label(e);
+
+	if (c->ct_accept == UINT32_MAX)
+		return;
+	emit_bind(e, c->ct_accept);
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(ctdir)));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, CG_CTDIR_UNTRACKED, out);
+	emit_jmp_imm(e, BPF_JNE, false, R1, CG_CTDIR_NONE, known);
+
+	/* a new connection: its first packet got through */
+	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
+	emit(e, MOV64_REG(R_NOW, R0));
+	emit(e, MOV64_IMM(R2, 0));
+	emit_timeout(c);
+	emit(e, ALU64_REG(BPF_ADD, R1, R_NOW));
+	emit(e, STX(BPF_DW, R_FP, R1, STK_CTREV + VAL(expires)));
+	emit(e, ST(BPF_DW, R_FP, STK_CTREV + VAL(flags), 0));
+	emit_ld_map(e, R1, (uint32_t)c->ct_map);
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, STK_CTKEY));
+	emit(e, MOV64_REG(R3, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R3, STK_CTREV));
+	emit(e, MOV64_IMM(R4, BPF_NOEXIST));
+	emit(e, CALL_HELPER(BPF_FUNC_map_update_elem));
+	emit_ja(e, out);
+
+	/* a known one: a reply marks it replied; either way it lives on */
+	emit_bind(e, known);
+	emit(e, LDX(BPF_DW, R0, R_FP, STK_CTVAL));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
+	emit(e, LDX(BPF_W, R2, R0, VAL(flags)));
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(ctdir)));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, CG_CTDIR_ORIGINAL, orig);
+	emit(e, ALU64_IMM(BPF_OR, R2, CGEN_CT_SEEN_REPLY));
+	emit(e, STX(BPF_W, R0, R2, VAL(flags)));
+	emit_bind(e, orig);
+	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
+	emit(e, MOV64_REG(R_NOW, R0));
+	emit(e, LDX(BPF_DW, R0, R_FP, STK_CTVAL));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
+	emit(e, LDX(BPF_W, R2, R0, VAL(flags)));
+	emit(e, ALU64_IMM(BPF_AND, R2, CGEN_CT_SEEN_REPLY));
+	emit_timeout(c);
+	emit(e, ALU64_REG(BPF_ADD, R1, R_NOW));
+	emit(e, LDX(BPF_DW, R0, R_FP, STK_CTVAL));
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
+	emit(e, STX(BPF_DW, R0, R1, VAL(expires)));
+	emit_bind(e, out);
+	emit(e, MOV64_IMM(R0, TC_ACT_UNSPEC));
+	emit(e, EXIT_INSN());
+}
