@@ -72,7 +72,7 @@ static void assign_slots(struct ir_ruleset *rs, uint32_t next)
 
 int fw_load_opts(struct fw *fw, const char *cmds, const struct fw_opts *o)
 {
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .state = "",
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .reuse_ct_fd = -1, .state = "",
 				       .state_len = 0, .generation = o->generation };
 	struct bpfw_err err = { 0 };
 	char *copy = strdup(cmds), *line, *save = NULL;
@@ -125,16 +125,12 @@ void fw_free(struct fw *fw)
 	ir_ruleset_free(fw->rs);
 }
 
-/* An Ethernet + IPv4 + transport frame; returns its length. */
-static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
+/* An IPv4 header and its transport header at @ip; returns the transport header's length. */
+static size_t ip_build(const struct pkt_spec *s, struct iphdr *ip)
 {
-	struct ethhdr *eth = (struct ethhdr *)buf;
-	struct iphdr *ip = (struct iphdr *)(eth + 1);
 	uint8_t *l4 = (uint8_t *)(ip + 1);
 	size_t l4len = 8;
 
-	memset(buf, 0, 128);
-	eth->h_proto = htons(s->ethertype ? s->ethertype : ETH_P_IP);
 	ip->version = 4;
 	ip->ihl = 5;
 	ip->ttl = 64;
@@ -159,11 +155,31 @@ static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 	} else if (s->proto == IPPROTO_ICMP) {
 		l4[0] = s->icmp_type;
 		l4[1] = s->icmp_code;
+		l4[4] = s->icmp_id >> 8;
+		l4[5] = s->icmp_id & 0xff;
+		if (s->inner) {
+			struct iphdr *in = (struct iphdr *)(l4 + 8);
+
+			ip_build(s->inner, in);
+			l4len = 8 + sizeof(*in) + 8;
+		}
 	}
 	ip->tot_len = htons(sizeof(*ip) + l4len);
+	return l4len;
+}
+
+/* An Ethernet + IPv4 + transport frame; returns its length. */
+static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	size_t l4len;
+
+	memset(buf, 0, 128);
+	eth->h_proto = htons(s->ethertype ? s->ethertype : ETH_P_IP);
+	l4len = ip_build(s, (struct iphdr *)(eth + 1));
 	if (s->truncate)
 		return s->truncate;
-	return sizeof(*eth) + sizeof(*ip) + l4len;
+	return sizeof(*eth) + sizeof(struct iphdr) + l4len;
 }
 
 int fw_run(struct fw *fw, enum cgen_prog_kind kind, const struct pkt_spec *s)

@@ -41,6 +41,8 @@ struct pkt_spec {
 	uint16_t frag_off;	/* host order, in 8-byte units */
 	size_t truncate;	/* cut the frame to this length, if not 0 */
 	uint16_t ethertype;	/* ETH_P_IP if 0 */
+	uint16_t icmp_id;	/* ICMP echo and the like */
+	const struct pkt_spec *inner;	/* ICMP errors: the packet quoted (its IP header and 8 bytes) */
 };
 
 #define TCP(s, dp)	((struct pkt_spec){ .src = (s), .proto = IPPROTO_TCP, .sport = 40000, \
