@@ -107,7 +107,7 @@ bench: all bench-deps
 	$(BENCH)/bench-pps.sh --scenarios chain --rules 100,1000,10000 \
 		$(if $(QUICK),--rounds 3 --duration 0.15) --out $(BENCH_OUT)/mixed \
 		--systems none-b,$(CURDIR)/bench/systems/bpfw-mixed.sh,$(CURDIR)/bench/systems/iptables-nft-mixed.sh
-	bench/testrun.sh $(BENCH_OUT)/bpfw-testrun.tsv
+	bench/testrun.sh $(BENCH_OUT)/bpfw-testrun.tsv $(if $(QUICK),100 10000)
 	bench/memory.sh $(BENCH_OUT)/memory.tsv $(if $(QUICK),10000,100000)
 	bench/report.sh $(BENCH_OUT) doc/perf
 
