@@ -169,7 +169,7 @@ static int prog_patch(const struct cgen_prog *p, const struct ld_objects *objs,
 
 		if (in->code != (BPF_LD | BPF_DW | BPF_IMM))
 			continue;
-		if (in->src_reg == BPF_PSEUDO_MAP_FD) {
+		if (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE) {
 			if (in->imm < 0 || (unsigned int)in->imm >= objs->n_maps) {
 				int idx = in->imm;
 

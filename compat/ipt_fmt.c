@@ -334,6 +334,25 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags)
 	}
 }
 
+const char *ipt_fmt_multiport_opt(enum ir_multiport_which which)
+{
+	return which == IR_MULTIPORT_SRC ? "sports" : which == IR_MULTIPORT_DST ? "dports" : "ports";
+}
+
+void ipt_fmt_multiport(FILE *out, const struct ir_match_multiport *mp, const char *proto,
+		       bool numeric)
+{
+	char a[IPT_FMT_BUFLEN], b[IPT_FMT_BUFLEN];
+
+	for (unsigned int i = 0; i < mp->n; i++) {
+		const struct ir_port_range *r = &mp->ports[i];
+
+		fprintf(out, "%s%s", i ? "," : "", ipt_fmt_port(r->lo, proto, numeric, a, sizeof(a)));
+		if (r->lo != r->hi)
+			fprintf(out, ":%s", ipt_fmt_port(r->hi, proto, numeric, b, sizeof(b)));
+	}
+}
+
 void ipt_fmt_ctstates(FILE *out, uint8_t states)
 {
 	bool first = true;

@@ -53,6 +53,13 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags);
 /* A comment as iptables quotes it on a command line. */
 void ipt_fmt_quoted(FILE *out, const char *s);
 
+/* "sports", "dports" or "ports". */
+const char *ipt_fmt_multiport_opt(enum ir_multiport_which which);
+
+/* A multiport list, "22,80,1000:2000"; names of @proto's services unless @numeric. */
+void ipt_fmt_multiport(FILE *out, const struct ir_match_multiport *mp, const char *proto,
+		       bool numeric);
+
 /* Connection tracking states as iptables prints them: "RELATED,ESTABLISHED". */
 void ipt_fmt_ctstates(FILE *out, uint8_t states);
 

@@ -62,10 +62,15 @@ static void put_match_icmp(FILE *out, const struct ir_match_icmp *icmp, bool num
 		fprintf(out, " codes %u-%u", icmp->code_lo, icmp->code_hi);
 }
 
-/* The option column text of one match, after its leading space. */
-static void put_match(FILE *out, const struct ir_match *m, bool numeric)
+/* The option column text of one match, after its leading space; @proto names ports. */
+static void put_match(FILE *out, const struct ir_match *m, const char *proto, bool numeric)
 {
 	switch (m->kind) {
+	case IR_MATCH_MULTIPORT:
+		fprintf(out, " multiport %s %s", ipt_fmt_multiport_opt(m->mport.which),
+			m->mport.invert ? " !" : "");
+		ipt_fmt_multiport(out, &m->mport, proto, numeric);
+		break;
 	case IR_MATCH_TCP:
 		fputc(' ', out);
 		put_match_ports(out, "tcp", &m->ports, true, numeric);
@@ -105,7 +110,8 @@ static void put_rule(FILE *out, const struct ir_rule *r, unsigned int num,
 		     const struct list_opts *o)
 {
 	const struct ir_ipspec *ip = &r->ip;
-	char buf[IPT_FMT_BUFLEN];
+	char buf[IPT_FMT_BUFLEN], pbuf[IPT_FMT_BUFLEN];
+	const char *proto = ipt_fmt_proto(ip->proto, pbuf, sizeof(pbuf));
 
 	if (o->lines)
 		fprintf(out, "%-4u ", num);
@@ -132,7 +138,7 @@ static void put_rule(FILE *out, const struct ir_rule *r, unsigned int num,
 	if (r->target.kind == IR_TARGET_GOTO)
 		fputs("[goto] ", out);
 	for (unsigned int i = 0; i < r->n_matches; i++)
-		put_match(out, &r->matches[i], o->numeric);
+		put_match(out, &r->matches[i], proto, o->numeric);
 	fputc('\n', out);
 }
 

@@ -81,6 +81,11 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 		fputs(" -m comment --comment ", out);
 		ipt_fmt_quoted(out, m->comment ? m->comment : "");
 		break;
+	case IR_MATCH_MULTIPORT:
+		fprintf(out, " -m multiport%s --%s ", m->mport.invert ? " !" : "",
+			ipt_fmt_multiport_opt(m->mport.which));
+		ipt_fmt_multiport(out, &m->mport, NULL, true);
+		break;
 	case IR_MATCH_CONNTRACK:
 	case IR_MATCH_STATE:
 		fprintf(out, m->kind == IR_MATCH_STATE ? " -m state%s --state " :

@@ -24,6 +24,7 @@ void cgen_opts_default(struct cgen_opts *opts)
 	opts->l2_len = ETH_HLEN;
 	opts->max_chain_depth = DEFAULT_CHAIN_DEPTH;
 	opts->generation = 0;
+	opts->xdp_prev = NULL;
 }
 
 int cgen_output_find_map(const struct cgen_output *out, enum cgen_map_role role)
@@ -572,7 +573,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.type = BPF_MAP_TYPE_LRU_HASH, .key_size = sizeof(struct cgen_ct_key),
 		.value_size = sizeof(struct cgen_ct_val), .max_entries = CGEN_CT_MAX,
 	};
-	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .out = out };
+	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .ports_map = -1,
+			.out = out };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
@@ -599,6 +601,13 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		c.ifnames_map = cg_add_map(out, &ifnames);
 	if (c.counters_map >= 0 && table_uses_ct(t))
 		c.ct_map = cg_add_map(out, &ct);
+	if (c.counters_map >= 0) {
+		const struct ir_table *tables[] = { t, raw, prev };
+
+		ret = cg_ports_plan(&c, tables, 3, err);
+		if (ret)
+			goto out;
+	}
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
 	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || cg_chunk_plan(&c) ||
 	    (ifn && c.ifnames_map < 0) || (table_uses_ct(t) && c.ct_map < 0)) {
@@ -621,6 +630,7 @@ out:
 	free(c.chain_label);
 	free(c.chunked);
 	free(c.chunks);
+	free(c.portsets);
 	if (ret)
 		cgen_output_free(out);
 	return ret;

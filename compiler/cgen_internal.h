@@ -56,6 +56,9 @@ struct cg {
 	int ifnames_map;		/* map index, -1 if no rule names an interface */
 	int gen_map;			/* map index of the generation switch */
 	int ct_map;			/* map index of the connection table, -1 if no rule asks */
+	int ports_map;			/* map index of the multiport bitmaps, -1 if none */
+	const struct ir_match **portsets;	/* the multiport match of each bitmap */
+	unsigned int n_portsets;
 	uint32_t ct_accept;		/* the main function's accept-and-track block, or UINT32_MAX */
 	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
 	uint32_t count_exit;		/* this function's count-and-return block, or UINT32_MAX */
@@ -119,6 +122,13 @@ void cg_emit_count_exit(struct cg *c, bool sub);
 
 /* Every user chain the program calls, each once, and their chunks, until no new one is reached. */
 void cg_emit_subprograms(struct cg *c);
+
+/* Bitmaps for the multiport matches of @tables, in one map (ports.c). */
+int cg_ports_plan(struct cg *c, const struct ir_table *const *tables, unsigned int n,
+		  struct bpfw_err *err);
+
+/* Emit the test of multiport match @m: OR a mismatch into register @miss. */
+void cg_emit_multiport(struct cg *c, const struct ir_match *m, uint8_t miss);
 
 /* Whether a rule matches on connection tracking state. */
 bool cg_rule_uses_ct(const struct ir_rule *r);

@@ -132,6 +132,12 @@ void emit_ld_map(struct emit *e, uint8_t reg, uint32_t map)
 	emit(e, INSN(0, 0, 0, 0, 0));
 }
 
+void emit_ld_map_value(struct emit *e, uint8_t reg, uint32_t map, uint32_t off)
+{
+	emit(e, INSN(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_VALUE, 0, (int32_t)map));
+	emit(e, INSN(0, 0, 0, 0, (int32_t)off));
+}
+
 int emit_finish(struct emit *e)
 {
 	if (e->err)

@@ -64,6 +64,9 @@ void emit_ld_imm64(struct emit *e, uint8_t reg, uint64_t v);
 /* @reg = the map at index @map of the compiler output (patched by the loader). */
 void emit_ld_map(struct emit *e, uint8_t reg, uint32_t map);
 
+/* @reg = the address of byte @off of the one value of array map @map (by index). */
+void emit_ld_map_value(struct emit *e, uint8_t reg, uint32_t map, uint32_t off);
+
 /* Resolve every fix-up; -ERANGE if a jump does not fit, -EINVAL if a label is unbound. */
 int emit_finish(struct emit *e);
 

@@ -245,6 +245,9 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 		case IR_MATCH_STATE:
 			match_ctstate(c, &m->ct);
 			break;
+		case IR_MATCH_MULTIPORT:
+			cg_emit_multiport(c, m, R_MISS);
+			break;
 		case IR_MATCH_COMMENT:
 		default:
 			break;

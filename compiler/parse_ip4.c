@@ -47,7 +47,7 @@ static void parse_l4(struct cg *c, uint32_t done)
 {
 	struct emit *e = &c->e;
 	int16_t l2 = (int16_t)c->opts->l2_len;
-	uint32_t not_tcp = emit_label(e), not_udp = emit_label(e);
+	uint32_t not_tcp = emit_label(e), not_udp = emit_label(e), ports_only = emit_label(e);
 
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
 	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_TCP, not_tcp);
@@ -67,7 +67,11 @@ static void parse_l4(struct cg *c, uint32_t done)
 	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
 	emit_ja(e, done);
 
+	/* UDP-Lite, SCTP and DCCP begin with the two ports too (multiport) */
 	emit_bind(e, not_udp);
+	emit_jmp_imm(e, BPF_JEQ, true, R1, IPPROTO_UDPLITE, ports_only);
+	emit_jmp_imm(e, BPF_JEQ, true, R1, IPPROTO_SCTP, ports_only);
+	emit_jmp_imm(e, BPF_JEQ, true, R1, IPPROTO_DCCP, ports_only);
 	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_ICMP, done);
 	need(c, R4, l2 + (int32_t)offsetof(struct icmphdr, checksum), done);
 	emit(e, LDX(BPF_B, R1, R4, l2 + (int16_t)offsetof(struct icmphdr, type)));
@@ -78,6 +82,13 @@ static void parse_l4(struct cg *c, uint32_t done)
 	/* the identifier of an echo and the like, for connection tracking */
 	need(c, R4, l2 + (int32_t)sizeof(struct icmphdr), done);
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct icmphdr, un.echo.id), PI(icmp_id));
+	emit_ja(e, done);
+
+	emit_bind(e, ports_only);
+	need(c, R4, l2 + 4, done);
+	load_be16(c, R4, l2, PI(sport));
+	load_be16(c, R4, l2 + 2, PI(dport));
+	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
 }
 
 void cg_emit_prologue(struct cg *c, uint32_t accept)

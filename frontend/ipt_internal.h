@@ -102,6 +102,13 @@ struct ipt_mopt {
 	bool has_arg;
 };
 
+/* -m multiport's long options (frontend/ipt_multiport.c). */
+extern const struct ipt_mopt ipt_multiport_opts[];
+
+/* One -m multiport option: its port list, with libxt_multiport's messages. */
+int ipt_parse_multiport(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+			const struct ipt_mopt *o, const char *arg);
+
 /* The long options of a match kind, NULL-name terminated. */
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind);
 

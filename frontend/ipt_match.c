@@ -58,6 +58,7 @@ static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_COMMENT] = "comment",
 	[IR_MATCH_CONNTRACK] = "conntrack",
 	[IR_MATCH_STATE] = "state",
+	[IR_MATCH_MULTIPORT] = "multiport",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -75,6 +76,8 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return conntrack_opts;
 	case IR_MATCH_STATE:
 		return state_opts;
+	case IR_MATCH_MULTIPORT:
+		return ipt_multiport_opts;
 	default:
 		return NULL;
 	}
@@ -254,6 +257,8 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 
 	if (m->kind == IR_MATCH_TCP)
 		return parse_tcp(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_MULTIPORT)
+		return ipt_parse_multiport(ps, m, seen, o, arg);
 	/* the long name iptables reports for an alias */
 	if (o->id == MO_SPORT)
 		full = "source-port";
@@ -328,6 +333,10 @@ int ipt_match_final(struct ipt_pstate *ps)
 			if (!ps->mseen[i])
 				return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 						"conntrack: At least one option is required");
+			break;
+		case IR_MATCH_MULTIPORT:
+			if (!ps->mseen[i])
+				return ipt_perr(ps, "multiport expection an option");
 			break;
 		case IR_MATCH_ICMP:
 		case IR_MATCH_COMMENT:

@@ -192,6 +192,10 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 	case IR_MATCH_CONNTRACK:
 	case IR_MATCH_STATE:
 		return a->ct.states == b->ct.states && a->ct.invert == b->ct.invert;
+	case IR_MATCH_MULTIPORT:
+		return a->mport.which == b->mport.which && a->mport.invert == b->mport.invert &&
+		       a->mport.n == b->mport.n &&
+		       !memcmp(a->mport.ports, b->mport.ports, a->mport.n * sizeof(a->mport.ports[0]));
 	default:
 		return false;
 	}

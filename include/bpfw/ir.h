@@ -99,6 +99,7 @@ enum ir_match_kind {
 	IR_MATCH_COMMENT,
 	IR_MATCH_CONNTRACK,	/* -m conntrack --ctstate */
 	IR_MATCH_STATE,		/* -m state --state: the same test, its own spelling */
+	IR_MATCH_MULTIPORT,	/* -m multiport --sports/--dports/--ports */
 	IR_MATCH_KIND_MAX,
 };
 
@@ -121,6 +122,22 @@ struct ir_match_ctstate {
 
 struct ir_port_range {
 	uint16_t lo, hi;	/* 0:65535 when the option was not given */
+};
+
+#define IR_MULTIPORT_MAX	15	/* XT_MULTI_PORTS: a range takes two */
+
+enum ir_multiport_which {
+	IR_MULTIPORT_SRC,
+	IR_MULTIPORT_DST,
+	IR_MULTIPORT_EITHER,	/* --ports: the source or the destination port */
+};
+
+/* -m multiport: up to 15 ports, a range counting as two, in the order given */
+struct ir_match_multiport {
+	enum ir_multiport_which which;
+	bool invert;
+	uint8_t n;		/* entries of @ports; a single port has lo == hi */
+	struct ir_port_range ports[IR_MULTIPORT_MAX];
 };
 
 enum {
@@ -150,6 +167,7 @@ struct ir_match {
 		struct ir_match_ports ports;	/* TCP, UDP */
 		struct ir_match_icmp icmp;
 		struct ir_match_ctstate ct;	/* CONNTRACK, STATE */
+		struct ir_match_multiport mport;	/* MULTIPORT */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };

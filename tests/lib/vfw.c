@@ -152,6 +152,12 @@ static size_t ip_build(const struct pkt_spec *s, struct iphdr *ip)
 		uh->source = htons(s->sport);
 		uh->dest = htons(s->dport);
 		uh->len = htons(8);
+	} else if (s->proto == IPPROTO_SCTP || s->proto == IPPROTO_DCCP ||
+		   s->proto == IPPROTO_UDPLITE) {
+		l4[0] = s->sport >> 8;
+		l4[1] = s->sport & 0xff;
+		l4[2] = s->dport >> 8;
+		l4[3] = s->dport & 0xff;
 	} else if (s->proto == IPPROTO_ICMP) {
 		l4[0] = s->icmp_type;
 		l4[1] = s->icmp_code;
@@ -251,4 +257,14 @@ int fw_private_netns(void)
 		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
 	close(fd);
 	return ret ? -errno : 0;
+}
+
+int fw_main(const char *suite, const struct cu_test *tests)
+{
+	if (fw_private_netns()) {
+		fprintf(stderr, "cannot make a private network namespace (root needed)\n");
+		return 1;
+	}
+	libbpf_set_print(NULL);
+	return cu_run(suite, tests);
 }

@@ -13,6 +13,7 @@
 
 #include "bpfw/cgen.h"
 #include "bpfw/ld.h"
+#include "cu.h"
 
 /* Verdicts as run() reports them, for TC and XDP programs alike. */
 #define PASS	TC_ACT_UNSPEC
@@ -73,5 +74,8 @@ void fw_set_generation(struct fw *fw, uint32_t gen);
 
 /* A private network namespace with lo up, so nothing here touches the host. */
 int fw_private_netns(void);
+
+/* main() of a verdict test: a private namespace, then the tests of suite @suite. */
+int fw_main(const char *suite, const struct cu_test *tests);
 
 #endif /* BPFW_TESTS_VFW_H */

@@ -171,10 +171,5 @@ static const struct cu_test tests[] = {
 
 int main(void)
 {
-	if (fw_private_netns()) {
-		fprintf(stderr, "cannot make a private network namespace (root needed)\n");
-		return 1;
-	}
-	libbpf_set_print(NULL);
-	return cu_run("conntrack", tests);
+	return fw_main("conntrack", tests);
 }

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdict tests of the match modules beyond tcp, udp and icmp: multiport
+ * (port sets as bitmaps), in a built-in chain, a user chain and at XDP.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <bpf/libbpf.h>
+
+#include "bpfw/cgen.h"
+#include "cu.h"
+#include "vfw.h"
+
+static struct pkt_spec ports(uint8_t proto, int sport, int dport)
+{
+	return (struct pkt_spec){ .src = "10.0.0.2", .proto = proto, .sport = (uint16_t)sport,
+				  .dport = (uint16_t)dport };
+}
+
+static int in(struct fw *fw, struct pkt_spec s)
+{
+	return fw_run(fw, CGEN_PROG_TC_INGRESS, &s);
+}
+
+/* Lists, ranges, each direction, "!", and the protocols with ports. */
+static void test_multiport(void)
+{
+	struct pkt_spec frag = ports(IPPROTO_TCP, 1, 22);
+	struct fw fw;
+
+	frag.frag_off = 100;
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -p tcp -m multiport --dports 22,80,1000:2000 -j DROP;"
+					   "-A INPUT -p udp -m multiport ! --sports 53,123 -j DROP;"
+					   "-A INPUT -p tcp -m multiport --ports 7:8 -j DROP;"
+					   "-A INPUT -p sctp -m multiport --dports 5000 -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 22)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 80)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 1000)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 2000)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 2001)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 999)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 7, 9)), DROP);	/* --ports: source */
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 9, 8)), DROP);	/* or destination */
+	CU_ASSERT_EQUAL(in(&fw, frag), PASS);				/* no ports to match */
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_UDP, 53, 22)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_UDP, 123, 22)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_UDP, 54, 22)), DROP);
+	frag.proto = IPPROTO_UDP;
+	CU_ASSERT_EQUAL(in(&fw, frag), PASS);				/* inverted: still none */
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_SCTP, 1, 5000)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_SCTP, 1, 5001)), PASS);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 4);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 2).packets, 1);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 3).packets, 2);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 4).packets, 1);
+	fw_free(&fw);
+}
+
+/* The same bitmaps serve a user chain's frame and the XDP program. */
+static void test_multiport_chain_and_xdp(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-N web; -A INPUT -p tcp -j web;"
+					   "-A web -p tcp -m multiport --dports 80,443 -j DROP;"
+					   "-t raw -A PREROUTING -p udp -m multiport --dports 1:10 -j DROP"),
+			      0);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 443)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 444)), PASS);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &(struct pkt_spec){ .src = "10.0.0.2",
+			.proto = IPPROTO_UDP, .sport = 1, .dport = 10 }), DROP);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &(struct pkt_spec){ .src = "10.0.0.2",
+			.proto = IPPROTO_UDP, .sport = 1, .dport = 11 }), PASS);
+	fw_free(&fw);
+}
+
+/* 512 multiport matches fit in one map; the 513th is refused with the limit. */
+static void test_multiport_limit(void)
+{
+	size_t cap = 600 * 64, len = 0;
+	char *cmds = malloc(cap);
+	struct fw fw;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
+	for (int i = 0; i < 512; i++)
+		len += snprintf(cmds + len, cap - len,
+				"-A INPUT -p tcp -m multiport --dports %d,%d -j DROP;", i + 1, i + 3000);
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, cmds), 0);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 3511)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 3512)), PASS);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 512).packets, 1);
+	fw_free(&fw);
+	snprintf(cmds + len, cap - len, "-A INPUT -p tcp -m multiport --dports 7 -j DROP");
+	CU_ASSERT_EQUAL(fw_load(&fw, cmds), -E2BIG);
+	fw_free(&fw);
+	free(cmds);
+}
+
+static const struct cu_test tests[] = {
+	{ "multiport: lists, ranges, directions, !", test_multiport },
+	{ "multiport in a user chain and at XDP", test_multiport_chain_and_xdp },
+	{ "multiport: 512 bitmaps, then the limit", test_multiport_limit },
+	{ NULL, NULL },
+};
+
+int main(void)
+{
+	return fw_main("matches", tests);
+}
