@@ -334,6 +334,25 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags)
 	}
 }
 
+void ipt_fmt_rate(FILE *out, uint32_t avg)
+{
+	static const struct { const char *name; uint32_t mult; } rates[] = {
+		{ "day", IR_LIMIT_SCALE * 86400u }, { "hour", IR_LIMIT_SCALE * 3600u },
+		{ "min", IR_LIMIT_SCALE * 60u }, { "sec", IR_LIMIT_SCALE },
+	};
+	unsigned int i;
+
+	if (!avg) {
+		fputs("inf", out);
+		return;
+	}
+	/* the largest unit that says it exactly, as libxt_limit's print_rate() */
+	for (i = 1; i < sizeof(rates) / sizeof(rates[0]); i++)
+		if (avg > rates[i].mult || rates[i].mult / avg < rates[i].mult % avg)
+			break;
+	fprintf(out, "%u/%s", rates[i - 1].mult / avg, rates[i - 1].name);
+}
+
 const char *ipt_fmt_multiport_opt(enum ir_multiport_which which)
 {
 	return which == IR_MULTIPORT_SRC ? "sports" : which == IR_MULTIPORT_DST ? "dports" : "ports";

@@ -53,6 +53,9 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags);
 /* A comment as iptables quotes it on a command line. */
 void ipt_fmt_quoted(FILE *out, const char *s);
 
+/* A limit's rate, "3/min", from its scaled interval. */
+void ipt_fmt_rate(FILE *out, uint32_t avg);
+
 /* "sports", "dports" or "ports". */
 const char *ipt_fmt_multiport_opt(enum ir_multiport_which which);
 

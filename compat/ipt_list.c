@@ -66,6 +66,11 @@ static void put_match_icmp(FILE *out, const struct ir_match_icmp *icmp, bool num
 static void put_match(FILE *out, const struct ir_match *m, const char *proto, bool numeric)
 {
 	switch (m->kind) {
+	case IR_MATCH_LIMIT:
+		fputs(" limit: avg ", out);
+		ipt_fmt_rate(out, m->limit.avg);
+		fprintf(out, " burst %u", m->limit.burst);
+		break;
 	case IR_MATCH_MULTIPORT:
 		fprintf(out, " multiport %s %s", ipt_fmt_multiport_opt(m->mport.which),
 			m->mport.invert ? " !" : "");

@@ -81,6 +81,12 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 		fputs(" -m comment --comment ", out);
 		ipt_fmt_quoted(out, m->comment ? m->comment : "");
 		break;
+	case IR_MATCH_LIMIT:
+		fputs(" -m limit --limit ", out);
+		ipt_fmt_rate(out, m->limit.avg);
+		if (m->limit.burst != IR_LIMIT_BURST)
+			fprintf(out, " --limit-burst %u", m->limit.burst);
+		break;
 	case IR_MATCH_MULTIPORT:
 		fprintf(out, " -m multiport%s --%s ", m->mport.invert ? " !" : "",
 			ipt_fmt_multiport_opt(m->mport.which));

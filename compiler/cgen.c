@@ -573,8 +573,7 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.type = BPF_MAP_TYPE_LRU_HASH, .key_size = sizeof(struct cgen_ct_key),
 		.value_size = sizeof(struct cgen_ct_val), .max_entries = CGEN_CT_MAX,
 	};
-	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .ports_map = -1,
-			.out = out };
+	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .out = out };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
@@ -605,6 +604,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		const struct ir_table *tables[] = { t, raw, prev };
 
 		ret = cg_ports_plan(&c, tables, 3, err);
+		if (!ret)
+			ret = cg_limit_plan(&c, tables, 3, err);
 		if (ret)
 			goto out;
 	}
@@ -630,7 +631,8 @@ out:
 	free(c.chain_label);
 	free(c.chunked);
 	free(c.chunks);
-	free(c.portsets);
+	cg_blobs_free(&c.ports);
+	cg_blobs_free(&c.limits);
 	if (ret)
 		cgen_output_free(out);
 	return ret;

@@ -39,6 +39,16 @@ enum cg_ctdir {
 	CG_CTDIR_UNTRACKED,	/* RELATED, INVALID, or ICMP that is not tracked: nothing to do */
 };
 
+/* Fixed-size data of every match of one kind, in one array map (blobs.c). */
+struct cg_blobs {
+	uint32_t size;			/* bytes per match */
+	void (*fill)(const struct ir_match *m, uint8_t *blob);	/* initial contents, or NULL */
+	int map;			/* map index, -1 if no match has a blob */
+	const struct ir_match **of;	/* the match of each blob */
+	unsigned int n;
+	void *values;			/* the map's initial value (owned by the output) */
+};
+
 /* Rules @start .. @end - 1 of @ch, emitted as one subprogram at @label. */
 struct cg_chunk {
 	const struct ir_chain *ch;
@@ -56,9 +66,8 @@ struct cg {
 	int ifnames_map;		/* map index, -1 if no rule names an interface */
 	int gen_map;			/* map index of the generation switch */
 	int ct_map;			/* map index of the connection table, -1 if no rule asks */
-	int ports_map;			/* map index of the multiport bitmaps, -1 if none */
-	const struct ir_match **portsets;	/* the multiport match of each bitmap */
-	unsigned int n_portsets;
+	struct cg_blobs ports;		/* the multiport bitmaps (ports.c) */
+	struct cg_blobs limits;		/* the rate limiters' states (limit.c) */
 	uint32_t ct_accept;		/* the main function's accept-and-track block, or UINT32_MAX */
 	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
 	uint32_t count_exit;		/* this function's count-and-return block, or UINT32_MAX */
@@ -123,9 +132,26 @@ void cg_emit_count_exit(struct cg *c, bool sub);
 /* Every user chain the program calls, each once, and their chunks, until no new one is reached. */
 void cg_emit_subprograms(struct cg *c);
 
-/* Bitmaps for the multiport matches of @tables, in one map (ports.c). */
+/* A blob for every match of @kind in @tables, in map "bpfw_@name"; @b's size and fill set. */
+int cg_blobs_plan(struct cg *c, struct cg_blobs *b, enum ir_match_kind kind, const char *name,
+		  const struct ir_table *const *tables, unsigned int n, struct bpfw_err *err);
+
+/* Byte offset of @m's blob in the map's value; -EINVAL if it has none. */
+int cg_blobs_offset(const struct cg_blobs *b, const struct ir_match *m, uint32_t *off);
+
+/* Free what planning allocated (not the map, which the output owns). */
+void cg_blobs_free(struct cg_blobs *b);
+
+/* Bitmaps for the multiport matches of @tables (ports.c). */
 int cg_ports_plan(struct cg *c, const struct ir_table *const *tables, unsigned int n,
 		  struct bpfw_err *err);
+
+/* Token buckets for the limit matches of @tables (limit.c). */
+int cg_limit_plan(struct cg *c, const struct ir_table *const *tables, unsigned int n,
+		  struct bpfw_err *err);
+
+/* Emit the test of limit match @m: OR a mismatch into register @miss. */
+void cg_emit_limit(struct cg *c, const struct ir_match *m, uint8_t miss);
 
 /* Emit the test of multiport match @m: OR a mismatch into register @miss. */
 void cg_emit_multiport(struct cg *c, const struct ir_match *m, uint8_t miss);

@@ -109,6 +109,16 @@ extern const struct ipt_mopt ipt_multiport_opts[];
 int ipt_parse_multiport(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 			const struct ipt_mopt *o, const char *arg);
 
+/* -m limit's long options (frontend/ipt_limit.c). */
+extern const struct ipt_mopt ipt_limit_opts[];
+
+/* -m limit's values before any option: 3/hour, burst 5. */
+void ipt_limit_defaults(struct ir_match *m);
+
+/* One -m limit option, with libxt_limit's messages. */
+int ipt_parse_limit(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+		    const struct ipt_mopt *o, const char *arg);
+
 /* The long options of a match kind, NULL-name terminated. */
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind);
 

@@ -59,6 +59,7 @@ static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_CONNTRACK] = "conntrack",
 	[IR_MATCH_STATE] = "state",
 	[IR_MATCH_MULTIPORT] = "multiport",
+	[IR_MATCH_LIMIT] = "limit",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -78,6 +79,8 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return state_opts;
 	case IR_MATCH_MULTIPORT:
 		return ipt_multiport_opts;
+	case IR_MATCH_LIMIT:
+		return ipt_limit_opts;
 	default:
 		return NULL;
 	}
@@ -110,9 +113,16 @@ int ipt_match_load(struct ipt_pstate *ps, const char *name)
 {
 	unsigned int idx;
 
-	for (int k = 0; k < IR_MATCH_KIND_MAX; k++)
-		if (match_names[k] && !strcmp(name, match_names[k]))
-			return ipt_match_add(ps, k, &idx);
+	for (int k = 0; k < IR_MATCH_KIND_MAX; k++) {
+		int ret;
+
+		if (!match_names[k] || strcmp(name, match_names[k]))
+			continue;
+		ret = ipt_match_add(ps, k, &idx);
+		if (!ret && k == IR_MATCH_LIMIT)
+			ipt_limit_defaults(&ps->cmd->rule->matches[idx]);
+		return ret;
+	}
 	return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, ENOENT,
 			"Couldn't load match `%s':No such file or directory\n", name);
 }
@@ -259,6 +269,8 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return parse_tcp(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_MULTIPORT)
 		return ipt_parse_multiport(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_LIMIT)
+		return ipt_parse_limit(ps, m, seen, o, arg);
 	/* the long name iptables reports for an alias */
 	if (o->id == MO_SPORT)
 		full = "source-port";

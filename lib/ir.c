@@ -192,6 +192,8 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 	case IR_MATCH_CONNTRACK:
 	case IR_MATCH_STATE:
 		return a->ct.states == b->ct.states && a->ct.invert == b->ct.invert;
+	case IR_MATCH_LIMIT:
+		return a->limit.avg == b->limit.avg && a->limit.burst == b->limit.burst;
 	case IR_MATCH_MULTIPORT:
 		return a->mport.which == b->mport.which && a->mport.invert == b->mport.invert &&
 		       a->mport.n == b->mport.n &&

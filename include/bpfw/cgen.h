@@ -26,7 +26,6 @@
 #define CGEN_MAP_NAME_STATE	"bpfw_state"
 #define CGEN_MAP_NAME_GEN	"bpfw_gen"
 #define CGEN_MAP_NAME_CT	"bpfw_ct"
-#define CGEN_MAP_NAME_PORTS	"bpfw_ports"
 #define CGEN_PROG_NAME_XDP	"bpfw_xdp"	/* how the loader tells its XDP programs */
 
 enum cgen_prog_kind {
@@ -42,7 +41,7 @@ enum cgen_map_role {
 	CGEN_MAP_LOOKUP,	/* a folded run of rules (hash / LPM trie), filled from @keys */
 	CGEN_MAP_GEN,		/* array, one u32: the generation allowed to act; kept by the loader */
 	CGEN_MAP_CT,		/* LRU hash: cgen_ct_key -> cgen_ct_val, the connections; kept */
-	CGEN_MAP_PORTS,		/* array of one value: the port bitmaps of multiport matches */
+	CGEN_MAP_BLOBS,		/* array of one value: per-match data (port bitmaps, rate limits) */
 };
 
 #define CGEN_CT_MAX	65536	/* connections tracked (the least recently seen go first) */

@@ -100,7 +100,17 @@ enum ir_match_kind {
 	IR_MATCH_CONNTRACK,	/* -m conntrack --ctstate */
 	IR_MATCH_STATE,		/* -m state --state: the same test, its own spelling */
 	IR_MATCH_MULTIPORT,	/* -m multiport --sports/--dports/--ports */
+	IR_MATCH_LIMIT,		/* -m limit --limit --limit-burst */
 	IR_MATCH_KIND_MAX,
+};
+
+#define IR_LIMIT_SCALE		10000	/* XT_LIMIT_SCALE: @avg is seconds times this per packet */
+#define IR_LIMIT_BURST		5
+
+/* -m limit: on average one packet every @avg / IR_LIMIT_SCALE seconds, @burst at once */
+struct ir_match_limit {
+	uint32_t avg;
+	uint32_t burst;
 };
 
 /* Connection tracking states, as xt_conntrack numbers them (XT_CONNTRACK_STATE_*). */
@@ -168,6 +178,7 @@ struct ir_match {
 		struct ir_match_icmp icmp;
 		struct ir_match_ctstate ct;	/* CONNTRACK, STATE */
 		struct ir_match_multiport mport;	/* MULTIPORT */
+		struct ir_match_limit limit;		/* LIMIT */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };

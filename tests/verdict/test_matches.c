@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Verdict tests of the match modules beyond tcp, udp and icmp: multiport
- * (port sets as bitmaps), in a built-in chain, a user chain and at XDP.
+ * (port sets as bitmaps), in a built-in chain, a user chain and at XDP;
+ * limit.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -100,7 +101,28 @@ static void test_multiport_limit(void)
 	free(cmds);
 }
 
+/* A burst of 3 passes, the rest waits; packets the rule's other matches reject take no token. */
+static void test_limit(void)
+{
+	struct fw fw;
+	int passed = 0;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-P INPUT DROP;"
+					   "-A INPUT -p udp -m limit --limit 1/hour --limit-burst 3 -j ACCEPT;"
+					   "-A INPUT -p tcp -m limit --limit 1/day --limit-burst 1 -j ACCEPT"),
+			      0);
+	for (int i = 0; i < 5; i++)
+		passed += in(&fw, ports(IPPROTO_UDP, 1, 53)) == PASS;
+	CU_ASSERT_EQUAL(passed, 3);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 22)), PASS);	/* its own bucket */
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 1, 22)), DROP);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 3);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 0).packets, 3);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
+	{ "limit: burst, then the average; untouched by other packets", test_limit },
 	{ "multiport: lists, ranges, directions, !", test_multiport },
 	{ "multiport in a user chain and at XDP", test_multiport_chain_and_xdp },
 	{ "multiport: 512 bitmaps, then the limit", test_multiport_limit },
