@@ -99,7 +99,29 @@ int ld_map_name(int fd, char *name, uint32_t *max_entries)
 	return 0;
 }
 
-/* Pick the counter and state maps out of @prog_fd's maps. */
+void ld_kept_map(enum ld_kept k, enum cgen_map_role *role, const char **name)
+{
+	*role = k == LD_KEPT_CT ? CGEN_MAP_CT : CGEN_MAP_LOG;
+	*name = k == LD_KEPT_CT ? CGEN_MAP_NAME_CT : CGEN_MAP_NAME_LOG;
+}
+
+/* Keep @fd in @live if map @name is a kept one not seen yet; whether it was. */
+static bool keep_kept(struct ld_live *live, const char *name, int fd)
+{
+	for (int k = 0; k < LD_KEPT_MAX; k++) {
+		enum cgen_map_role role;
+		const char *kname;
+
+		ld_kept_map(k, &role, &kname);
+		if (!strcmp(name, kname) && live->kept_fds[k] < 0) {
+			live->kept_fds[k] = fd;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Pick the counter, kept and state maps out of @prog_fd's maps. */
 static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
 {
 	uint32_t n = 0, *ids = NULL;
@@ -124,10 +146,8 @@ static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
 			live->counters_cap = cap;
 			continue;
 		}
-		if (!strcmp(name, CGEN_MAP_NAME_CT) && live->ct_fd < 0) {
-			live->ct_fd = fd;
+		if (keep_kept(live, name, fd))
 			continue;
-		}
 		if (!strcmp(name, CGEN_MAP_NAME_STATE) && !live->state) {
 			ret = ld_state_read(fd, &live->state, &live->state_len);
 			if (ret)
@@ -148,7 +168,8 @@ int ld_live_open(struct ld_live *live, struct bpfw_err *err)
 
 	memset(live, 0, sizeof(*live));
 	live->counters_fd = -1;
-	live->ct_fd = -1;
+	for (int k = 0; k < LD_KEPT_MAX; k++)
+		live->kept_fds[k] = -1;
 	live->gen_fd = -1;
 	for (int k = 0; k < CGEN_PROG_MAX; k++)
 		live->prog_fds[k] = -1;
@@ -200,14 +221,16 @@ void ld_live_close(struct ld_live *live)
 			close(live->prog_fds[k]);
 	if (live->counters_fd >= 0)
 		close(live->counters_fd);
-	if (live->ct_fd >= 0)
-		close(live->ct_fd);
+	for (int k = 0; k < LD_KEPT_MAX; k++)
+		if (live->kept_fds[k] >= 0)
+			close(live->kept_fds[k]);
 	if (live->gen_fd >= 0)
 		close(live->gen_fd);
 	free(live->state);
 	memset(live, 0, sizeof(*live));
 	live->counters_fd = -1;
-	live->ct_fd = -1;
+	for (int k = 0; k < LD_KEPT_MAX; k++)
+		live->kept_fds[k] = -1;
 	live->gen_fd = -1;
 	for (int k = 0; k < CGEN_PROG_MAX; k++)
 		live->prog_fds[k] = -1;

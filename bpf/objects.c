@@ -120,13 +120,19 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 		*out = fd;
 		return 0;
 	}
-	if (m->role == CGEN_MAP_CT && opts->reuse_ct_fd >= 0 &&
-	    ld_map_max_entries(opts->reuse_ct_fd) == m->max_entries) {
-		/* the connections live on across updates */
-		fd = dup(opts->reuse_ct_fd);
+	for (int k = 0; k < LD_KEPT_MAX && opts->reuse_kept; k++) {
+		enum cgen_map_role role;
+		const char *name;
+		int kfd = opts->reuse_kept[k];
+
+		ld_kept_map(k, &role, &name);
+		if (m->role != role || kfd < 0 || ld_map_max_entries(kfd) != m->max_entries)
+			continue;
+		/* its contents (connections, unread log lines) live on across updates */
+		fd = dup(kfd);
 		if (fd < 0)
-			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
-					 "Cannot reuse the connection table: %m");
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot reuse map %s: %m",
+					 name);
 		*out = fd;
 		return 0;
 	}

@@ -413,6 +413,8 @@ const char *ipt_fmt_target(const struct ir_target *t)
 		return "DROP";
 	case IR_TARGET_RETURN:
 		return "RETURN";
+	case IR_TARGET_LOG:
+		return "LOG";
 	case IR_TARGET_JUMP:
 	case IR_TARGET_GOTO:
 		return t->chain;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "bpfw/ipt.h"
+#include "bpfw/cgen.h"
 #include "bpfw/ir.h"
 
 /* Room for any name or address this module prints. */
@@ -52,6 +53,9 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags);
 
 /* A comment as iptables quotes it on a command line. */
 void ipt_fmt_quoted(FILE *out, const char *s);
+
+/* The kernel LOG target's line for @ev, logged by a rule with options @log. */
+void ipt_log_line(FILE *out, const struct cgen_log_event *ev, const struct ir_target_log *log);
 
 /* A limit's rate, "3/min", from its scaled interval. */
 void ipt_fmt_rate(FILE *out, uint32_t avg);

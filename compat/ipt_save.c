@@ -103,6 +103,26 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 	}
 }
 
+/* -j LOG's options, as libxt_LOG saves them. */
+static void put_log(FILE *out, const struct ir_target_log *log)
+{
+	static const struct { uint8_t flag; const char *opt; } flags[] = {
+		{ IR_LOG_TCPSEQ, "tcp-sequence" }, { IR_LOG_TCPOPT, "tcp-options" },
+		{ IR_LOG_IPOPT, "ip-options" },	   { IR_LOG_UID, "uid" },
+		{ IR_LOG_MACDECODE, "macdecode" },
+	};
+
+	if (log->prefix[0]) {
+		fputs(" --log-prefix ", out);
+		ipt_fmt_quoted(out, log->prefix);
+	}
+	if (log->level != IR_LOG_LEVEL)
+		fprintf(out, " --log-level %u", log->level);
+	for (unsigned int i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (log->flags & flags[i].flag)
+			fprintf(out, " --log-%s", flags[i].opt);
+}
+
 void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family family,
 			const struct ir_counter *counter, bool exact)
 {
@@ -127,6 +147,8 @@ void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family famil
 		fprintf(out, " -g %s", r->target.chain);
 	else if (r->target.kind != IR_TARGET_NONE)
 		fprintf(out, " -j %s", ipt_fmt_target(&r->target));
+	if (r->target.kind == IR_TARGET_LOG)
+		put_log(out, &r->target.log);
 }
 
 void ipt_format_rule(FILE *out, const struct ir_rule *r, enum ir_family family)

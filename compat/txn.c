@@ -99,7 +99,8 @@ int txn_begin(struct txn *t, struct bpfw_err *err)
 	memset(&t->live, 0, sizeof(t->live));
 	t->live.counters_fd = -1;
 	t->live.gen_fd = -1;
-	t->live.ct_fd = -1;
+	for (int k = 0; k < LD_KEPT_MAX; k++)
+		t->live.kept_fds[k] = -1;
 	t->old_slots = NULL;
 	t->live_raw = NULL;
 	t->rs = ir_ruleset_new();
@@ -139,7 +140,7 @@ static int build(struct txn *t, struct cgen_output *out, struct ld_objects *objs
 {
 	struct ld_create_opts opts = { .reuse_counters_fd = t->live.counters_fd,
 				       .reuse_gen_fd = t->live.gen_fd,
-				       .reuse_ct_fd = t->live.ct_fd,
+				       .reuse_kept = t->live.kept_fds,
 				       .verbose = t->verbose };
 	struct cgen_opts copts;
 	char *state = NULL;

@@ -238,6 +238,9 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	}
 	emit_count(c, r->slot, key);
 	switch (r->target.kind) {
+	case IR_TARGET_LOG:
+		cg_emit_log(c, r);
+		break;
 	case IR_TARGET_RETURN:
 		if (c->in_chunk)
 			cg_emit_return(c, true, CG_RETURN);
@@ -478,6 +481,15 @@ static int count_slots(const struct ir_table *t, uint32_t *n)
 	return 0;
 }
 
+static bool table_logs(const struct ir_table *t)
+{
+	for (unsigned int i = 0; t && i < t->n_chains; i++)
+		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
+			if (t->chains[i]->rules[j]->target.kind == IR_TARGET_LOG)
+				return true;
+	return false;
+}
+
 static bool table_uses_ct(const struct ir_table *t)
 {
 	for (unsigned int i = 0; t && i < t->n_chains; i++)
@@ -573,7 +585,12 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.type = BPF_MAP_TYPE_LRU_HASH, .key_size = sizeof(struct cgen_ct_key),
 		.value_size = sizeof(struct cgen_ct_val), .max_entries = CGEN_CT_MAX,
 	};
-	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .out = out };
+	struct cgen_map log = {
+		.role = CGEN_MAP_LOG, .name = CGEN_MAP_NAME_LOG, .type = BPF_MAP_TYPE_RINGBUF,
+		.max_entries = CGEN_LOG_RING,
+	};
+	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
+			.out = out };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
@@ -600,6 +617,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		c.ifnames_map = cg_add_map(out, &ifnames);
 	if (c.counters_map >= 0 && table_uses_ct(t))
 		c.ct_map = cg_add_map(out, &ct);
+	if (c.counters_map >= 0 && (table_logs(t) || table_logs(raw) || table_logs(prev)))
+		c.log_map = cg_add_map(out, &log);
 	if (c.counters_map >= 0) {
 		const struct ir_table *tables[] = { t, raw, prev };
 
@@ -611,7 +630,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	}
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
 	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || cg_chunk_plan(&c) ||
-	    (ifn && c.ifnames_map < 0) || (table_uses_ct(t) && c.ct_map < 0)) {
+	    (ifn && c.ifnames_map < 0) || (table_uses_ct(t) && c.ct_map < 0) ||
+	    ((table_logs(t) || table_logs(raw) || table_logs(prev)) && c.log_map < 0)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}

@@ -206,7 +206,8 @@ static void match_icmp(struct cg *c, const struct ir_match_icmp *m, uint32_t fai
 
 bool cg_rule_uses_ifnames(const struct ir_rule *r)
 {
-	return r->ip.iif[0] || r->ip.oif[0];
+	/* a log line names the interfaces */
+	return r->ip.iif[0] || r->ip.oif[0] || r->target.kind == IR_TARGET_LOG;
 }
 
 void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)

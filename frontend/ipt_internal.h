@@ -56,6 +56,7 @@ struct ipt_pstate {
 	const char *table;		/* -t as written, NULL if not given */
 	bool wait_interval;		/* -W given */
 	unsigned int *mseen;		/* per match of cmd->rule: its options given */
+	unsigned int tseen;		/* the target's options given */
 	unsigned int mseen_cap;
 };
 
@@ -118,6 +119,12 @@ void ipt_limit_defaults(struct ir_match *m);
 /* One -m limit option, with libxt_limit's messages. */
 int ipt_parse_limit(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		    const struct ipt_mopt *o, const char *arg);
+
+/* -j LOG's long options (frontend/ipt_log.c). */
+extern const struct ipt_mopt ipt_log_opts[];
+
+/* One -j LOG option, with libxt_LOG's messages. */
+int ipt_parse_log(struct ipt_pstate *ps, const struct ipt_mopt *o, const char *arg);
 
 /* The long options of a match kind, NULL-name terminated. */
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind);

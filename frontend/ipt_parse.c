@@ -78,7 +78,7 @@ static const char short_none[] = "nvxfV46";
 struct found {
 	const struct gopt *g;
 	const struct ipt_mopt *m;
-	int midx;		/* -1: generic; -2: of the protocol's match, not loaded yet */
+	int midx;		/* -1: generic; -2: of the protocol's match, not loaded yet; -3: the target's */
 	enum ir_match_kind implied;
 };
 
@@ -143,6 +143,19 @@ take:
 					n = 1;
 					goto out;
 				}
+			}
+		}
+		/* the target's own options, once it is named */
+		for (const struct ipt_mopt *o = r->target.kind == IR_TARGET_LOG ? ipt_log_opts : NULL;
+		     o && o->name; o++) {
+			if (strncmp(o->name, name, len) || (exact && o->name[len]))
+				continue;
+			if (exact || !n || !cand.m || cand.midx != -3 || cand.m->id != o->id)
+				n++;
+			cand = (struct found){ .m = o, .midx = -3 };
+			if (exact) {
+				n = 1;
+				goto out;
 			}
 		}
 		if (n)
@@ -379,6 +392,8 @@ static int long_opt(struct ipt_pstate *ps, const char *word)
 	}
 	if (f.g)
 		return generic(ps, f.g->val, arg);
+	if (f.midx == -3)
+		return ipt_parse_log(ps, f.m, arg);
 	idx = (unsigned int)f.midx;
 	if (f.midx == -2) {
 		ret = ipt_match_add(ps, f.implied, &idx);

@@ -217,6 +217,10 @@ bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b)
 		return false;
 	if (a->target.kind != b->target.kind)
 		return false;
+	if (a->target.kind == IR_TARGET_LOG &&
+	    (strcmp(a->target.log.prefix, b->target.log.prefix) ||
+	     a->target.log.level != b->target.log.level || a->target.log.flags != b->target.log.flags))
+		return false;
 	if ((a->target.kind == IR_TARGET_JUMP || a->target.kind == IR_TARGET_GOTO) &&
 	    strcmp(a->target.chain, b->target.chain))
 		return false;

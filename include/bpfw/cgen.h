@@ -26,6 +26,7 @@
 #define CGEN_MAP_NAME_STATE	"bpfw_state"
 #define CGEN_MAP_NAME_GEN	"bpfw_gen"
 #define CGEN_MAP_NAME_CT	"bpfw_ct"
+#define CGEN_MAP_NAME_LOG	"bpfw_log"
 #define CGEN_PROG_NAME_XDP	"bpfw_xdp"	/* how the loader tells its XDP programs */
 
 enum cgen_prog_kind {
@@ -42,9 +43,23 @@ enum cgen_map_role {
 	CGEN_MAP_GEN,		/* array, one u32: the generation allowed to act; kept by the loader */
 	CGEN_MAP_CT,		/* LRU hash: cgen_ct_key -> cgen_ct_val, the connections; kept */
 	CGEN_MAP_BLOBS,		/* array of one value: per-match data (port bitmaps, rate limits) */
+	CGEN_MAP_LOG,		/* ring buffer of struct cgen_log_event, for -j LOG; kept */
 };
 
 #define CGEN_CT_MAX	65536	/* connections tracked (the least recently seen go first) */
+
+#define CGEN_LOG_CAPLEN	128		/* bytes of a logged frame kept, from its link header */
+#define CGEN_LOG_RING	(256u << 10)	/* bytes of the log ring */
+
+/* What a -j LOG rule sends to the log ring for a packet. */
+struct cgen_log_event {
+	uint32_t slot;		/* the rule's counter slot: it names the rule in the state */
+	uint32_t kind;		/* enum cgen_prog_kind: where the packet was seen */
+	uint32_t caplen;	/* bytes of @data */
+	uint32_t uid;		/* the sending socket's owner (OUTPUT, --log-uid), or UINT32_MAX */
+	char iif[16], oif[16];	/* interface names, "" if none */
+	uint8_t data[CGEN_LOG_CAPLEN];
+};
 
 /* A tracked connection, in the direction of its first packet. */
 struct cgen_ct_key {

@@ -21,6 +21,9 @@ int compat_save_main(const struct ipt_ctx *ctx, int argc, char **argv);
 /* iptables-restore / ip6tables-restore; returns the exit status. */
 int compat_restore_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
+/* bpfw log: the lines of -j LOG rules, once or following (-f), to stdout or syslog. */
+int compat_log_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
 /*
  * Take the lock that serialises bpfw's changes: wait up to @wait_secs (0:
  * forever, -1: not at all).  Returns the lock fd or a negative errno, with

@@ -190,12 +190,32 @@ enum ir_target_kind {
 	IR_TARGET_RETURN,
 	IR_TARGET_JUMP,		/* -j CHAIN */
 	IR_TARGET_GOTO,		/* -g CHAIN */
+	IR_TARGET_LOG,		/* -j LOG: log the packet, go on with the next rule */
 	IR_TARGET_KIND_MAX,
+};
+
+#define IR_LOG_PREFIX_LEN	30	/* 29 characters and the NUL, as xt_LOG */
+#define IR_LOG_LEVEL		4	/* warning */
+
+/* -j LOG's flags, as xt_LOG numbers them (XT_LOG_*). */
+enum {
+	IR_LOG_TCPSEQ = 0x01,
+	IR_LOG_TCPOPT = 0x02,
+	IR_LOG_IPOPT = 0x04,
+	IR_LOG_UID = 0x08,
+	IR_LOG_MACDECODE = 0x20,
+};
+
+struct ir_target_log {
+	char prefix[IR_LOG_PREFIX_LEN];
+	uint8_t level;		/* syslog level, 0-7 */
+	uint8_t flags;		/* IR_LOG_* */
 };
 
 struct ir_target {
 	enum ir_target_kind kind;
 	char chain[IR_CHAIN_MAXNAMELEN];	/* JUMP, GOTO */
+	struct ir_target_log log;		/* LOG */
 };
 
 struct ir_rule {

@@ -29,6 +29,16 @@ static inline uint32_t ld_gen_prio(uint32_t gen)
 	return LD_TC_PRIO + (gen & 1);
 }
 
+/* Maps whose contents outlive a generation: the next one reuses the running one's. */
+enum ld_kept {
+	LD_KEPT_CT,		/* the connection table (CGEN_MAP_CT) */
+	LD_KEPT_LOG,		/* the log ring (CGEN_MAP_LOG) */
+	LD_KEPT_MAX,
+};
+
+/* The map role and name of a kept map. */
+void ld_kept_map(enum ld_kept k, enum cgen_map_role *role, const char **name);
+
 /* The rule set that runs in this namespace, as found by ld_live_open(). */
 struct ld_live {
 	bool present;			/* false: no bpfw program attached yet */
@@ -37,7 +47,7 @@ struct ld_live {
 	uint32_t prog_ids[CGEN_PROG_MAX];
 	int prog_fds[CGEN_PROG_MAX];	/* held so a failed swap can put them back; -1 if none */
 	int counters_fd;		/* -1 if none */
-	int ct_fd;			/* the connection table, -1 if none */
+	int kept_fds[LD_KEPT_MAX];	/* maps that outlive generations, -1 where none */
 	uint32_t counters_cap;		/* max_entries of the counter map */
 	char *state;			/* state text, NUL-terminated, malloc'd */
 	size_t state_len;
@@ -58,7 +68,7 @@ struct ld_objects {
 struct ld_create_opts {
 	int reuse_counters_fd;		/* counter map to reuse if big enough, or -1 */
 	int reuse_gen_fd;		/* the running generation switch, or -1 */
-	int reuse_ct_fd;		/* the running connection table, or -1 */
+	const int *reuse_kept;		/* LD_KEPT_MAX fds of the running set (-1: none), or NULL */
 	uint32_t generation;		/* the programs' generation (cgen_opts.generation) */
 	const char *state;		/* state text to store with the programs */
 	size_t state_len;

@@ -22,7 +22,7 @@ static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV
 
 static void verify(const struct cgen_output *out)
 {
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .reuse_ct_fd = -1,
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1,
 				       .generation = 1, .state = "", .state_len = 1 };
 	struct bpfw_err err = { 0 };
 	struct ld_objects objs;

@@ -72,7 +72,7 @@ static void assign_slots(struct ir_ruleset *rs, uint32_t next)
 
 int fw_load_opts(struct fw *fw, const char *cmds, const struct fw_opts *o)
 {
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .reuse_ct_fd = -1, .state = "",
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .state = "",
 				       .state_len = 0, .generation = o->generation };
 	struct bpfw_err err = { 0 };
 	char *copy = strdup(cmds), *line, *save = NULL;

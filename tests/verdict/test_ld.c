@@ -181,7 +181,7 @@ static int load_gen(const struct ld_live *live, uint32_t gen, int verdict, uint3
 	struct ld_create_opts opts = {
 		.reuse_counters_fd = live ? live->counters_fd : -1,
 		.reuse_gen_fd = live ? live->gen_fd : -1,
-		.reuse_ct_fd = live ? live->ct_fd : -1,
+		.reuse_kept = live ? live->kept_fds : NULL,
 		.generation = gen, .state = state, .state_len = len,
 	};
 	struct cgen_output out;
@@ -499,7 +499,7 @@ static void assert_kept(uint32_t id)
 
 static void test_verifier_refusal(void)
 {
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .reuse_ct_fd = -1,
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1,
 				       .generation = 2, .state = "x", .state_len = 1 };
 	struct bpfw_err err = { 0 };
 	struct cgen_output out;
@@ -525,7 +525,7 @@ static void test_verifier_refusal(void)
 /* A map the kernel cannot allocate: nothing is created, the running set stays. */
 static void test_map_create_failure(void)
 {
-	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1, .reuse_ct_fd = -1,
+	struct ld_create_opts opts = { .reuse_counters_fd = -1, .reuse_gen_fd = -1,
 				       .generation = 2, .state = "x", .state_len = 1 };
 	struct bpfw_err err = { 0 };
 	struct cgen_output out;

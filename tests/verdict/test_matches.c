@@ -121,7 +121,59 @@ static void test_limit(void)
 	fw_free(&fw);
 }
 
+/* What the log ring received: the last event and how many. */
+struct log_seen {
+	struct cgen_log_event last;
+	int n;
+};
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct log_seen *seen = ctx;
+
+	if (len == sizeof(seen->last))
+		memcpy(&seen->last, data, len);
+	seen->n++;
+	return 0;
+}
+
+/* LOG sends the packet to the ring and the next rule decides; at XDP too. */
+static void test_log(void)
+{
+	struct log_seen seen = { .n = 0 };
+	struct ring_buffer *rb;
+	struct fw fw;
+	int mi;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -p tcp --dport 22 -j LOG --log-prefix ssh: ;"
+					   "-A INPUT -p tcp --dport 22 -j DROP;"
+					   "-t raw -A PREROUTING -p udp -j LOG"), 0);
+	mi = cgen_output_find_map(&fw.out, CGEN_MAP_LOG);
+	CU_ASSERT_FATAL(mi >= 0);
+	rb = ring_buffer__new(fw.objs.map_fds[mi], on_event, &seen, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rb);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 40000, 22)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_TCP, 40000, 23)), PASS);
+	CU_ASSERT_EQUAL(ring_buffer__consume(rb), 1);
+	CU_ASSERT_EQUAL(seen.n, 1);
+	CU_ASSERT_EQUAL(seen.last.slot, fw.rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER]->chains[0]
+					->rules[0]->slot);
+	CU_ASSERT_EQUAL(seen.last.kind, CGEN_PROG_TC_INGRESS);
+	CU_ASSERT_STRING_EQUAL(seen.last.iif, "lo");
+	CU_ASSERT_EQUAL(seen.last.caplen, 14 + 20 + 20);
+	CU_ASSERT_EQUAL(seen.last.data[14 + 9], IPPROTO_TCP);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 1);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &(struct pkt_spec){ .src = "10.0.0.2",
+			.proto = IPPROTO_UDP, .sport = 1, .dport = 2 }), PASS);
+	CU_ASSERT_EQUAL(ring_buffer__consume(rb), 1);
+	CU_ASSERT_EQUAL(seen.last.kind, CGEN_PROG_XDP);
+	CU_ASSERT_EQUAL(seen.last.caplen, 14 + 20 + 8);
+	ring_buffer__free(rb);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
+	{ "LOG: to the ring, then the next rule", test_log },
 	{ "limit: burst, then the average; untouched by other packets", test_limit },
 	{ "multiport: lists, ranges, directions, !", test_multiport },
 	{ "multiport in a user chain and at XDP", test_multiport_chain_and_xdp },
