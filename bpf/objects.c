@@ -6,7 +6,9 @@
  * exactly as long as a program using them, with no pin and no daemon.
  */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -105,6 +107,33 @@ static int ifnames_fill(int fd)
 	return ret;
 }
 
+/* This namespace's IPv4 addresses (LOCAL) and their broadcast addresses, for -m addrtype. */
+static int addrtypes_fill(int fd)
+{
+	struct ifaddrs *ifs, *p;
+	int ret = 0;
+
+	if (getifaddrs(&ifs))
+		return -errno;
+	for (p = ifs; p && !ret; p = p->ifa_next) {
+		uint32_t local = IR_ADDRTYPE_LOCAL, bcast = IR_ADDRTYPE_BROADCAST;
+
+		if (!p->ifa_addr || p->ifa_addr->sa_family != AF_INET)
+			continue;
+		if (bpf_map_update_elem(fd, &((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr,
+					&local, BPF_ANY))
+			ret = -errno;
+		/* (a point-to-point link's "broadcast" address is its peer) */
+		if (!ret && !(p->ifa_flags & IFF_POINTOPOINT) && p->ifa_broadaddr &&
+		    bpf_map_update_elem(fd,
+					&((struct sockaddr_in *)p->ifa_broadaddr)->sin_addr.s_addr,
+					&bcast, BPF_NOEXIST) && errno != EEXIST)
+			ret = -errno;
+	}
+	freeifaddrs(ifs);
+	return ret;
+}
+
 static int map_create(const struct cgen_map *m, const struct ld_create_opts *opts, int *out,
 		      struct bpfw_err *err)
 {
@@ -150,7 +179,8 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
 				 "Cannot create BPF map %s (%u entries): %s", m->name,
 				 m->max_entries, strerror(errno));
-	ret = m->role == CGEN_MAP_IFNAMES ? ifnames_fill(fd) : map_fill(fd, m);
+	ret = m->role == CGEN_MAP_IFNAMES ? ifnames_fill(fd) :
+	      m->role == CGEN_MAP_ADDRTYPES ? addrtypes_fill(fd) : map_fill(fd, m);
 	if (ret) {
 		close(fd);
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret, "Cannot fill BPF map %s: %s",

@@ -334,6 +334,18 @@ void ipt_fmt_tcp_flags(FILE *out, uint8_t flags)
 	}
 }
 
+void ipt_fmt_addrtypes(FILE *out, uint16_t bits)
+{
+	bool first = true;
+
+	for (unsigned int t = 0; t < IR_ADDRTYPE_N; t++) {
+		if (!(bits & (1u << t)))
+			continue;
+		fprintf(out, "%s%s", first ? "" : ",", ir_addrtype_name(t));
+		first = false;
+	}
+}
+
 void ipt_fmt_rate(FILE *out, uint32_t avg)
 {
 	static const struct { const char *name; uint32_t mult; } rates[] = {

@@ -57,6 +57,9 @@ void ipt_fmt_quoted(FILE *out, const char *s);
 /* The kernel LOG target's line for @ev, logged by a rule with options @log. */
 void ipt_log_line(FILE *out, const struct cgen_log_event *ev, const struct ir_target_log *log);
 
+/* Address types as iptables prints them: "BROADCAST,MULTICAST". */
+void ipt_fmt_addrtypes(FILE *out, uint16_t bits);
+
 /* A limit's rate, "3/min", from its scaled interval. */
 void ipt_fmt_rate(FILE *out, uint32_t avg);
 

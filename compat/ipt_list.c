@@ -66,6 +66,17 @@ static void put_match_icmp(FILE *out, const struct ir_match_icmp *icmp, bool num
 static void put_match(FILE *out, const struct ir_match *m, const char *proto, bool numeric)
 {
 	switch (m->kind) {
+	case IR_MATCH_ADDRTYPE:
+		fputs(" ADDRTYPE match", out);
+		if (m->addrtype.src) {
+			fprintf(out, " src-type %s", m->addrtype.inv_src ? "!" : "");
+			ipt_fmt_addrtypes(out, m->addrtype.src);
+		}
+		if (m->addrtype.dst) {
+			fprintf(out, " dst-type %s", m->addrtype.inv_dst ? "!" : "");
+			ipt_fmt_addrtypes(out, m->addrtype.dst);
+		}
+		break;
 	case IR_MATCH_LIMIT:
 		fputs(" limit: avg ", out);
 		ipt_fmt_rate(out, m->limit.avg);

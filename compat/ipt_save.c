@@ -81,6 +81,17 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 		fputs(" -m comment --comment ", out);
 		ipt_fmt_quoted(out, m->comment ? m->comment : "");
 		break;
+	case IR_MATCH_ADDRTYPE:
+		fputs(" -m addrtype", out);
+		if (m->addrtype.src) {
+			fprintf(out, "%s --src-type ", m->addrtype.inv_src ? " !" : "");
+			ipt_fmt_addrtypes(out, m->addrtype.src);
+		}
+		if (m->addrtype.dst) {
+			fprintf(out, "%s --dst-type ", m->addrtype.inv_dst ? " !" : "");
+			ipt_fmt_addrtypes(out, m->addrtype.dst);
+		}
+		break;
 	case IR_MATCH_LIMIT:
 		fputs(" -m limit --limit ", out);
 		ipt_fmt_rate(out, m->limit.avg);

@@ -229,6 +229,7 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	uint32_t next = emit_label(e);
 	int16_t key = sub ? STK_SUB_KEY : STK_KEY;
 
+	c->match_key = key;
 	cg_emit_matches(c, r, next);
 	if (r->target.kind == IR_TARGET_ACCEPT || r->target.kind == IR_TARGET_DROP) {
 		emit_count_return(c, r->slot,
@@ -481,6 +482,15 @@ static int count_slots(const struct ir_table *t, uint32_t *n)
 	return 0;
 }
 
+static bool table_has(const struct ir_table *t, enum ir_match_kind kind)
+{
+	for (unsigned int i = 0; t && i < t->n_chains; i++)
+		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
+			if (ir_rule_find_match(t->chains[i]->rules[j], kind))
+				return true;
+	return false;
+}
+
 static bool table_logs(const struct ir_table *t)
 {
 	for (unsigned int i = 0; t && i < t->n_chains; i++)
@@ -589,8 +599,13 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.role = CGEN_MAP_LOG, .name = CGEN_MAP_NAME_LOG, .type = BPF_MAP_TYPE_RINGBUF,
 		.max_entries = CGEN_LOG_RING,
 	};
+	struct cgen_map addrtypes = {
+		.role = CGEN_MAP_ADDRTYPES, .name = CGEN_MAP_NAME_ADDRTYPES,
+		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(uint32_t),
+		.value_size = sizeof(uint32_t), .max_entries = 4096,
+	};
 	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
-			.out = out };
+			.addrtype_map = -1, .out = out };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
@@ -619,6 +634,15 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		c.ct_map = cg_add_map(out, &ct);
 	if (c.counters_map >= 0 && (table_logs(t) || table_logs(raw) || table_logs(prev)))
 		c.log_map = cg_add_map(out, &log);
+	if (c.counters_map >= 0 && (table_has(t, IR_MATCH_ADDRTYPE) ||
+				    table_has(raw, IR_MATCH_ADDRTYPE) ||
+				    table_has(prev, IR_MATCH_ADDRTYPE))) {
+		c.addrtype_map = cg_add_map(out, &addrtypes);
+		if (c.addrtype_map < 0) {
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+			goto out;
+		}
+	}
 	if (c.counters_map >= 0) {
 		const struct ir_table *tables[] = { t, raw, prev };
 

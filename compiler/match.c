@@ -252,6 +252,9 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 		case IR_MATCH_LIMIT:
 			cg_emit_limit(c, m, R_MISS);
 			break;
+		case IR_MATCH_ADDRTYPE:
+			cg_emit_addrtype(c, m, R_MISS);
+			break;
 		case IR_MATCH_COMMENT:
 		default:
 			break;

@@ -120,6 +120,16 @@ void ipt_limit_defaults(struct ir_match *m);
 int ipt_parse_limit(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		    const struct ipt_mopt *o, const char *arg);
 
+/* -m addrtype's long options (frontend/ipt_addrtype.c). */
+extern const struct ipt_mopt ipt_addrtype_opts[];
+
+/* One -m addrtype option, with libxt_addrtype's messages. */
+int ipt_parse_addrtype(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+		       const struct ipt_mopt *o, const char *arg);
+
+/* The end of an -m addrtype: a type must be given. */
+int ipt_addrtype_final(struct ipt_pstate *ps, unsigned int seen);
+
 /* -j LOG's long options (frontend/ipt_log.c). */
 extern const struct ipt_mopt ipt_log_opts[];
 

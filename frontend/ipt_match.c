@@ -60,6 +60,7 @@ static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_STATE] = "state",
 	[IR_MATCH_MULTIPORT] = "multiport",
 	[IR_MATCH_LIMIT] = "limit",
+	[IR_MATCH_ADDRTYPE] = "addrtype",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -81,6 +82,8 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return ipt_multiport_opts;
 	case IR_MATCH_LIMIT:
 		return ipt_limit_opts;
+	case IR_MATCH_ADDRTYPE:
+		return ipt_addrtype_opts;
 	default:
 		return NULL;
 	}
@@ -271,6 +274,8 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return ipt_parse_multiport(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_LIMIT)
 		return ipt_parse_limit(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_ADDRTYPE)
+		return ipt_parse_addrtype(ps, m, seen, o, arg);
 	/* the long name iptables reports for an alias */
 	if (o->id == MO_SPORT)
 		full = "source-port";
@@ -328,6 +333,7 @@ int ipt_match_final(struct ipt_pstate *ps)
 {
 	const struct ir_rule *r = ps->cmd->rule;
 	bool proto_inv = r->ip.invflags & IR_INV_PROTO;
+	int ret;
 
 	for (unsigned int i = 0; i < r->n_matches; i++) {
 		const struct ir_match *m = &r->matches[i];
@@ -349,6 +355,11 @@ int ipt_match_final(struct ipt_pstate *ps)
 		case IR_MATCH_MULTIPORT:
 			if (!ps->mseen[i])
 				return ipt_perr(ps, "multiport expection an option");
+			break;
+		case IR_MATCH_ADDRTYPE:
+			ret = ipt_addrtype_final(ps, ps->mseen[i]);
+			if (ret)
+				return ret;
 			break;
 		case IR_MATCH_ICMP:
 		case IR_MATCH_COMMENT:

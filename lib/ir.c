@@ -53,6 +53,16 @@ int ir_table_id_parse(const char *name, enum ir_table_id *id)
 	return -ENOENT;
 }
 
+const char *ir_addrtype_name(unsigned int type)
+{
+	static const char *const names[IR_ADDRTYPE_N] = {
+		"UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST",
+		"BLACKHOLE", "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
+	};
+
+	return type < IR_ADDRTYPE_N ? names[type] : NULL;
+}
+
 const char *ir_ct_state_name(unsigned int bit)
 {
 	static const char *const names[] = { "INVALID", "NEW", "RELATED", "ESTABLISHED",
@@ -192,6 +202,8 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 	case IR_MATCH_CONNTRACK:
 	case IR_MATCH_STATE:
 		return a->ct.states == b->ct.states && a->ct.invert == b->ct.invert;
+	case IR_MATCH_ADDRTYPE:
+		return !memcmp(&a->addrtype, &b->addrtype, sizeof(a->addrtype));
 	case IR_MATCH_LIMIT:
 		return a->limit.avg == b->limit.avg && a->limit.burst == b->limit.burst;
 	case IR_MATCH_MULTIPORT:

@@ -27,6 +27,7 @@
 #define CGEN_MAP_NAME_GEN	"bpfw_gen"
 #define CGEN_MAP_NAME_CT	"bpfw_ct"
 #define CGEN_MAP_NAME_LOG	"bpfw_log"
+#define CGEN_MAP_NAME_ADDRTYPES	"bpfw_addrtype"
 #define CGEN_PROG_NAME_XDP	"bpfw_xdp"	/* how the loader tells its XDP programs */
 
 enum cgen_prog_kind {
@@ -44,6 +45,7 @@ enum cgen_map_role {
 	CGEN_MAP_CT,		/* LRU hash: cgen_ct_key -> cgen_ct_val, the connections; kept */
 	CGEN_MAP_BLOBS,		/* array of one value: per-match data (port bitmaps, rate limits) */
 	CGEN_MAP_LOG,		/* ring buffer of struct cgen_log_event, for -j LOG; kept */
+	CGEN_MAP_ADDRTYPES,	/* hash: u32 address (network order) -> u32 RTN_ type; filled by the loader */
 };
 
 #define CGEN_CT_MAX	65536	/* connections tracked (the least recently seen go first) */

@@ -101,7 +101,25 @@ enum ir_match_kind {
 	IR_MATCH_STATE,		/* -m state --state: the same test, its own spelling */
 	IR_MATCH_MULTIPORT,	/* -m multiport --sports/--dports/--ports */
 	IR_MATCH_LIMIT,		/* -m limit --limit --limit-burst */
+	IR_MATCH_ADDRTYPE,	/* -m addrtype --src-type --dst-type */
 	IR_MATCH_KIND_MAX,
+};
+
+/* Address types, as the kernel's route types (RTN_*) numbers them: bit 1 << RTN_x. */
+enum {
+	IR_ADDRTYPE_UNSPEC,
+	IR_ADDRTYPE_UNICAST,
+	IR_ADDRTYPE_LOCAL,
+	IR_ADDRTYPE_BROADCAST,
+	IR_ADDRTYPE_ANYCAST,
+	IR_ADDRTYPE_MULTICAST,
+	IR_ADDRTYPE_N = 12,	/* through XRESOLVE */
+};
+
+/* -m addrtype: the source's and the destination's type among the bits given */
+struct ir_match_addrtype {
+	uint16_t src, dst;	/* 1 << IR_ADDRTYPE_*; 0: not tested */
+	bool inv_src, inv_dst;
 };
 
 #define IR_LIMIT_SCALE		10000	/* XT_LIMIT_SCALE: @avg is seconds times this per packet */
@@ -179,6 +197,7 @@ struct ir_match {
 		struct ir_match_ctstate ct;	/* CONNTRACK, STATE */
 		struct ir_match_multiport mport;	/* MULTIPORT */
 		struct ir_match_limit limit;		/* LIMIT */
+		struct ir_match_addrtype addrtype;	/* ADDRTYPE */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };
@@ -257,6 +276,9 @@ const char *ir_table_name(enum ir_table_id id);
 
 /* Look a table up by name; -ENOENT if bpfw does not know it. */
 int ir_table_id_parse(const char *name, enum ir_table_id *id);
+
+/* Name of address type @type ("LOCAL"), or NULL. */
+const char *ir_addrtype_name(unsigned int type);
 
 /* Name of connection tracking state bit @bit (IR_CT_NEW is bit 1: "NEW"), or NULL. */
 const char *ir_ct_state_name(unsigned int bit);

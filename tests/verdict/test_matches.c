@@ -172,7 +172,39 @@ static void test_log(void)
 	fw_free(&fw);
 }
 
+static struct pkt_spec to(const char *src, const char *dst)
+{
+	return (struct pkt_spec){ .src = src, .dst = dst, .proto = IPPROTO_UDP, .sport = 1,
+				  .dport = 2 };
+}
+
+/* Address types from the address itself, and from this namespace's addresses. */
+static void test_addrtype(void)
+{
+	struct fw fw;
+
+	/* an address of this (private) namespace, with its broadcast address */
+	CU_ASSERT_EQUAL_FATAL(system("ip addr add 10.5.5.5/24 brd + dev lo"), 0);
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-N t;-A INPUT -j t;"
+					   "-A t -m addrtype --dst-type LOCAL -j DROP;"
+					   "-A t -m addrtype --src-type BROADCAST,MULTICAST -j DROP;"
+					   "-A t -m addrtype ! --dst-type UNICAST -s 10.9.9.9 -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, to("10.1.1.1", "10.5.5.5")), DROP);
+	CU_ASSERT_EQUAL(in(&fw, to("10.1.1.1", "127.0.0.9")), DROP);
+	CU_ASSERT_EQUAL(in(&fw, to("10.1.1.1", "10.1.1.2")), PASS);
+	CU_ASSERT_EQUAL(in(&fw, to("10.5.5.255", "10.1.1.2")), DROP);
+	CU_ASSERT_EQUAL(in(&fw, to("224.0.0.1", "10.1.1.2")), DROP);
+	CU_ASSERT_EQUAL(in(&fw, to("0.0.0.0", "10.1.1.2")), DROP);
+	CU_ASSERT_EQUAL(in(&fw, to("10.9.9.9", "10.1.1.2")), PASS);	/* unicast */
+	CU_ASSERT_EQUAL(in(&fw, to("10.9.9.9", "255.255.255.255")), DROP);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "t", 1).packets, 2);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "t", 2).packets, 3);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "t", 3).packets, 1);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
+	{ "addrtype: multicast, broadcast, local, unicast", test_addrtype },
 	{ "LOG: to the ring, then the next rule", test_log },
 	{ "limit: burst, then the average; untouched by other packets", test_limit },
 	{ "multiport: lists, ranges, directions, !", test_multiport },
