@@ -107,8 +107,8 @@ bench: all bench-deps
 	$(BENCH)/bench-pps.sh --scenarios chain --rules 100,1000,10000 \
 		$(if $(QUICK),--rounds 3 --duration 0.15) --out $(BENCH_OUT)/mixed \
 		--systems none-b,$(CURDIR)/bench/systems/bpfw-mixed.sh,$(CURDIR)/bench/systems/iptables-nft-mixed.sh
-	bench/testrun.sh $(BENCH_OUT)/bpfw-testrun.tsv $(if $(QUICK),100 10000)
-	bench/memory.sh $(BENCH_OUT)/memory.tsv $(if $(QUICK),10000,100000)
+	$(if $(QUICK),PAIRS=1) bench/testrun.sh $(BENCH_OUT)/bpfw-testrun.tsv $(if $(QUICK),100 10000)
+	$(if $(QUICK),,bench/memory.sh $(BENCH_OUT)/memory.tsv 100000)
 	bench/report.sh $(BENCH_OUT) doc/perf
 
 # libFuzzer targets under ASan/UBSan, FUZZ_SECS each (default 300).

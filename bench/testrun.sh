@@ -10,6 +10,8 @@
 # program's, beside the trivial xdp_pass.  Also the program's size and the
 # memory of the program and its maps (memlock).
 #
+# PAIRS=K measures bpfw and the empty program K times each, interleaved (3).
+#
 # Columns: scenario N ns_median ref_ns insns memlock_bytes load_ms
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,12 +68,12 @@ for scen in blocklist blocklist-xdp chain mixed; do
 		insns=$(( $(bpftool prog show id "$id" | grep -o 'xlated [0-9]*B' | grep -o '[0-9]*') / 8 ))
 		# interleaved, so that the machine's noise falls on both alike
 		b=() p=()
-		for _ in 1 2 3; do
+		for _ in $(seq "${PAIRS:-3}"); do
 			b+=("$("$tr" -I "$id" -r 1000000 -k 5 | median)")
 			p+=("$("$tr" -o "$ref" -r 1000000 -k 5 | median)")
 		done
-		bpfw_ns=$(printf '%s\n' "${b[@]}" | sort -n | sed -n 2p)
-		pass_ns=$(printf '%s\n' "${p[@]}" | sort -n | sed -n 2p)
+		bpfw_ns=$(printf '%s\n' "${b[@]}" | sort -n | sed -n "$(((${#b[@]} + 1) / 2))p")
+		pass_ns=$(printf '%s\n' "${p[@]}" | sort -n | sed -n "$(((${#p[@]} + 1) / 2))p")
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$n" "$bpfw_ns" "$pass_ns" "$insns" \
 			"$(memlock "$id")" "$ms" >>"$out"
 		ip netns del "$ns"

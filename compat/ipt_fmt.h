@@ -57,6 +57,12 @@ void ipt_fmt_quoted(FILE *out, const char *s);
 /* The kernel LOG target's line for @ev, logged by a rule with options @log. */
 void ipt_log_line(FILE *out, const struct cgen_log_event *ev, const struct ir_target_log *log);
 
+/* -m iprange, -m length or -m ttl as iptables-save writes them. */
+void ipt_fmt_field_save(FILE *out, const struct ir_match *m);
+
+/* The same in iptables -L's option column. */
+void ipt_fmt_field_list(FILE *out, const struct ir_match *m);
+
 /* Address types as iptables prints them: "BROADCAST,MULTICAST". */
 void ipt_fmt_addrtypes(FILE *out, uint16_t bits);
 

@@ -66,6 +66,11 @@ static void put_match_icmp(FILE *out, const struct ir_match_icmp *icmp, bool num
 static void put_match(FILE *out, const struct ir_match *m, const char *proto, bool numeric)
 {
 	switch (m->kind) {
+	case IR_MATCH_IPRANGE:
+	case IR_MATCH_LENGTH:
+	case IR_MATCH_TTL:
+		ipt_fmt_field_list(out, m);
+		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" ADDRTYPE match", out);
 		if (m->addrtype.src) {

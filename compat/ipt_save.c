@@ -81,6 +81,11 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 		fputs(" -m comment --comment ", out);
 		ipt_fmt_quoted(out, m->comment ? m->comment : "");
 		break;
+	case IR_MATCH_IPRANGE:
+	case IR_MATCH_LENGTH:
+	case IR_MATCH_TTL:
+		ipt_fmt_field_save(out, m);
+		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" -m addrtype", out);
 		if (m->addrtype.src) {

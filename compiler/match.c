@@ -80,6 +80,69 @@ static void out_of_range(struct cg *c, uint8_t size, int16_t field, uint16_t lo,
 	emit(e, ALU64_REG(BPF_OR, R1, R2));
 }
 
+/* The host-order address at @field within @lo..@hi (or not, @inv). */
+static void match_addr_range(struct cg *c, int16_t field, uint32_t lo, uint32_t hi, bool inv)
+{
+	struct emit *e = &c->e;
+
+	emit(e, LDX(BPF_W, R1, R_PKT, field));
+	emit(e, ENDIAN_BE(R1, 32));
+	emit_ld_imm64(e, R3, lo);
+	emit(e, ALU64_REG(BPF_SUB, R1, R3));		/* negative below lo */
+	emit_ld_imm64(e, R2, (uint64_t)hi - lo);	/* a reversed range: negative, never */
+	emit(e, ALU64_REG(BPF_SUB, R2, R1));		/* negative above hi */
+	emit(e, ALU64_IMM(BPF_RSH, R1, 63));
+	emit(e, ALU64_IMM(BPF_RSH, R2, 63));
+	emit(e, ALU64_REG(BPF_OR, R1, R2));
+	if (inv)
+		emit(e, ALU64_IMM(BPF_XOR, R1, 1));
+	miss_if(c, R1);
+}
+
+static void match_iprange(struct cg *c, const struct ir_match_iprange *r)
+{
+	if (r->src)
+		match_addr_range(c, PI(saddr), r->src_lo, r->src_hi, r->inv_src);
+	if (r->dst)
+		match_addr_range(c, PI(daddr), r->dst_lo, r->dst_hi, r->inv_dst);
+}
+
+static void match_length(struct cg *c, const struct ir_match_length *l)
+{
+	if (l->lo > l->hi) {	/* never, or always when inverted */
+		if (!l->invert) {
+			emit(&c->e, MOV64_IMM(R1, 1));
+			miss_if(c, R1);
+		}
+		return;
+	}
+	out_of_range(c, BPF_W, PI(len), l->lo, l->hi);
+	if (l->invert)
+		emit(&c->e, ALU64_IMM(BPF_XOR, R1, 1));
+	miss_if(c, R1);
+}
+
+static void match_ttl(struct cg *c, const struct ir_match_ttl *t)
+{
+	struct emit *e = &c->e;
+
+	if (t->mode == IR_TTL_EQ || t->mode == IR_TTL_NE) {
+		test_eq(c, BPF_B, PI(ttl), UINT32_MAX, t->value, t->mode == IR_TTL_NE);
+		return;
+	}
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(ttl)));
+	if (t->mode == IR_TTL_LT) {			/* miss: ttl - v >= 0 */
+		emit(e, ALU64_IMM(BPF_SUB, R1, t->value));
+	} else {					/* miss: v - ttl >= 0 */
+		emit(e, MOV64_IMM(R2, t->value));
+		emit(e, ALU64_REG(BPF_SUB, R2, R1));
+		emit(e, MOV64_REG(R1, R2));
+	}
+	emit(e, ALU64_IMM(BPF_RSH, R1, 63));
+	emit(e, ALU64_IMM(BPF_XOR, R1, 1));
+	miss_if(c, R1);
+}
+
 static void test_range(struct cg *c, uint8_t size, int16_t field, const struct ir_port_range *r,
 		       bool inv)
 {
@@ -254,6 +317,15 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 			break;
 		case IR_MATCH_ADDRTYPE:
 			cg_emit_addrtype(c, m, R_MISS);
+			break;
+		case IR_MATCH_IPRANGE:
+			match_iprange(c, &m->iprange);
+			break;
+		case IR_MATCH_LENGTH:
+			match_length(c, &m->length);
+			break;
+		case IR_MATCH_TTL:
+			match_ttl(c, &m->ttl);
 			break;
 		case IR_MATCH_COMMENT:
 		default:

@@ -132,6 +132,8 @@ void cg_emit_prologue(struct cg *c, uint32_t accept)
 	emit(e, STX(BPF_W, R_PKT, R1, PI(daddr)));
 	emit(e, LDX(BPF_B, R1, R2, l2 + IPH(protocol)));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(proto)));
+	emit(e, LDX(BPF_B, R1, R2, l2 + IPH(ttl)));
+	emit(e, STX(BPF_B, R_PKT, R1, PI(ttl)));
 	emit(e, LDX(BPF_H, R1, R2, l2 + IPH(tot_len)));
 	emit(e, ENDIAN_BE(R1, 16));
 	emit(e, STX(BPF_W, R_PKT, R1, PI(len)));

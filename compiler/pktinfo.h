@@ -29,7 +29,8 @@ struct cgen_pktinfo {
 	uint16_t icmp_id;	/* host order: the identifier of an ICMP echo and the like */
 	uint8_t ctstate;	/* IR_CT_* bit of the packet (conntrack.c) */
 	uint8_t ctdir;		/* CG_CTDIR_*: what the connection table knows of it */
-	uint32_t pad;
+	uint8_t ttl;
+	uint8_t pad[3];
 };
 
 #define PI(f)	((int16_t)offsetof(struct cgen_pktinfo, f))

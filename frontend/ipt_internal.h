@@ -120,6 +120,18 @@ void ipt_limit_defaults(struct ir_match *m);
 int ipt_parse_limit(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		    const struct ipt_mopt *o, const char *arg);
 
+/* The long options of -m iprange, -m length and -m ttl (frontend/ipt_fields.c). */
+extern const struct ipt_mopt ipt_iprange_opts[];
+extern const struct ipt_mopt ipt_length_opts[];
+extern const struct ipt_mopt ipt_ttl_opts[];
+
+/* One option of -m iprange, -m length or -m ttl, with their messages. */
+int ipt_parse_field(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+		    const struct ipt_mopt *o, const char *arg);
+
+/* The end of an -m iprange, -m length or -m ttl: an option must be given. */
+int ipt_field_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned int seen);
+
 /* -m addrtype's long options (frontend/ipt_addrtype.c). */
 extern const struct ipt_mopt ipt_addrtype_opts[];
 

@@ -61,6 +61,9 @@ static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_MULTIPORT] = "multiport",
 	[IR_MATCH_LIMIT] = "limit",
 	[IR_MATCH_ADDRTYPE] = "addrtype",
+	[IR_MATCH_IPRANGE] = "iprange",
+	[IR_MATCH_LENGTH] = "length",
+	[IR_MATCH_TTL] = "ttl",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -84,6 +87,12 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return ipt_limit_opts;
 	case IR_MATCH_ADDRTYPE:
 		return ipt_addrtype_opts;
+	case IR_MATCH_IPRANGE:
+		return ipt_iprange_opts;
+	case IR_MATCH_LENGTH:
+		return ipt_length_opts;
+	case IR_MATCH_TTL:
+		return ipt_ttl_opts;
 	default:
 		return NULL;
 	}
@@ -276,6 +285,8 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return ipt_parse_limit(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_ADDRTYPE)
 		return ipt_parse_addrtype(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_IPRANGE || m->kind == IR_MATCH_LENGTH || m->kind == IR_MATCH_TTL)
+		return ipt_parse_field(ps, m, seen, o, arg);
 	/* the long name iptables reports for an alias */
 	if (o->id == MO_SPORT)
 		full = "source-port";
@@ -358,6 +369,13 @@ int ipt_match_final(struct ipt_pstate *ps)
 			break;
 		case IR_MATCH_ADDRTYPE:
 			ret = ipt_addrtype_final(ps, ps->mseen[i]);
+			if (ret)
+				return ret;
+			break;
+		case IR_MATCH_IPRANGE:
+		case IR_MATCH_LENGTH:
+		case IR_MATCH_TTL:
+			ret = ipt_field_final(ps, m, ps->mseen[i]);
 			if (ret)
 				return ret;
 			break;

@@ -204,6 +204,12 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 		return a->ct.states == b->ct.states && a->ct.invert == b->ct.invert;
 	case IR_MATCH_ADDRTYPE:
 		return !memcmp(&a->addrtype, &b->addrtype, sizeof(a->addrtype));
+	case IR_MATCH_IPRANGE:
+		return !memcmp(&a->iprange, &b->iprange, sizeof(a->iprange));
+	case IR_MATCH_LENGTH:
+		return !memcmp(&a->length, &b->length, sizeof(a->length));
+	case IR_MATCH_TTL:
+		return a->ttl.mode == b->ttl.mode && a->ttl.value == b->ttl.value;
 	case IR_MATCH_LIMIT:
 		return a->limit.avg == b->limit.avg && a->limit.burst == b->limit.burst;
 	case IR_MATCH_MULTIPORT:

@@ -102,7 +102,31 @@ enum ir_match_kind {
 	IR_MATCH_MULTIPORT,	/* -m multiport --sports/--dports/--ports */
 	IR_MATCH_LIMIT,		/* -m limit --limit --limit-burst */
 	IR_MATCH_ADDRTYPE,	/* -m addrtype --src-type --dst-type */
+	IR_MATCH_IPRANGE,	/* -m iprange --src-range --dst-range */
+	IR_MATCH_LENGTH,	/* -m length --length */
+	IR_MATCH_TTL,		/* -m ttl --ttl-eq/--ttl-lt/--ttl-gt */
 	IR_MATCH_KIND_MAX,
+};
+
+/* -m iprange: address ranges, host order, lo..hi inclusive (a reversed range never matches) */
+struct ir_match_iprange {
+	uint32_t src_lo, src_hi, dst_lo, dst_hi;
+	bool src, dst;		/* which are given */
+	bool inv_src, inv_dst;
+};
+
+/* -m length: the IP total length in lo..hi */
+struct ir_match_length {
+	uint16_t lo, hi;
+	bool invert;
+};
+
+enum ir_ttl_mode { IR_TTL_EQ, IR_TTL_NE, IR_TTL_LT, IR_TTL_GT };	/* XT_TTL_* order */
+
+/* -m ttl */
+struct ir_match_ttl {
+	enum ir_ttl_mode mode;
+	uint8_t value;
 };
 
 /* Address types, as the kernel's route types (RTN_*) numbers them: bit 1 << RTN_x. */
@@ -198,6 +222,9 @@ struct ir_match {
 		struct ir_match_multiport mport;	/* MULTIPORT */
 		struct ir_match_limit limit;		/* LIMIT */
 		struct ir_match_addrtype addrtype;	/* ADDRTYPE */
+		struct ir_match_iprange iprange;	/* IPRANGE */
+		struct ir_match_length length;		/* LENGTH */
+		struct ir_match_ttl ttl;		/* TTL */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };

@@ -203,7 +203,38 @@ static void test_addrtype(void)
 	fw_free(&fw);
 }
 
+/* iprange, length and ttl, with "!" and a reversed range. */
+static void test_fields(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-N t;-A INPUT -j t;"
+					   "-A t -m iprange --src-range 10.0.0.10-10.0.1.5 -j DROP;"
+					   "-A t -m iprange ! --dst-range 10.9.0.0-10.9.255.255 -j DROP;"
+					   "-A t -m iprange --src-range 10.7.0.9-10.7.0.1 -j DROP;"
+					   "-A t -s 10.8.0.0/16 -m length --length 29:100 -j DROP;"
+					   "-A t -s 10.6.0.0/16 -m length ! --length 28 -j DROP;"
+					   "-A t -s 10.5.0.0/16 -m ttl --ttl-lt 65 -j DROP;"
+					   "-A t -s 10.4.0.0/16 -m ttl ! --ttl-eq 64 -j DROP;"
+					   "-A t -s 10.3.0.0/16 -m ttl --ttl-gt 63 -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, to("10.0.0.10", "10.9.1.1")), DROP);
+	CU_ASSERT_EQUAL(in(&fw, to("10.0.1.5", "10.9.1.1")), DROP);
+	CU_ASSERT_EQUAL(in(&fw, to("10.0.1.6", "10.9.1.1")), PASS);
+	CU_ASSERT_EQUAL(in(&fw, to("10.0.0.9", "10.9.1.1")), PASS);
+	CU_ASSERT_EQUAL(in(&fw, to("10.1.0.1", "10.10.0.0")), DROP);	/* outside dst */
+	CU_ASSERT_EQUAL(in(&fw, to("10.7.0.5", "10.9.1.1")), PASS);	/* reversed: never */
+	CU_ASSERT_EQUAL(in(&fw, to("10.8.0.1", "10.9.1.1")), PASS);	/* 28 bytes */
+	CU_ASSERT_EQUAL(in(&fw, to("10.6.0.1", "10.9.1.1")), PASS);	/* ! 28 */
+	CU_ASSERT_EQUAL(in(&fw, to("10.5.0.1", "10.9.1.1")), DROP);	/* 64 < 65 */
+	CU_ASSERT_EQUAL(in(&fw, to("10.4.0.1", "10.9.1.1")), PASS);	/* 64 */
+	CU_ASSERT_EQUAL(in(&fw, to("10.3.0.1", "10.9.1.1")), DROP);	/* 64 > 63 */
+	CU_ASSERT_EQUAL(fw_counter(&fw, "t", 1).packets, 2);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "t", 3).packets, 0);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
+	{ "iprange, length, ttl", test_fields },
 	{ "addrtype: multicast, broadcast, local, unicast", test_addrtype },
 	{ "LOG: to the ring, then the next rule", test_log },
 	{ "limit: burst, then the average; untouched by other packets", test_limit },
