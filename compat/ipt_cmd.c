@@ -67,6 +67,13 @@ static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 					"%s failed (Invalid argument): rule in chain %s", what,
 					cmd->chain);
 	}
+	/* xt_REJECT: a reset answers TCP only, and only the filter table's hooks answer */
+	if (r->target.kind == IR_TARGET_REJECT &&
+	    ((r->target.reject == IR_REJECT_TCP_RESET &&
+	      (r->ip.proto != IPPROTO_TCP || (r->ip.invflags & IR_INV_PROTO))) ||
+	     t->id == IR_TABLE_RAW))
+		return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, EINVAL,
+				"%s failed (Invalid argument): rule in chain %s", what, cmd->chain);
 	/* the raw table runs at XDP: before routing, before connections are tracked */
 	if (t->id == IR_TABLE_RAW && r->ip.oif[0])
 		return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,

@@ -427,6 +427,8 @@ const char *ipt_fmt_target(const struct ir_target *t)
 		return "RETURN";
 	case IR_TARGET_LOG:
 		return "LOG";
+	case IR_TARGET_REJECT:
+		return "REJECT";
 	case IR_TARGET_JUMP:
 	case IR_TARGET_GOTO:
 		return t->chain;

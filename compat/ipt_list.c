@@ -160,6 +160,8 @@ static void put_rule(FILE *out, const struct ir_rule *r, unsigned int num,
 		fputs("[goto] ", out);
 	for (unsigned int i = 0; i < r->n_matches; i++)
 		put_match(out, &r->matches[i], proto, o->numeric);
+	if (r->target.kind == IR_TARGET_REJECT)
+		fprintf(out, " reject-with %s", ir_reject_name(r->target.reject, false));
 	if (r->target.kind == IR_TARGET_LOG) {
 		fprintf(out, " LOG flags %u level %u", r->target.log.flags, r->target.log.level);
 		if (r->target.log.prefix[0])

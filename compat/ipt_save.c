@@ -165,6 +165,8 @@ void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family famil
 		fprintf(out, " -j %s", ipt_fmt_target(&r->target));
 	if (r->target.kind == IR_TARGET_LOG)
 		put_log(out, &r->target.log);
+	if (r->target.kind == IR_TARGET_REJECT)
+		fprintf(out, " --reject-with %s", ir_reject_name(r->target.reject, false));
 }
 
 void ipt_format_rule(FILE *out, const struct ir_rule *r, enum ir_family family)

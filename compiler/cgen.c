@@ -242,6 +242,10 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	case IR_TARGET_LOG:
 		cg_emit_log(c, r);
 		break;
+	case IR_TARGET_REJECT:
+		cg_emit_reject(c, r, key);
+		cg_emit_return(c, sub || c->in_chunk, CG_DROP);
+		break;
 	case IR_TARGET_RETURN:
 		if (c->in_chunk)
 			cg_emit_return(c, true, CG_RETURN);
@@ -491,6 +495,15 @@ static bool table_has(const struct ir_table *t, enum ir_match_kind kind)
 	return false;
 }
 
+static bool table_rejects(const struct ir_table *t)
+{
+	for (unsigned int i = 0; t && i < t->n_chains; i++)
+		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
+			if (t->chains[i]->rules[j]->target.kind == IR_TARGET_REJECT)
+				return true;
+	return false;
+}
+
 static bool table_logs(const struct ir_table *t)
 {
 	for (unsigned int i = 0; t && i < t->n_chains; i++)
@@ -604,8 +617,12 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(uint32_t),
 		.value_size = sizeof(uint32_t), .max_entries = 4096,
 	};
+	struct cgen_map scratch = {
+		.role = CGEN_MAP_SCRATCH, .name = "bpfw_scratch", .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+		.key_size = sizeof(uint32_t), .value_size = 192, .max_entries = 1,
+	};
 	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
-			.addrtype_map = -1, .out = out };
+			.addrtype_map = -1, .scratch_map = -1, .out = out };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
@@ -634,6 +651,13 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		c.ct_map = cg_add_map(out, &ct);
 	if (c.counters_map >= 0 && (table_logs(t) || table_logs(raw) || table_logs(prev)))
 		c.log_map = cg_add_map(out, &log);
+	if (c.counters_map >= 0 && table_rejects(t)) {
+		c.scratch_map = cg_add_map(out, &scratch);
+		if (c.scratch_map < 0) {
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+			goto out;
+		}
+	}
 	if (c.counters_map >= 0 && (table_has(t, IR_MATCH_ADDRTYPE) ||
 				    table_has(raw, IR_MATCH_ADDRTYPE) ||
 				    table_has(prev, IR_MATCH_ADDRTYPE))) {

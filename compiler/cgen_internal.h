@@ -68,6 +68,7 @@ struct cg {
 	int ct_map;			/* map index of the connection table, -1 if no rule asks */
 	int log_map;			/* map index of the log ring, -1 if no rule logs */
 	int addrtype_map;		/* map index of the local addresses' types, -1 if unused */
+	int scratch_map;		/* map index of REJECT's per-CPU scratch, -1 if unused */
 	int16_t match_key;		/* the stack slot a match may use for a lookup key */
 	struct cg_blobs ports;		/* the multiport bitmaps (ports.c) */
 	struct cg_blobs limits;		/* the rate limiters' states (limit.c) */
@@ -161,6 +162,9 @@ void cg_emit_multiport(struct cg *c, const struct ir_match *m, uint8_t miss);
 
 /* Emit the test of addrtype match @m: OR a mismatch into register @miss. */
 void cg_emit_addrtype(struct cg *c, const struct ir_match *m, uint8_t miss);
+
+/* Answer the packet for -j REJECT rule @r (uses R0..R5, R7, R8; @key: a stack slot). */
+void cg_emit_reject(struct cg *c, const struct ir_rule *r, int16_t key);
 
 /* Send the packet to the log ring for -j LOG rule @r (uses R1..R5, R7). */
 void cg_emit_log(struct cg *c, const struct ir_rule *r);

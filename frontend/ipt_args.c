@@ -115,6 +115,10 @@ int ipt_arg_target(struct ipt_pstate *ps, const char *arg, bool go)
 	} else if (!strcmp(arg, "RETURN")) {
 		t->kind = IR_TARGET_RETURN;
 		return 0;
+	} else if (!strcmp(arg, "REJECT")) {
+		t->kind = IR_TARGET_REJECT;
+		t->reject = IR_REJECT_PORT_UNREACH;
+		return 0;
 	} else if (!strcmp(arg, "LOG")) {
 		t->kind = IR_TARGET_LOG;
 		t->log.level = IR_LOG_LEVEL;

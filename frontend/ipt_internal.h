@@ -142,6 +142,12 @@ int ipt_parse_addrtype(struct ipt_pstate *ps, struct ir_match *m, unsigned int *
 /* The end of an -m addrtype: a type must be given. */
 int ipt_addrtype_final(struct ipt_pstate *ps, unsigned int seen);
 
+/* -j REJECT's long option (frontend/ipt_log.c). */
+extern const struct ipt_mopt ipt_reject_opts[];
+
+/* -j REJECT --reject-with, with libipt_REJECT's messages. */
+int ipt_parse_reject(struct ipt_pstate *ps, const struct ipt_mopt *o, const char *arg);
+
 /* -j LOG's long options (frontend/ipt_log.c). */
 extern const struct ipt_mopt ipt_log_opts[];
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* -j LOG's options: --log-prefix, --log-level and the flags, as libxt_LOG reads them. */
+/* Target options: -j LOG's (--log-prefix, --log-level, the flags) and -j REJECT's --reject-with. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,4 +66,27 @@ int ipt_parse_log(struct ipt_pstate *ps, const struct ipt_mopt *o, const char *a
 		log->flags |= flag_of[o->id];
 		return 0;
 	}
+}
+
+const struct ipt_mopt ipt_reject_opts[] = {
+	{ "reject-with", 0, true },
+	{ NULL, 0, false },
+};
+
+int ipt_parse_reject(struct ipt_pstate *ps, const struct ipt_mopt *o, const char *arg)
+{
+	if (ps->tseen)
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+				"REJECT: option \"--reject-with\" can only be used once.\n");
+	if (ps->invert)
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+				"REJECT: option \"--reject-with\" cannot be inverted.\n");
+	ps->tseen = 1;
+	for (int w = 0; w < IR_REJECT_MAX; w++) {
+		if (!strcmp(arg, ir_reject_name(w, false)) || !strcmp(arg, ir_reject_name(w, true))) {
+			ps->cmd->rule->target.reject = w;
+			return 0;
+		}
+	}
+	return ipt_perr(ps, "unknown reject type \"%s\"", arg);
 }

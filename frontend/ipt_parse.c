@@ -146,7 +146,8 @@ take:
 			}
 		}
 		/* the target's own options, once it is named */
-		for (const struct ipt_mopt *o = r->target.kind == IR_TARGET_LOG ? ipt_log_opts : NULL;
+		for (const struct ipt_mopt *o = r->target.kind == IR_TARGET_LOG ? ipt_log_opts :
+						r->target.kind == IR_TARGET_REJECT ? ipt_reject_opts : NULL;
 		     o && o->name; o++) {
 			if (strncmp(o->name, name, len) || (exact && o->name[len]))
 				continue;
@@ -392,6 +393,8 @@ static int long_opt(struct ipt_pstate *ps, const char *word)
 	}
 	if (f.g)
 		return generic(ps, f.g->val, arg);
+	if (f.midx == -3 && ps->cmd->rule->target.kind == IR_TARGET_REJECT)
+		return ipt_parse_reject(ps, f.m, arg);
 	if (f.midx == -3)
 		return ipt_parse_log(ps, f.m, arg);
 	idx = (unsigned int)f.midx;

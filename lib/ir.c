@@ -53,6 +53,22 @@ int ir_table_id_parse(const char *name, enum ir_table_id *id)
 	return -ENOENT;
 }
 
+const char *ir_reject_name(enum ir_reject_with with, bool alias)
+{
+	static const char *const names[IR_REJECT_MAX][2] = {
+		{ "icmp-net-unreachable", "net-unreach" },
+		{ "icmp-host-unreachable", "host-unreach" },
+		{ "icmp-port-unreachable", "port-unreach" },
+		{ "icmp-proto-unreachable", "proto-unreach" },
+		{ "icmp-net-prohibited", "net-prohib" },
+		{ "icmp-host-prohibited", "host-prohib" },
+		{ "tcp-reset", "tcp-rst" },
+		{ "icmp-admin-prohibited", "admin-prohib" },
+	};
+
+	return with < IR_REJECT_MAX ? names[with][alias] : NULL;
+}
+
 const char *ir_addrtype_name(unsigned int type)
 {
 	static const char *const names[IR_ADDRTYPE_N] = {
@@ -234,6 +250,8 @@ bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b)
 	if (!ipspec_equal(&a->ip, &b->ip) || a->n_matches != b->n_matches)
 		return false;
 	if (a->target.kind != b->target.kind)
+		return false;
+	if (a->target.kind == IR_TARGET_REJECT && a->target.reject != b->target.reject)
 		return false;
 	if (a->target.kind == IR_TARGET_LOG &&
 	    (strcmp(a->target.log.prefix, b->target.log.prefix) ||

@@ -46,6 +46,7 @@ enum cgen_map_role {
 	CGEN_MAP_BLOBS,		/* array of one value: per-match data (port bitmaps, rate limits) */
 	CGEN_MAP_LOG,		/* ring buffer of struct cgen_log_event, for -j LOG; kept */
 	CGEN_MAP_ADDRTYPES,	/* hash: u32 address (network order) -> u32 RTN_ type; filled by the loader */
+	CGEN_MAP_SCRATCH,	/* per-CPU array of one value: where REJECT builds its answer */
 };
 
 #define CGEN_CT_MAX	65536	/* connections tracked (the least recently seen go first) */

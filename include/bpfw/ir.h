@@ -237,7 +237,21 @@ enum ir_target_kind {
 	IR_TARGET_JUMP,		/* -j CHAIN */
 	IR_TARGET_GOTO,		/* -g CHAIN */
 	IR_TARGET_LOG,		/* -j LOG: log the packet, go on with the next rule */
+	IR_TARGET_REJECT,	/* -j REJECT: answer with an error, drop the packet */
 	IR_TARGET_KIND_MAX,
+};
+
+/* -j REJECT --reject-with: an ICMP destination-unreachable code, or a TCP reset */
+enum ir_reject_with {
+	IR_REJECT_NET_UNREACH,		/* ICMP codes 0, 1, 3, 2, 9, 10, 13, in libipt_REJECT's order */
+	IR_REJECT_HOST_UNREACH,
+	IR_REJECT_PORT_UNREACH,
+	IR_REJECT_PROTO_UNREACH,
+	IR_REJECT_NET_PROHIB,
+	IR_REJECT_HOST_PROHIB,
+	IR_REJECT_TCP_RESET,
+	IR_REJECT_ADMIN_PROHIB,
+	IR_REJECT_MAX,
 };
 
 #define IR_LOG_PREFIX_LEN	30	/* 29 characters and the NUL, as xt_LOG */
@@ -262,6 +276,7 @@ struct ir_target {
 	enum ir_target_kind kind;
 	char chain[IR_CHAIN_MAXNAMELEN];	/* JUMP, GOTO */
 	struct ir_target_log log;		/* LOG */
+	enum ir_reject_with reject;		/* REJECT */
 };
 
 struct ir_rule {
@@ -303,6 +318,9 @@ const char *ir_table_name(enum ir_table_id id);
 
 /* Look a table up by name; -ENOENT if bpfw does not know it. */
 int ir_table_id_parse(const char *name, enum ir_table_id *id);
+
+/* --reject-with's name of @with ("icmp-port-unreachable") and its short alias, or NULL. */
+const char *ir_reject_name(enum ir_reject_with with, bool alias);
 
 /* Name of address type @type ("LOCAL"), or NULL. */
 const char *ir_addrtype_name(unsigned int type);
