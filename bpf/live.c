@@ -101,8 +101,14 @@ int ld_map_name(int fd, char *name, uint32_t *max_entries)
 
 void ld_kept_map(enum ld_kept k, enum cgen_map_role *role, const char **name)
 {
-	*role = k == LD_KEPT_CT ? CGEN_MAP_CT : CGEN_MAP_LOG;
-	*name = k == LD_KEPT_CT ? CGEN_MAP_NAME_CT : CGEN_MAP_NAME_LOG;
+	static const struct { enum cgen_map_role role; const char *name; } kept[LD_KEPT_MAX] = {
+		[LD_KEPT_CT] = { CGEN_MAP_CT, CGEN_MAP_NAME_CT },
+		[LD_KEPT_LOG] = { CGEN_MAP_LOG, CGEN_MAP_NAME_LOG },
+		[LD_KEPT_RECENT] = { CGEN_MAP_RECENT, CGEN_MAP_NAME_RECENT },
+	};
+
+	*role = kept[k].role;
+	*name = kept[k].name;
 }
 
 /* Keep @fd in @live if map @name is a kept one not seen yet; whether it was. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* -m iprange, -m length and -m ttl, as iptables-save and iptables -L print them. */
+/* -m iprange, -m length, -m ttl and -m recent, as iptables-save and iptables -L print them. */
 #include <arpa/inet.h>
 #include <stdio.h>
 
@@ -75,4 +75,38 @@ void ipt_fmt_field_list(FILE *out, const struct ir_match *m)
 		fprintf(out, " TTL match TTL %s %u", ttl_op[m->ttl.mode], m->ttl.value);
 		return;
 	}
+}
+
+void ipt_fmt_recent(FILE *out, const struct ir_match_recent *rc, bool save)
+{
+	static const struct { uint8_t bit; const char *opt, *word; } cmds[] = {
+		{ IR_RECENT_SET, "set", "SET" }, { IR_RECENT_CHECK, "rcheck", "CHECK" },
+		{ IR_RECENT_UPDATE, "update", "UPDATE" }, { IR_RECENT_REMOVE, "remove", "REMOVE" },
+	};
+	char mask[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &rc->mask, mask, sizeof(mask));
+	fputs(save ? " -m recent" : rc->invert ? " ! recent:" : " recent:", out);
+	for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!(rc->check_set & cmds[i].bit))
+			continue;
+		if (save)
+			fprintf(out, "%s --%s", rc->invert ? " !" : "", cmds[i].opt);
+		else
+			fprintf(out, " %s", cmds[i].word);
+	}
+	if (rc->seconds)
+		fprintf(out, save ? " --seconds %u" : " seconds: %u", rc->seconds);
+	if (rc->check_set & IR_RECENT_REAP)
+		fputs(save ? " --reap" : " reap", out);
+	if (rc->hitcount)
+		fprintf(out, save ? " --hitcount %u" : " hit_count: %u", rc->hitcount);
+	if (rc->check_set & IR_RECENT_TTL)
+		fputs(save ? " --rttl" : " TTL-Match", out);
+	if (save)
+		fprintf(out, " --name %s --mask %s --%s", rc->name, mask,
+			rc->dest ? "rdest" : "rsource");
+	else
+		fprintf(out, " name: %s side: %s mask: %s", rc->name, rc->dest ? "dest" : "source",
+			mask);
 }

@@ -57,6 +57,9 @@ void ipt_fmt_quoted(FILE *out, const char *s);
 /* The kernel LOG target's line for @ev, logged by a rule with options @log. */
 void ipt_log_line(FILE *out, const struct cgen_log_event *ev, const struct ir_target_log *log);
 
+/* -m recent as iptables-save (@save) or iptables -L writes it. */
+void ipt_fmt_recent(FILE *out, const struct ir_match_recent *rc, bool save);
+
 /* -m iprange, -m length or -m ttl as iptables-save writes them. */
 void ipt_fmt_field_save(FILE *out, const struct ir_match *m);
 

@@ -71,6 +71,9 @@ static void put_match(FILE *out, const struct ir_match *m, const char *proto, bo
 	case IR_MATCH_TTL:
 		ipt_fmt_field_list(out, m);
 		break;
+	case IR_MATCH_RECENT:
+		ipt_fmt_recent(out, m->recent, false);
+		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" ADDRTYPE match", out);
 		if (m->addrtype.src) {

@@ -86,6 +86,9 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 	case IR_MATCH_TTL:
 		ipt_fmt_field_save(out, m);
 		break;
+	case IR_MATCH_RECENT:
+		ipt_fmt_recent(out, m->recent, true);
+		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" -m addrtype", out);
 		if (m->addrtype.src) {

@@ -230,6 +230,7 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	int16_t key = sub ? STK_SUB_KEY : STK_KEY;
 
 	c->match_key = key;
+	c->match_key2 = sub ? STK_SUB_FOLD : STK_FOLD;
 	cg_emit_matches(c, r, next);
 	if (r->target.kind == IR_TARGET_ACCEPT || r->target.kind == IR_TARGET_DROP) {
 		emit_count_return(c, r->slot,
@@ -621,8 +622,13 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.role = CGEN_MAP_SCRATCH, .name = "bpfw_scratch", .type = BPF_MAP_TYPE_PERCPU_ARRAY,
 		.key_size = sizeof(uint32_t), .value_size = 192, .max_entries = 1,
 	};
+	struct cgen_map recent = {
+		.role = CGEN_MAP_RECENT, .name = CGEN_MAP_NAME_RECENT, .type = BPF_MAP_TYPE_LRU_HASH,
+		.key_size = sizeof(struct cgen_recent_key),
+		.value_size = sizeof(struct cgen_recent_entry), .max_entries = 8192,
+	};
 	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
-			.addrtype_map = -1, .scratch_map = -1, .out = out };
+			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1, .out = out };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
@@ -651,7 +657,15 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		c.ct_map = cg_add_map(out, &ct);
 	if (c.counters_map >= 0 && (table_logs(t) || table_logs(raw) || table_logs(prev)))
 		c.log_map = cg_add_map(out, &log);
-	if (c.counters_map >= 0 && table_rejects(t)) {
+	if (c.counters_map >= 0 && (table_has(t, IR_MATCH_RECENT) || table_has(raw, IR_MATCH_RECENT) ||
+				    table_has(prev, IR_MATCH_RECENT))) {
+		c.recent_map = cg_add_map(out, &recent);
+		if (c.recent_map < 0) {
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+			goto out;
+		}
+	}
+	if (c.counters_map >= 0 && (table_rejects(t) || c.recent_map >= 0)) {
 		c.scratch_map = cg_add_map(out, &scratch);
 		if (c.scratch_map < 0) {
 			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");

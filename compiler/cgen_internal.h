@@ -69,7 +69,9 @@ struct cg {
 	int log_map;			/* map index of the log ring, -1 if no rule logs */
 	int addrtype_map;		/* map index of the local addresses' types, -1 if unused */
 	int scratch_map;		/* map index of REJECT's per-CPU scratch, -1 if unused */
-	int16_t match_key;		/* the stack slot a match may use for a lookup key */
+	int recent_map;			/* map index of -m recent's lists, -1 if unused */
+	int16_t match_key;		/* the stack slot a match may use for a lookup key (8 bytes) */
+	int16_t match_key2;		/* and a second one */
 	struct cg_blobs ports;		/* the multiport bitmaps (ports.c) */
 	struct cg_blobs limits;		/* the rate limiters' states (limit.c) */
 	uint32_t ct_accept;		/* the main function's accept-and-track block, or UINT32_MAX */
@@ -162,6 +164,9 @@ void cg_emit_multiport(struct cg *c, const struct ir_match *m, uint8_t miss);
 
 /* Emit the test of addrtype match @m: OR a mismatch into register @miss. */
 void cg_emit_addrtype(struct cg *c, const struct ir_match *m, uint8_t miss);
+
+/* Emit the test of recent match @m: OR a mismatch into register @miss (uses R0..R5, R7). */
+void cg_emit_recent(struct cg *c, const struct ir_match *m, uint8_t miss);
 
 /* Answer the packet for -j REJECT rule @r (uses R0..R5, R7, R8; @key: a stack slot). */
 void cg_emit_reject(struct cg *c, const struct ir_rule *r, int16_t key);

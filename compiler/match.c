@@ -327,6 +327,9 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 		case IR_MATCH_TTL:
 			match_ttl(c, &m->ttl);
 			break;
+		case IR_MATCH_RECENT:
+			cg_emit_recent(c, m, R_MISS);
+			break;
 		case IR_MATCH_COMMENT:
 		default:
 			break;

@@ -132,6 +132,16 @@ int ipt_parse_field(struct ipt_pstate *ps, struct ir_match *m, unsigned int *see
 /* The end of an -m iprange, -m length or -m ttl: an option must be given. */
 int ipt_field_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned int seen);
 
+/* -m recent's long options (frontend/ipt_recent.c). */
+extern const struct ipt_mopt ipt_recent_opts[];
+
+/* One -m recent option, with libxt_recent's messages. */
+int ipt_parse_recent(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+		     const struct ipt_mopt *o, const char *arg);
+
+/* The end of an -m recent: a command must be given, --reap needs --seconds. */
+int ipt_recent_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned int seen);
+
 /* -m addrtype's long options (frontend/ipt_addrtype.c). */
 extern const struct ipt_mopt ipt_addrtype_opts[];
 

@@ -64,6 +64,7 @@ static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_IPRANGE] = "iprange",
 	[IR_MATCH_LENGTH] = "length",
 	[IR_MATCH_TTL] = "ttl",
+	[IR_MATCH_RECENT] = "recent",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -93,6 +94,8 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return ipt_length_opts;
 	case IR_MATCH_TTL:
 		return ipt_ttl_opts;
+	case IR_MATCH_RECENT:
+		return ipt_recent_opts;
 	default:
 		return NULL;
 	}
@@ -287,6 +290,8 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return ipt_parse_addrtype(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_IPRANGE || m->kind == IR_MATCH_LENGTH || m->kind == IR_MATCH_TTL)
 		return ipt_parse_field(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_RECENT)
+		return ipt_parse_recent(ps, m, seen, o, arg);
 	/* the long name iptables reports for an alias */
 	if (o->id == MO_SPORT)
 		full = "source-port";
@@ -376,6 +381,11 @@ int ipt_match_final(struct ipt_pstate *ps)
 		case IR_MATCH_LENGTH:
 		case IR_MATCH_TTL:
 			ret = ipt_field_final(ps, m, ps->mseen[i]);
+			if (ret)
+				return ret;
+			break;
+		case IR_MATCH_RECENT:
+			ret = ipt_recent_final(ps, m, ps->mseen[i]);
 			if (ret)
 				return ret;
 			break;

@@ -131,6 +131,8 @@ static void match_release(struct ir_match *m)
 {
 	if (m->kind == IR_MATCH_COMMENT)
 		free(m->comment);
+	if (m->kind == IR_MATCH_RECENT)
+		free(m->recent);
 }
 
 void ir_rule_free(struct ir_rule *r)
@@ -167,6 +169,15 @@ struct ir_rule *ir_rule_clone(const struct ir_rule *r)
 				goto err;
 			}
 		}
+		if (r->matches[i].kind == IR_MATCH_RECENT) {
+			c->matches[i].recent = malloc(sizeof(*c->matches[i].recent));
+			if (!c->matches[i].recent) {
+				c->matches[i].kind = IR_MATCH_TCP;
+				c->n_matches = i + 1;
+				goto err;
+			}
+			*c->matches[i].recent = *r->matches[i].recent;
+		}
 		c->n_matches = i + 1;
 	}
 	return c;
@@ -188,6 +199,15 @@ int ir_rule_add_match(struct ir_rule *r, enum ir_match_kind kind, struct ir_matc
 	if (kind == IR_MATCH_TCP || kind == IR_MATCH_UDP) {
 		m->ports.sport.hi = UINT16_MAX;
 		m->ports.dport.hi = UINT16_MAX;
+	}
+	if (kind == IR_MATCH_RECENT) {
+		m->recent = calloc(1, sizeof(*m->recent));
+		if (!m->recent) {
+			r->n_matches--;
+			return -ENOMEM;
+		}
+		strcpy(m->recent->name, "DEFAULT");
+		m->recent->mask.s_addr = UINT32_MAX;
 	}
 	if (out)
 		*out = m;
@@ -226,6 +246,8 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 		return !memcmp(&a->length, &b->length, sizeof(a->length));
 	case IR_MATCH_TTL:
 		return a->ttl.mode == b->ttl.mode && a->ttl.value == b->ttl.value;
+	case IR_MATCH_RECENT:
+		return !memcmp(a->recent, b->recent, sizeof(*a->recent));
 	case IR_MATCH_LIMIT:
 		return a->limit.avg == b->limit.avg && a->limit.burst == b->limit.burst;
 	case IR_MATCH_MULTIPORT:

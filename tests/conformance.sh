@@ -33,9 +33,9 @@ EXPECT="$ROOT/tests/conformance-expect"
 SYSTEM_IPT=/usr/sbin/iptables
 FILES=(libxt_standard.t libipt_standard.t libxt_tcp.t libxt_udp.t libipt_icmp.t
 	libxt_comment.t libxt_state.t libxt_multiport.t libxt_limit.t libipt_LOG.t
-	libxt_iprange.t libxt_length.t libipt_ttl.t libipt_REJECT.t iptables.t)
+	libxt_iprange.t libxt_length.t libipt_ttl.t libipt_REJECT.t libxt_recent.t iptables.t)
 # What bpfw supports in the dumps: these matches, these targets, user chains.
-MATCHES=" tcp udp icmp comment state multiport limit iprange length ttl "
+MATCHES=" tcp udp icmp comment state multiport limit iprange length ttl recent "
 TARGETS=" ACCEPT DROP RETURN LOG REJECT "
 
 ipt_dir=${IPT_DIR:-$ROOT/build}

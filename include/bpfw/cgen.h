@@ -28,6 +28,7 @@
 #define CGEN_MAP_NAME_CT	"bpfw_ct"
 #define CGEN_MAP_NAME_LOG	"bpfw_log"
 #define CGEN_MAP_NAME_ADDRTYPES	"bpfw_addrtype"
+#define CGEN_MAP_NAME_RECENT	"bpfw_recent"
 #define CGEN_PROG_NAME_XDP	"bpfw_xdp"	/* how the loader tells its XDP programs */
 
 enum cgen_prog_kind {
@@ -47,9 +48,30 @@ enum cgen_map_role {
 	CGEN_MAP_LOG,		/* ring buffer of struct cgen_log_event, for -j LOG; kept */
 	CGEN_MAP_ADDRTYPES,	/* hash: u32 address (network order) -> u32 RTN_ type; filled by the loader */
 	CGEN_MAP_SCRATCH,	/* per-CPU array of one value: where REJECT builds its answer */
+	CGEN_MAP_RECENT,	/* LRU hash: cgen_recent_key -> cgen_recent_entry, -m recent's lists; kept */
 };
 
 #define CGEN_CT_MAX	65536	/* connections tracked (the least recently seen go first) */
+
+#define CGEN_RECENT_STAMPS	20	/* xt_recent's ip_pkt_list_tot */
+
+/* The key of an address in a -m recent list: the list's name hashed (cgen_recent_name_hash()). */
+struct cgen_recent_key {
+	uint32_t name;
+	uint32_t addr;		/* network order, masked */
+};
+
+/* An address in a -m recent list: when it was seen (bpf_ktime_get_ns()), as xt_recent's entries. */
+struct cgen_recent_entry {
+	uint64_t stamps[CGEN_RECENT_STAMPS];
+	uint32_t nstamps;	/* stamps in use */
+	uint32_t index;		/* where the next one goes (modulo CGEN_RECENT_STAMPS) */
+	uint32_t ttl;		/* of the last packet */
+	uint32_t pad;
+};
+
+/* The number standing for list @name in struct cgen_recent_key (FNV-1a). */
+uint32_t cgen_recent_name_hash(const char *name);
 
 #define CGEN_LOG_CAPLEN	128		/* bytes of a logged frame kept, from its link header */
 #define CGEN_LOG_RING	(256u << 10)	/* bytes of the log ring */

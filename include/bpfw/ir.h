@@ -105,7 +105,31 @@ enum ir_match_kind {
 	IR_MATCH_IPRANGE,	/* -m iprange --src-range --dst-range */
 	IR_MATCH_LENGTH,	/* -m length --length */
 	IR_MATCH_TTL,		/* -m ttl --ttl-eq/--ttl-lt/--ttl-gt */
+	IR_MATCH_RECENT,	/* -m recent */
 	IR_MATCH_KIND_MAX,
+};
+
+#define IR_RECENT_NAMELEN	200	/* XT_RECENT_NAME_LEN */
+
+/* -m recent's command, as xt_recent numbers them (XT_RECENT_*), and its flags */
+enum {
+	IR_RECENT_CHECK = 1 << 0,
+	IR_RECENT_SET = 1 << 1,
+	IR_RECENT_UPDATE = 1 << 2,
+	IR_RECENT_REMOVE = 1 << 3,
+	IR_RECENT_TTL = 1 << 4,
+	IR_RECENT_REAP = 1 << 5,
+};
+
+/* -m recent */
+struct ir_match_recent {
+	char name[IR_RECENT_NAMELEN];
+	uint8_t check_set;	/* IR_RECENT_* */
+	bool invert;
+	bool dest;		/* --rdest (else --rsource) */
+	uint32_t seconds;
+	uint32_t hitcount;
+	struct in_addr mask;	/* network order */
 };
 
 /* -m iprange: address ranges, host order, lo..hi inclusive (a reversed range never matches) */
@@ -225,6 +249,7 @@ struct ir_match {
 		struct ir_match_iprange iprange;	/* IPRANGE */
 		struct ir_match_length length;		/* LENGTH */
 		struct ir_match_ttl ttl;		/* TTL */
+		struct ir_match_recent *recent;		/* RECENT: malloc'd */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };

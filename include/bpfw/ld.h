@@ -33,6 +33,7 @@ static inline uint32_t ld_gen_prio(uint32_t gen)
 enum ld_kept {
 	LD_KEPT_CT,		/* the connection table (CGEN_MAP_CT) */
 	LD_KEPT_LOG,		/* the log ring (CGEN_MAP_LOG) */
+	LD_KEPT_RECENT,		/* -m recent's lists (CGEN_MAP_RECENT) */
 	LD_KEPT_MAX,
 };
 

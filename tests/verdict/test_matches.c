@@ -233,7 +233,39 @@ static void test_fields(void)
 	fw_free(&fw);
 }
 
+/* ufw's rate limit: --set, then --update --seconds --hitcount; --rcheck, --remove, --rdest. */
+static void test_recent(void)
+{
+	struct fw fw;
+	int passed = 0;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "-A INPUT -p udp --dport 22 -m recent --set;"
+					   "-A INPUT -p udp --dport 22 -m recent --update --seconds 30 "
+					   "--hitcount 3 -j DROP;"
+					   "-A INPUT -p udp --dport 23 -m recent --name x --rcheck -j DROP;"
+					   "-A INPUT -p udp --dport 24 -m recent --name x --set --rdest;"
+					   "-A INPUT -p udp --dport 25 -m recent --name x --remove -j DROP"),
+			      0);
+	for (int i = 0; i < 5; i++)
+		passed += in(&fw, ports(IPPROTO_UDP, 1, 22)) == PASS;
+	CU_ASSERT_EQUAL(passed, 2);		/* the third hit is one too many */
+	CU_ASSERT_EQUAL(fw_counter(&fw, "INPUT", 1).packets, 5);
+	/* list x: --rdest records the destination, 127.0.0.1 */
+	CU_ASSERT_EQUAL(in(&fw, to("127.0.0.1", "10.0.0.1")), PASS);
+	CU_ASSERT_EQUAL(in(&fw, (struct pkt_spec){ .src = "127.0.0.1", .proto = IPPROTO_UDP,
+						   .sport = 1, .dport = 23 }), PASS);
+	CU_ASSERT_EQUAL(in(&fw, ports(IPPROTO_UDP, 1, 24)), PASS);	/* records 127.0.0.1 */
+	CU_ASSERT_EQUAL(in(&fw, (struct pkt_spec){ .src = "127.0.0.1", .proto = IPPROTO_UDP,
+						   .sport = 1, .dport = 23 }), DROP);
+	CU_ASSERT_EQUAL(in(&fw, (struct pkt_spec){ .src = "127.0.0.1", .proto = IPPROTO_UDP,
+						   .sport = 1, .dport = 25 }), DROP);	/* removed */
+	CU_ASSERT_EQUAL(in(&fw, (struct pkt_spec){ .src = "127.0.0.1", .proto = IPPROTO_UDP,
+						   .sport = 1, .dport = 23 }), PASS);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
+	{ "recent: set, update with seconds and hitcount, rcheck, remove", test_recent },
 	{ "iprange, length, ttl", test_fields },
 	{ "addrtype: multicast, broadcast, local, unicast", test_addrtype },
 	{ "LOG: to the ring, then the next rule", test_log },

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfw recent: what /proc/net/xt_recent/NAME is to xt_recent.
+ *
+ *   bpfw recent                the lists the running rules use
+ *   bpfw recent NAME           its addresses, one line each, as xt_recent prints them
+ *   bpfw recent NAME +ADDR     add ADDR (or record it again)
+ *   bpfw recent NAME -ADDR     remove ADDR
+ *   bpfw recent NAME /         empty the list
+ *
+ * Times are milliseconds of CLOCK_MONOTONIC, where xt_recent prints jiffies.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+
+#include "bpfw/compat.h"
+#include "bpfw/txn.h"
+
+/* Whether a recent match before @upto in @rs's order names @name too. */
+static bool named_before(const struct ir_ruleset *rs, const struct ir_match_recent *upto,
+			 const char *name)
+{
+	for (int id = 0; id < IR_TABLE_MAX; id++) {
+		const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][id];
+
+		for (unsigned int i = 0; t && i < t->n_chains; i++)
+			for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
+				const struct ir_rule *r = t->chains[i]->rules[j];
+
+				for (unsigned int k = 0; k < r->n_matches; k++) {
+					if (r->matches[k].kind != IR_MATCH_RECENT)
+						continue;
+					if (r->matches[k].recent == upto)
+						return false;
+					if (!strcmp(r->matches[k].recent->name, name))
+						return true;
+				}
+			}
+	}
+	return false;
+}
+
+/* Print every list name the running rules use, once. */
+static void print_names(const struct ir_ruleset *rs)
+{
+	for (int id = 0; id < IR_TABLE_MAX; id++) {
+		const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][id];
+
+		for (unsigned int i = 0; t && i < t->n_chains; i++)
+			for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
+				const struct ir_rule *r = t->chains[i]->rules[j];
+
+				for (unsigned int k = 0; k < r->n_matches; k++) {
+					const struct ir_match_recent *rc = r->matches[k].recent;
+
+					if (r->matches[k].kind == IR_MATCH_RECENT &&
+					    !named_before(rs, rc, rc->name))
+						printf("%s\n", rc->name);
+				}
+			}
+	}
+}
+
+static void print_entry(const struct cgen_recent_key *k, const struct cgen_recent_entry *e)
+{
+	struct in_addr a = { k->addr };
+	char buf[INET_ADDRSTRLEN];
+	unsigned int n = e->nstamps < CGEN_RECENT_STAMPS ? e->nstamps : CGEN_RECENT_STAMPS;
+	unsigned int last = (e->index + CGEN_RECENT_STAMPS - 1) % CGEN_RECENT_STAMPS;
+
+	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	printf("src=%s ttl: %u last_seen: %llu oldest_pkt: %u", buf, e->ttl,
+	       (unsigned long long)(e->stamps[last] / 1000000), e->index % CGEN_RECENT_STAMPS);
+	for (unsigned int i = 0; i < n; i++)
+		printf("%s %llu", i ? "," : "", (unsigned long long)(e->stamps[i] / 1000000));
+	putchar('\n');
+}
+
+/* List (@op 0), flush ('/'), add ('+') or remove ('-') in list @hash. */
+static int walk(int fd, uint32_t hash, char op, struct bpfw_err *err)
+{
+	struct cgen_recent_key k, next;
+	struct cgen_recent_entry e;
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		if (next.name != hash || bpf_map_lookup_elem(fd, &next, &e))
+			continue;
+		if (op == '/')
+			bpf_map_delete_elem(fd, &next);
+		else
+			print_entry(&next, &e);
+	}
+	return 0;
+}
+
+int compat_recent_main(const struct ipt_ctx *ctx, int argc, char **argv)
+{
+	struct bpfw_err err = { 0 };
+	struct txn t = { .verbose = false };
+	const char *cmd = argc > 2 ? argv[2] : NULL;
+	int ret, fd;
+
+	if (argc > 3 || (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))) {
+		fprintf(argc > 3 ? stderr : stdout,
+			"Usage: bpfw recent [NAME [+ADDR|-ADDR|/]]\n"
+			"The lists of -m recent, as /proc/net/xt_recent/NAME shows and changes them.\n");
+		return argc > 3 ? BPFW_EXIT_PARAMETER : 0;
+	}
+	ret = compat_require_root(ctx->prog, &err);
+	if (!ret)
+		ret = txn_begin(&t, &err);
+	fd = t.live.kept_fds[LD_KEPT_RECENT];
+	if (!ret && argc < 2) {
+		print_names(t.rs);
+		goto out;
+	}
+	if (!ret && fd < 0)
+		ret = bpfw_errf(&err, BPFW_EXIT_OTHER, ENOENT,
+				"bpfw recent: no rule of the running rule set uses -m recent");
+	if (ret)
+		goto out;
+	if (!cmd || !strcmp(cmd, "/")) {
+		walk(fd, cgen_recent_name_hash(argv[1]), cmd ? '/' : 0, &err);
+	} else if (cmd[0] == '+' || cmd[0] == '-') {
+		struct cgen_recent_key k = { .name = cgen_recent_name_hash(argv[1]) };
+		struct cgen_recent_entry e = { .nstamps = 1, .index = 1 };
+		struct timespec ts;
+
+		if (inet_pton(AF_INET, cmd + 1, &k.addr) != 1) {
+			ret = bpfw_errf(&err, BPFW_EXIT_PARAMETER, EINVAL,
+					"bpfw recent: not an IPv4 address: %s", cmd + 1);
+			goto out;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		e.stamps[0] = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+		if (cmd[0] == '+' ? bpf_map_update_elem(fd, &k, &e, BPF_ANY) :
+				    bpf_map_delete_elem(fd, &k) && errno != ENOENT)
+			ret = bpfw_errf(&err, BPFW_EXIT_RESOURCE, errno, "bpfw recent: %m");
+	} else {
+		ret = bpfw_errf(&err, BPFW_EXIT_PARAMETER, EINVAL,
+				"bpfw recent: unknown command `%s' (+ADDR, -ADDR or /)", cmd);
+	}
+out:
+	txn_end(&t);
+	return compat_report(&err, false);
+}
