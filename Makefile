@@ -37,7 +37,7 @@ TEST_LIB_OBJS := $(TEST_LIB_SRCS:%.c=$(OBJDIR)/%.o)
 
 DEB_PKGS := gcc make pkg-config libbpf-dev libelf-dev zlib1g-dev libmnl-dev libnftnl-dev \
 	    libreadline-dev libcunit1-dev iproute2 iptables nftables iputils-ping \
-	    python3 bpftool tmux clang valgrind
+	    python3 bpftool tmux clang valgrind ufw
 
 BENCH_PKGS := xdp-tools gnuplot-nox clang llvm bpftool iptables nftables util-linux
 BENCH	:= ../shared/bench

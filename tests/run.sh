@@ -4,7 +4,8 @@
 # Usage: tests/run.sh [--quick] [-v] [--build DIR] [GROUP...]
 #
 #   GROUP        unit, verdict, e2e (with the demo), parity, badinput,
-#                conformance, fuzz, sanitize (default: all, in that order)
+#                conformance, clients, fuzz, sanitize (default: all, in that
+#                order)
 #   --quick      unit, verdict and e2e only (unless groups are named), with
 #                shorter end-to-end tests (E2E_QUICK=1)
 #   -v           stream every suite's output instead of showing a log's
@@ -48,7 +49,8 @@ while [ $# -gt 0 ]; do
 		BUILD=$(cd "$2" && pwd) || exit 2
 		export IPT_DIR=$BUILD
 		shift ;;
-	unit | verdict | e2e | parity | badinput | conformance | fuzz | sanitize) groups+=("$1") ;;
+	unit | verdict | e2e | parity | badinput | conformance | clients | fuzz | sanitize)
+		groups+=("$1") ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -57,7 +59,7 @@ if [ ${#groups[@]} -eq 0 ]; then
 	if [ $quick = 1 ]; then
 		groups=(unit verdict e2e)
 	else
-		groups=(unit verdict e2e parity badinput conformance fuzz sanitize)
+		groups=(unit verdict e2e parity badinput conformance clients fuzz sanitize)
 	fi
 fi
 LOGDIR="$BUILD/test-logs"
@@ -189,6 +191,24 @@ run_conformance() {
 	run_suite conformance bash "$ROOT/tests/conformance.sh"
 }
 
+# The real clients recorded in ../shared/clients: every iptables call of ufw
+# and fail2ban replayed with its exit status and rule sets, and ufw itself
+# run with real traffic.
+run_clients() {
+	local dir="$ROOT/../shared/clients" ipt=${IPT_DIR:-$ROOT/build}
+
+	if [ ! -d "$dir" ]; then
+		skip clients "no ../shared/clients"
+		return
+	fi
+	run_suite clients-replay bash "$dir/replay.sh" --ipt-dir "$ipt" --quiet
+	if command -v ufw >/dev/null; then
+		run_suite clients-ufw bash "$dir/ufw-e2e.sh" --ipt-dir "$ipt"
+	else
+		skip clients-ufw "ufw is not installed (make deps installs it)"
+	fi
+}
+
 main() {
 	local g start=$SECONDS
 	mkdir -p "$LOGDIR"
@@ -202,6 +222,7 @@ main() {
 		parity) run_parity ;;
 		badinput) run_badinput ;;
 		conformance) run_conformance ;;
+		clients) run_clients ;;
 		fuzz) run_fuzz ;;
 		sanitize) run_sanitize ;;
 		esac
