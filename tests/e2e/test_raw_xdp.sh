@@ -111,6 +111,39 @@ assert_fails "-o in raw PREROUTING is refused" ipt server -t raw -A PREROUTING -
 assert_eq "the rules are unchanged" "$before" "$(ipt_save server | normalize_save)"
 expect drop client udp 10.99.1.1 8080
 
+section "another XDP program is never replaced"
+if ipt_is_system; then
+	info "bpfw only: XDP programs"
+elif ! command -v clang >/dev/null; then
+	info "skipped: clang builds the other XDP program"
+else
+	cat >"$E2E_TMP/other.c" <<'C'
+__attribute__((section("xdp"), used)) int other(void *ctx) { return 2; /* XDP_PASS */ }
+char _license[] __attribute__((section("license"), used)) = "GPL";
+C
+	ipt server -t raw -F >/dev/null
+	ipt server -t raw -X >/dev/null
+	if clang -O2 -target bpf -c "$E2E_TMP/other.c" -o "$E2E_TMP/other.o" 2>"$E2E_TMP/clang.err" &&
+	   ip -n "$(ns server)" link set dev eth0 xdpgeneric obj "$E2E_TMP/other.o" sec xdp \
+		2>>"$E2E_TMP/clang.err"; then
+		before=$(ipt_save server | normalize_save)
+		out=$(ipt server -t raw -A PREROUTING -s 10.99.1.3 -j DROP 2>&1)
+		assert_eq "a raw rule is refused (exit 4)" 4 "$?"
+		case "$out" in
+		*"has an XDP program that is not bpfw's"*) pass "and says why" ;;
+		*) fail "unexpected message: $out" ;;
+		esac
+		assert_eq "the rules are unchanged" "$before" "$(ipt_save server | normalize_save)"
+		case "$(ip -n "$(ns server)" link show dev eth0)" in
+		*"name other"*) pass "the other program is still there" ;;
+		*) fail "the other program is gone" ;;
+		esac
+		ip -n "$(ns server)" link set dev eth0 xdpgeneric off
+	else
+		fail "cannot attach another XDP program: $(cat "$E2E_TMP/clang.err")"
+	fi
+fi
+
 section "the last raw rule goes: so does the XDP program"
 ipt_ok server -t raw -F
 ipt_ok server -t raw -X
