@@ -487,49 +487,45 @@ static int count_slots(const struct ir_table *t, uint32_t *n)
 	return 0;
 }
 
-static bool table_has(const struct ir_table *t, enum ir_match_kind kind)
+/* Whether a rule of any of the @n @tables (NULL ones hold none) satisfies @pred. */
+static bool any_rule(const struct ir_table *const *tables, unsigned int n,
+		     bool (*pred)(const struct ir_rule *r))
 {
-	for (unsigned int i = 0; t && i < t->n_chains; i++)
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
-			if (ir_rule_find_match(t->chains[i]->rules[j], kind))
-				return true;
+	for (unsigned int k = 0; k < n; k++)
+		for (unsigned int i = 0; tables[k] && i < tables[k]->n_chains; i++)
+			for (unsigned int j = 0; j < tables[k]->chains[i]->n_rules; j++)
+				if (pred(tables[k]->chains[i]->rules[j]))
+					return true;
 	return false;
 }
 
-static bool table_rejects(const struct ir_table *t)
+static bool rule_logs(const struct ir_rule *r)
 {
-	for (unsigned int i = 0; t && i < t->n_chains; i++)
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
-			if (t->chains[i]->rules[j]->target.kind == IR_TARGET_REJECT)
-				return true;
-	return false;
+	return r->target.kind == IR_TARGET_LOG;
 }
 
-static bool table_logs(const struct ir_table *t)
+static bool rule_rejects(const struct ir_rule *r)
 {
-	for (unsigned int i = 0; t && i < t->n_chains; i++)
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
-			if (t->chains[i]->rules[j]->target.kind == IR_TARGET_LOG)
-				return true;
-	return false;
+	return r->target.kind == IR_TARGET_REJECT;
 }
 
-static bool table_uses_ct(const struct ir_table *t)
+static bool rule_has_recent(const struct ir_rule *r)
 {
-	for (unsigned int i = 0; t && i < t->n_chains; i++)
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
-			if (cg_rule_uses_ct(t->chains[i]->rules[j]))
-				return true;
-	return false;
+	return ir_rule_find_match(r, IR_MATCH_RECENT);
 }
 
-static bool table_uses_ifnames(const struct ir_table *t)
+static bool rule_has_addrtype(const struct ir_rule *r)
 {
-	for (unsigned int i = 0; t && i < t->n_chains; i++)
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++)
-			if (cg_rule_uses_ifnames(t->chains[i]->rules[j]))
-				return true;
-	return false;
+	return ir_rule_find_match(r, IR_MATCH_ADDRTYPE);
+}
+
+/* Add @m to @out as map *@idx if @want; 0, or -ENOMEM. */
+static int add_map_if(struct cgen_output *out, bool want, const struct cgen_map *m, int *idx)
+{
+	if (!want)
+		return 0;
+	*idx = cg_add_map(out, m);
+	return *idx < 0 ? -ENOMEM : 0;
 }
 
 /* Whether every chain of @t is empty with policy ACCEPT (or @t is NULL). */
@@ -629,8 +625,9 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	};
 	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
 			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1, .out = out };
+	/* the filter table, and the raw tables XDP runs: the new one and the running one */
+	const struct ir_table *const all[] = { t, raw, prev };
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
-	bool ifn = table_uses_ifnames(t) || table_uses_ifnames(raw) || table_uses_ifnames(prev);
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -651,49 +648,25 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	counters.max_entries = out->n_slots ? out->n_slots : 1;
 	c.counters_map = cg_add_map(out, &counters);
 	c.gen_map = cg_add_map(out, &gen);
-	if (c.counters_map >= 0 && ifn)
-		c.ifnames_map = cg_add_map(out, &ifnames);
-	if (c.counters_map >= 0 && table_uses_ct(t))
-		c.ct_map = cg_add_map(out, &ct);
-	if (c.counters_map >= 0 && (table_logs(t) || table_logs(raw) || table_logs(prev)))
-		c.log_map = cg_add_map(out, &log);
-	if (c.counters_map >= 0 && (table_has(t, IR_MATCH_RECENT) || table_has(raw, IR_MATCH_RECENT) ||
-				    table_has(prev, IR_MATCH_RECENT))) {
-		c.recent_map = cg_add_map(out, &recent);
-		if (c.recent_map < 0) {
-			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-			goto out;
-		}
+	/* the maps only some rules need; states only at TC, REJECT only in filter */
+	if (c.counters_map < 0 || c.gen_map < 0 ||
+	    add_map_if(out, any_rule(all, 3, cg_rule_uses_ifnames), &ifnames, &c.ifnames_map) ||
+	    add_map_if(out, any_rule(all, 1, cg_rule_uses_ct), &ct, &c.ct_map) ||
+	    add_map_if(out, any_rule(all, 3, rule_logs), &log, &c.log_map) ||
+	    add_map_if(out, any_rule(all, 3, rule_has_recent), &recent, &c.recent_map) ||
+	    add_map_if(out, any_rule(all, 1, rule_rejects) || c.recent_map >= 0, &scratch,
+		       &c.scratch_map) ||
+	    add_map_if(out, any_rule(all, 3, rule_has_addrtype), &addrtypes, &c.addrtype_map)) {
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+		goto out;
 	}
-	if (c.counters_map >= 0 && (table_rejects(t) || c.recent_map >= 0)) {
-		c.scratch_map = cg_add_map(out, &scratch);
-		if (c.scratch_map < 0) {
-			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-			goto out;
-		}
-	}
-	if (c.counters_map >= 0 && (table_has(t, IR_MATCH_ADDRTYPE) ||
-				    table_has(raw, IR_MATCH_ADDRTYPE) ||
-				    table_has(prev, IR_MATCH_ADDRTYPE))) {
-		c.addrtype_map = cg_add_map(out, &addrtypes);
-		if (c.addrtype_map < 0) {
-			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-			goto out;
-		}
-	}
-	if (c.counters_map >= 0) {
-		const struct ir_table *tables[] = { t, raw, prev };
-
-		ret = cg_ports_plan(&c, tables, 3, err);
-		if (!ret)
-			ret = cg_limit_plan(&c, tables, 3, err);
-		if (ret)
-			goto out;
-	}
+	ret = cg_ports_plan(&c, all, 3, err);
+	if (!ret)
+		ret = cg_limit_plan(&c, all, 3, err);
+	if (ret)
+		goto out;
 	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
-	if (c.counters_map < 0 || c.gen_map < 0 || !c.chain_label || cg_chunk_plan(&c) ||
-	    (ifn && c.ifnames_map < 0) || (table_uses_ct(t) && c.ct_map < 0) ||
-	    ((table_logs(t) || table_logs(raw) || table_logs(prev)) && c.log_map < 0)) {
+	if (!c.chain_label || cg_chunk_plan(&c)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}
