@@ -14,9 +14,6 @@ const struct ipt_mopt ipt_addrtype_opts[] = {
 	{ NULL, 0, false },
 };
 
-static const char *const opt_names[] = { "src-type", "dst-type", "limit-iface-in",
-					 "limit-iface-out" };
-
 /* "LOCAL,BROADCAST" (any case) into type bits. */
 static int parse_types(struct ipt_pstate *ps, const char *arg, uint16_t *bits)
 {
@@ -44,10 +41,6 @@ int ipt_parse_addrtype(struct ipt_pstate *ps, struct ir_match *m, unsigned int *
 {
 	struct ir_match_addrtype *at = &m->addrtype;
 
-	if (*seen & (1u << o->id))
-		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
-				"addrtype: option \"--%s\" can only be used once.\n",
-				opt_names[o->id]);
 	*seen |= 1u << o->id;
 	switch (o->id) {
 	case AT_SRC:
@@ -59,8 +52,7 @@ int ipt_parse_addrtype(struct ipt_pstate *ps, struct ir_match *m, unsigned int *
 	default:
 		/* needs the route lookup restricted to one interface */
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EOPNOTSUPP,
-				"addrtype: option \"--%s\" is not supported by bpfw\n",
-				opt_names[o->id]);
+				"addrtype: option \"--%s\" is not supported by bpfw\n", o->name);
 	}
 }
 

@@ -128,13 +128,8 @@ static int parse_ttl(struct ipt_pstate *ps, struct ir_match *m, unsigned int see
 int ipt_parse_field(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		    const struct ipt_mopt *o, const char *arg)
 {
-	static const char *const mname[] = { "iprange", "iprange", "length", "ttl", "ttl", "ttl" };
 	unsigned int before = *seen;
 
-	if (*seen & (1u << o->id))
-		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
-				"%s: option \"--%s\" can only be used once.\n", mname[o->id],
-				o->name);
 	*seen |= 1u << o->id;
 	switch (m->kind) {
 	case IR_MATCH_IPRANGE:

@@ -116,7 +116,7 @@ extern const struct ipt_mopt ipt_limit_opts[];
 /* -m limit's values before any option: 3/hour, burst 5. */
 void ipt_limit_defaults(struct ir_match *m);
 
-/* One -m limit option, with libxt_limit's messages. */
+/* One -m limit option (not given before: ipt_match_parse() checks), with libxt_limit's messages. */
 int ipt_parse_limit(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		    const struct ipt_mopt *o, const char *arg);
 
@@ -125,7 +125,7 @@ extern const struct ipt_mopt ipt_iprange_opts[];
 extern const struct ipt_mopt ipt_length_opts[];
 extern const struct ipt_mopt ipt_ttl_opts[];
 
-/* One option of -m iprange, -m length or -m ttl, with their messages. */
+/* One option of -m iprange, -m length or -m ttl (not given before), with their messages. */
 int ipt_parse_field(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		    const struct ipt_mopt *o, const char *arg);
 
@@ -135,7 +135,7 @@ int ipt_field_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned in
 /* -m recent's long options (frontend/ipt_recent.c). */
 extern const struct ipt_mopt ipt_recent_opts[];
 
-/* One -m recent option, with libxt_recent's messages. */
+/* One -m recent option (not given before), with libxt_recent's messages. */
 int ipt_parse_recent(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		     const struct ipt_mopt *o, const char *arg);
 
@@ -145,7 +145,7 @@ int ipt_recent_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned i
 /* -m addrtype's long options (frontend/ipt_addrtype.c). */
 extern const struct ipt_mopt ipt_addrtype_opts[];
 
-/* One -m addrtype option, with libxt_addrtype's messages. */
+/* One -m addrtype option (not given before), with libxt_addrtype's messages. */
 int ipt_parse_addrtype(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 		       const struct ipt_mopt *o, const char *arg);
 

@@ -57,9 +57,6 @@ int ipt_parse_limit(struct ipt_pstate *ps, struct ir_match *m, unsigned int *see
 {
 	int ret;
 
-	if (*seen & (1u << o->id))
-		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
-				"limit: option \"--%s\" can only be used once.\n", o->name);
 	if (ps->invert)
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 				"limit: option \"--%s\" cannot be inverted.\n", o->name);

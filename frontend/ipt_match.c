@@ -284,6 +284,14 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return parse_tcp(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_MULTIPORT)
 		return ipt_parse_multiport(ps, m, seen, o, arg);
+	/* the long name iptables reports for an alias */
+	if (m->kind == IR_MATCH_UDP && o->id == MO_SPORT)
+		full = "source-port";
+	else if (m->kind == IR_MATCH_UDP && o->id == MO_DPORT)
+		full = "destination-port";
+	if (*seen & (1u << o->id))
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+				"%s: option \"--%s\" can only be used once.\n", name, full);
 	if (m->kind == IR_MATCH_LIMIT)
 		return ipt_parse_limit(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_ADDRTYPE)
@@ -292,14 +300,6 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return ipt_parse_field(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_RECENT)
 		return ipt_parse_recent(ps, m, seen, o, arg);
-	/* the long name iptables reports for an alias */
-	if (o->id == MO_SPORT)
-		full = "source-port";
-	else if (o->id == MO_DPORT)
-		full = "destination-port";
-	if (*seen & (1u << o->id))
-		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
-				"%s: option \"--%s\" can only be used once.\n", name, full);
 	if (o->id == MO_CTOTHER)
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EOPNOTSUPP,
 				"conntrack: option \"--%s\" is not supported by bpfw (only "

@@ -52,9 +52,6 @@ int ipt_parse_recent(struct ipt_pstate *ps, struct ir_match *m, unsigned int *se
 	struct ir_match_recent *rc = m->recent;
 	long long v;
 
-	if (*seen & (1u << o->id))
-		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
-				"recent: option \"--%s\" can only be used once.\n", o->name);
 	if (ps->invert && !((1u << o->id) & COMMANDS))
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 				"recent: option \"--%s\" cannot be inverted.\n", o->name);
