@@ -80,32 +80,30 @@ static void answer_headers(struct cg *c, uint8_t proto)
 	emit(e, STX(BPF_W, R_S, R1, S_IP + 16));
 }
 
-/* Write @len (or the register) bytes from R_S + @off to the packet at @at; to @fail on error. */
-static void store(struct emit *e, int32_t at, int16_t off, int32_t len, uint8_t len_reg,
-		  uint32_t fail)
+/*
+ * Copy @len bytes (if 0, as many as register @len_reg holds) between R_S + @off
+ * and the packet at @at (plus register @at_reg unless it is 0): into the
+ * packet if @store, out of it otherwise; to @fail on error.
+ */
+static void skb_bytes(struct emit *e, bool store, uint8_t at_reg, int32_t at, int16_t off,
+		      int32_t len, uint8_t len_reg, uint32_t fail)
 {
 	emit(e, MOV64_REG(R1, R_CTX));
-	emit(e, MOV64_IMM(R2, at));
+	if (at_reg) {
+		emit(e, MOV64_REG(R2, at_reg));
+		emit(e, ALU64_IMM(BPF_ADD, R2, at));
+	} else {
+		emit(e, MOV64_IMM(R2, at));
+	}
 	emit(e, MOV64_REG(R3, R_S));
 	emit(e, ALU64_IMM(BPF_ADD, R3, off));
 	if (len)
 		emit(e, MOV64_IMM(R4, len));
 	else
 		emit(e, MOV64_REG(R4, len_reg));
-	emit(e, MOV64_IMM(R5, 0));
-	emit(e, CALL_HELPER(BPF_FUNC_skb_store_bytes));
-	emit_jmp_imm(e, BPF_JNE, false, R0, 0, fail);
-}
-
-/* Load @len bytes of the packet from @at into R_S + @off; to @fail on error. */
-static void load(struct emit *e, int32_t at, int16_t off, int32_t len, uint32_t fail)
-{
-	emit(e, MOV64_REG(R1, R_CTX));
-	emit(e, MOV64_IMM(R2, at));
-	emit(e, MOV64_REG(R3, R_S));
-	emit(e, ALU64_IMM(BPF_ADD, R3, off));
-	emit(e, MOV64_IMM(R4, len));
-	emit(e, CALL_HELPER(BPF_FUNC_skb_load_bytes));
+	if (store)
+		emit(e, MOV64_IMM(R5, 0));
+	emit(e, CALL_HELPER(store ? BPF_FUNC_skb_store_bytes : BPF_FUNC_skb_load_bytes));
 	emit_jmp_imm(e, BPF_JNE, false, R0, 0, fail);
 }
 
@@ -175,9 +173,9 @@ static void tcp_reset(struct cg *c, uint32_t fail, uint32_t send)
 	emit(e, MOV64_IMM(R3, 0));
 	emit(e, CALL_HELPER(BPF_FUNC_skb_change_tail));
 	emit_jmp_imm(e, BPF_JNE, false, R0, 0, fail);
-	store(e, 0, S_ETH, 14, 0, fail);
-	store(e, 14, S_IP, 20, 0, fail);
-	store(e, 34, S_TCP, 20, 0, fail);
+	skb_bytes(e, true, 0, 0, S_ETH, 14, 0, fail);
+	skb_bytes(e, true, 0, 14, S_IP, 20, 0, fail);
+	skb_bytes(e, true, 0, 34, S_TCP, 20, 0, fail);
 	emit_ja(e, send);
 }
 
@@ -197,13 +195,7 @@ static void icmp_unreach(struct cg *c, uint8_t code, uint32_t fail, uint32_t sen
 	emit_bind(e, quote_ok);
 	/* the quote: the IP header and 8 bytes, at most 68 */
 	emit(e, ALU64_IMM(BPF_ADD, ihl, 8));
-	emit(e, MOV64_REG(R1, R_CTX));
-	emit(e, MOV64_IMM(R2, 14));
-	emit(e, MOV64_REG(R3, R_S));
-	emit(e, ALU64_IMM(BPF_ADD, R3, S_QUOTE));
-	emit(e, MOV64_REG(R4, ihl));
-	emit(e, CALL_HELPER(BPF_FUNC_skb_load_bytes));
-	emit_jmp_imm(e, BPF_JNE, false, R0, 0, fail);
+	skb_bytes(e, false, 0, 14, S_QUOTE, 0, ihl, fail);
 	answer_headers(c, IPPROTO_ICMP);
 	emit(e, MOV64_REG(R1, ihl));
 	emit(e, ALU64_IMM(BPF_ADD, R1, 28));
@@ -222,10 +214,10 @@ static void icmp_unreach(struct cg *c, uint8_t code, uint32_t fail, uint32_t sen
 	emit(e, MOV64_IMM(R3, 0));
 	emit(e, CALL_HELPER(BPF_FUNC_skb_change_tail));
 	emit_jmp_imm(e, BPF_JNE, false, R0, 0, fail);
-	store(e, 0, S_ETH, 14, 0, fail);
+	skb_bytes(e, true, 0, 0, S_ETH, 14, 0, fail);
 	emit(e, MOV64_REG(R5, ihl));
 	emit(e, ALU64_IMM(BPF_ADD, R5, 28));
-	store(e, 14, S_IP, 0, R5, fail);
+	skb_bytes(e, true, 0, 14, S_IP, 0, R5, fail);
 	emit_ja(e, send);
 }
 
@@ -249,29 +241,18 @@ void cg_emit_reject(struct cg *c, const struct ir_rule *r, int16_t key)
 	cg_emit_lookup(c, c->scratch_map, key);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, done);
 	emit(e, MOV64_REG(R_S, R0));
-	load(e, 0, S_OLD, 12, done);
+	skb_bytes(e, false, 0, 0, S_OLD, 12, 0, done);
 	/* the IP header's length, 20..60 */
-	load(e, 14, S_OLDTCP, 1, done);
+	skb_bytes(e, false, 0, 14, S_OLDTCP, 1, 0, done);
 	emit(e, LDX(BPF_B, R8, R_S, S_OLDTCP));
 	emit(e, ALU64_IMM(BPF_AND, R8, 0x0f));
 	emit(e, ALU64_IMM(BPF_LSH, R8, 2));
 	emit_jmp_imm(e, BPF_JLT, false, R8, 20, done);
 	if (r->target.reject == IR_REJECT_TCP_RESET) {
-		uint32_t tcp = emit_label(e);
-
 		emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
 		emit_jmp_imm(e, BPF_JEQ, false, R1, 0, done);
 		/* its TCP header: at 14 + ihl */
-		emit(e, MOV64_REG(R1, R_CTX));
-		emit(e, MOV64_REG(R2, R8));
-		emit(e, ALU64_IMM(BPF_ADD, R2, 14));
-		emit(e, MOV64_REG(R3, R_S));
-		emit(e, ALU64_IMM(BPF_ADD, R3, S_OLDTCP));
-		emit(e, MOV64_IMM(R4, 20));
-		emit(e, CALL_HELPER(BPF_FUNC_skb_load_bytes));
-		emit_jmp_imm(e, BPF_JEQ, false, R0, 0, tcp);
-		emit_ja(e, done);
-		emit_bind(e, tcp);
+		skb_bytes(e, false, R8, 14, S_OLDTCP, 20, 0, done);
 		tcp_reset(c, done, send);
 	} else {
 		icmp_unreach(c, codes[r->target.reject], done, send);
