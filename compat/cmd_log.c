@@ -30,21 +30,29 @@ struct reader {
 	bool reread;		/* a slot was not found: read the rule set again */
 };
 
+/* What find_log() looks for, and finds. */
+struct log_query {
+	uint32_t slot;
+	const struct ir_target_log *log;
+};
+
+static int log_of_slot(const struct ir_rule *r, void *arg)
+{
+	struct log_query *q = arg;
+
+	if (r->slot != q->slot || r->target.kind != IR_TARGET_LOG)
+		return 0;
+	q->log = &r->target.log;
+	return 1;
+}
+
 /* The LOG rule with counter slot @slot, or NULL. */
 static const struct ir_target_log *find_log(const struct ir_ruleset *rs, uint32_t slot)
 {
-	for (int id = 0; id < IR_TABLE_MAX; id++) {
-		const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][id];
+	struct log_query q = { .slot = slot };
 
-		for (unsigned int i = 0; t && i < t->n_chains; i++)
-			for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
-				const struct ir_rule *r = t->chains[i]->rules[j];
-
-				if (r->slot == slot && r->target.kind == IR_TARGET_LOG)
-					return &r->target.log;
-			}
-	}
-	return NULL;
+	ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV4, log_of_slot, &q);
+	return q.log;
 }
 
 static int on_event(void *ctx, void *data, size_t len)

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,49 +22,46 @@
 #include "bpfw/compat.h"
 #include "bpfw/txn.h"
 
-/* Whether a recent match before @upto in @rs's order names @name too. */
-static bool named_before(const struct ir_ruleset *rs, const struct ir_match_recent *upto,
-			 const char *name)
+/* The list names print_names() has printed so far. */
+struct names {
+	const char **seen;
+	unsigned int n;
+};
+
+/* Print the names of @r's recent matches that are not printed yet; -ENOMEM. */
+static int print_new_names(const struct ir_rule *r, void *arg)
 {
-	for (int id = 0; id < IR_TABLE_MAX; id++) {
-		const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][id];
+	struct names *nm = arg;
 
-		for (unsigned int i = 0; t && i < t->n_chains; i++)
-			for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
-				const struct ir_rule *r = t->chains[i]->rules[j];
+	for (unsigned int k = 0; k < r->n_matches; k++) {
+		const char *name, **more;
+		unsigned int i = 0;
 
-				for (unsigned int k = 0; k < r->n_matches; k++) {
-					if (r->matches[k].kind != IR_MATCH_RECENT)
-						continue;
-					if (r->matches[k].recent == upto)
-						return false;
-					if (!strcmp(r->matches[k].recent->name, name))
-						return true;
-				}
-			}
+		if (r->matches[k].kind != IR_MATCH_RECENT)
+			continue;
+		name = r->matches[k].recent->name;
+		while (i < nm->n && strcmp(nm->seen[i], name))
+			i++;
+		if (i < nm->n)
+			continue;
+		more = realloc(nm->seen, (nm->n + 1) * sizeof(*more));
+		if (!more)
+			return -ENOMEM;
+		nm->seen = more;
+		nm->seen[nm->n++] = name;
+		printf("%s\n", name);
 	}
-	return false;
+	return 0;
 }
 
 /* Print every list name the running rules use, once. */
-static void print_names(const struct ir_ruleset *rs)
+static int print_names(const struct ir_ruleset *rs)
 {
-	for (int id = 0; id < IR_TABLE_MAX; id++) {
-		const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][id];
+	struct names nm = { NULL, 0 };
+	int ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV4, print_new_names, &nm);
 
-		for (unsigned int i = 0; t && i < t->n_chains; i++)
-			for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
-				const struct ir_rule *r = t->chains[i]->rules[j];
-
-				for (unsigned int k = 0; k < r->n_matches; k++) {
-					const struct ir_match_recent *rc = r->matches[k].recent;
-
-					if (r->matches[k].kind == IR_MATCH_RECENT &&
-					    !named_before(rs, rc, rc->name))
-						printf("%s\n", rc->name);
-				}
-			}
-	}
+	free(nm.seen);
+	return ret;
 }
 
 static void print_entry(const struct cgen_recent_key *k, const struct cgen_recent_entry *e)
@@ -119,7 +117,8 @@ int compat_recent_main(const struct ipt_ctx *ctx, int argc, char **argv)
 		ret = txn_begin(&t, &err);
 	fd = t.live.kept_fds[LD_KEPT_RECENT];
 	if (!ret && argc < 2) {
-		print_names(t.rs);
+		if (print_names(t.rs))
+			ret = bpfw_errf(&err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}
 	if (!ret && fd < 0)

@@ -87,6 +87,23 @@ const char *ir_ct_state_name(unsigned int bit)
 	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
 }
 
+int ir_ruleset_for_each_rule(const struct ir_ruleset *rs, enum ir_family family,
+			     int (*fn)(const struct ir_rule *r, void *arg), void *arg)
+{
+	for (int id = 0; id < IR_TABLE_MAX; id++) {
+		const struct ir_table *t = rs->tables[family][id];
+
+		for (unsigned int i = 0; t && i < t->n_chains; i++)
+			for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
+				int ret = fn(t->chains[i]->rules[j], arg);
+
+				if (ret)
+					return ret;
+			}
+	}
+	return 0;
+}
+
 bool ir_chain_name_is_hook(enum ir_table_id id, const char *name)
 {
 	for (unsigned int i = 0; id < IR_TABLE_MAX && i < layouts[id].n_hooks; i++)

@@ -429,6 +429,13 @@ struct ir_match *ir_rule_find_match(const struct ir_rule *r, enum ir_match_kind 
 /* Same rule for -C/-D: fixed part, matches in order, target; not counters. */
 bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b);
 
+/*
+ * Call @fn on every rule of @family in @rs, table by table, chain by chain,
+ * in order, until it returns non-zero; that value, or 0.
+ */
+int ir_ruleset_for_each_rule(const struct ir_ruleset *rs, enum ir_family family,
+			     int (*fn)(const struct ir_rule *r, void *arg), void *arg);
+
 /* Whether a chain name is a built-in hook name of @t. */
 bool ir_chain_is_builtin(const struct ir_chain *c);
 
