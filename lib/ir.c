@@ -64,9 +64,22 @@ const char *ir_reject_name(enum ir_reject_with with, bool alias)
 		{ "icmp-host-prohibited", "host-prohib" },
 		{ "tcp-reset", "tcp-rst" },
 		{ "icmp-admin-prohibited", "admin-prohib" },
+		{ "icmp6-no-route", "no-route" },
+		{ "icmp6-adm-prohibited", "adm-prohibited" },
+		{ "icmp6-addr-unreachable", "addr-unreach" },
+		{ "icmp6-port-unreachable", "port-unreach" },
+		{ "icmp6-policy-fail", "policy-fail" },
+		{ "icmp6-reject-route", "reject-route" },
 	};
 
 	return with < IR_REJECT_MAX ? names[with][alias] : NULL;
+}
+
+bool ir_reject_in_family(enum ir_reject_with with, enum ir_family family)
+{
+	if (with == IR_REJECT_TCP_RESET)
+		return true;
+	return (with >= IR_REJECT6_NO_ROUTE) == (family == IR_FAMILY_IPV6);
 }
 
 const char *ir_addrtype_name(unsigned int type)
@@ -150,6 +163,8 @@ static void match_release(struct ir_match *m)
 		free(m->comment);
 	if (m->kind == IR_MATCH_RECENT)
 		free(m->recent);
+	if (m->kind == IR_MATCH_RT)
+		free(m->rt.addrs);
 }
 
 void ir_rule_free(struct ir_rule *r)
@@ -195,6 +210,17 @@ struct ir_rule *ir_rule_clone(const struct ir_rule *r)
 			}
 			*c->matches[i].recent = *r->matches[i].recent;
 		}
+		if (r->matches[i].kind == IR_MATCH_RT && r->matches[i].rt.n_addrs) {
+			size_t sz = r->matches[i].rt.n_addrs * sizeof(struct in6_addr);
+
+			c->matches[i].rt.addrs = malloc(sz);
+			if (!c->matches[i].rt.addrs) {
+				c->matches[i].kind = IR_MATCH_TCP;
+				c->n_matches = i + 1;
+				goto err;
+			}
+			memcpy(c->matches[i].rt.addrs, r->matches[i].rt.addrs, sz);
+		}
 		c->n_matches = i + 1;
 	}
 	return c;
@@ -225,6 +251,7 @@ int ir_rule_add_match(struct ir_rule *r, enum ir_match_kind kind, struct ir_matc
 		}
 		strcpy(m->recent->name, "DEFAULT");
 		m->recent->mask.s_addr = UINT32_MAX;
+		memset(&m->recent->mask6, 0xff, sizeof(m->recent->mask6));
 	}
 	if (out)
 		*out = m;
@@ -248,6 +275,7 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 	case IR_MATCH_UDP:
 		return !memcmp(&a->ports, &b->ports, sizeof(a->ports));
 	case IR_MATCH_ICMP:
+	case IR_MATCH_ICMP6:
 		return a->icmp.type == b->icmp.type && a->icmp.code_lo == b->icmp.code_lo &&
 		       a->icmp.code_hi == b->icmp.code_hi && a->icmp.invert == b->icmp.invert;
 	case IR_MATCH_COMMENT:
@@ -262,6 +290,7 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 	case IR_MATCH_LENGTH:
 		return !memcmp(&a->length, &b->length, sizeof(a->length));
 	case IR_MATCH_TTL:
+	case IR_MATCH_HL:
 		return a->ttl.mode == b->ttl.mode && a->ttl.value == b->ttl.value;
 	case IR_MATCH_RECENT:
 		return !memcmp(a->recent, b->recent, sizeof(*a->recent));
@@ -271,6 +300,26 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 		return a->mport.which == b->mport.which && a->mport.invert == b->mport.invert &&
 		       a->mport.n == b->mport.n &&
 		       !memcmp(a->mport.ports, b->mport.ports, a->mport.n * sizeof(a->mport.ports[0]));
+	case IR_MATCH_RT:
+		return a->rt.flags == b->rt.flags && a->rt.invflags == b->rt.invflags &&
+		       a->rt.type == b->rt.type && a->rt.segs_lo == b->rt.segs_lo &&
+		       a->rt.segs_hi == b->rt.segs_hi && a->rt.len == b->rt.len &&
+		       a->rt.n_addrs == b->rt.n_addrs &&
+		       (!a->rt.n_addrs ||
+			!memcmp(a->rt.addrs, b->rt.addrs, a->rt.n_addrs * sizeof(*a->rt.addrs)));
+	case IR_MATCH_MAC:
+		return !memcmp(a->mac.addr, b->mac.addr, sizeof(a->mac.addr)) &&
+		       a->mac.invert == b->mac.invert;
+	case IR_MATCH_MARK:
+		return a->mark.mark == b->mark.mark && a->mark.mask == b->mark.mask &&
+		       a->mark.invert == b->mark.invert;
+	case IR_MATCH_PKTTYPE:
+		return a->pkttype.type == b->pkttype.type && a->pkttype.invert == b->pkttype.invert;
+	case IR_MATCH_OWNER:
+		return !memcmp(&a->owner, &b->owner, sizeof(a->owner));
+	case IR_MATCH_SET:
+		return !strcmp(a->set.name, b->set.name) && a->set.dim == b->set.dim &&
+		       a->set.src == b->set.src && a->set.invert == b->set.invert;
 	default:
 		return false;
 	}

@@ -106,7 +106,82 @@ enum ir_match_kind {
 	IR_MATCH_LENGTH,	/* -m length --length */
 	IR_MATCH_TTL,		/* -m ttl --ttl-eq/--ttl-lt/--ttl-gt */
 	IR_MATCH_RECENT,	/* -m recent */
+	IR_MATCH_ICMP6,		/* -m icmp6 --icmpv6-type: struct ir_match_icmp */
+	IR_MATCH_HL,		/* -m hl --hl-eq/--hl-lt/--hl-gt: struct ir_match_ttl */
+	IR_MATCH_RT,		/* -m rt: the IPv6 routing header */
+	IR_MATCH_MAC,		/* -m mac --mac-source */
+	IR_MATCH_MARK,		/* -m mark --mark */
+	IR_MATCH_PKTTYPE,	/* -m pkttype --pkt-type */
+	IR_MATCH_OWNER,		/* -m owner, OUTPUT only */
+	IR_MATCH_SET,		/* -m set --match-set */
 	IR_MATCH_KIND_MAX,
+};
+
+/* -m rt's options given, as ip6t_rt numbers them (IP6T_RT_*) */
+enum {
+	IR_RT_TYPE = 1 << 0,
+	IR_RT_SEGS = 1 << 1,
+	IR_RT_LEN = 1 << 2,
+	IR_RT_RES = 1 << 3,
+	IR_RT_FST = 1 << 4,		/* --rt-0-addrs */
+	IR_RT_FST_NSTRICT = 1 << 5,	/* --rt-0-not-strict */
+};
+
+#define IR_RT_ADDRS	16	/* IP6T_RT_HOPS */
+
+/* -m rt: a routing header of @type, @segs_lo..@segs_hi segments left, @len */
+struct ir_match_rt {
+	uint8_t flags;		/* IR_RT_* given */
+	uint8_t invflags;	/* IR_RT_TYPE, IR_RT_SEGS, IR_RT_LEN inverted */
+	uint8_t type;
+	uint32_t segs_lo, segs_hi;
+	uint32_t len;
+	uint8_t n_addrs;	/* --rt-0-addrs, type 0 only */
+	struct in6_addr *addrs;	/* malloc'd, @n_addrs of them */
+};
+
+/* -m mac --mac-source */
+struct ir_match_mac {
+	uint8_t addr[6];
+	bool invert;
+};
+
+/* -m mark --mark VALUE[/MASK]: (skb mark & @mask) == @mark */
+struct ir_match_mark {
+	uint32_t mark, mask;
+	bool invert;
+};
+
+/* -m pkttype --pkt-type: PACKET_HOST (unicast), _BROADCAST or _MULTICAST */
+struct ir_match_pkttype {
+	uint8_t type;
+	bool invert;
+};
+
+/* -m owner's tests, as xt_owner numbers them (XT_OWNER_*) */
+enum {
+	IR_OWNER_UID = 1 << 0,
+	IR_OWNER_GID = 1 << 1,
+	IR_OWNER_SOCKET = 1 << 2,
+	IR_OWNER_SUPPL_GROUPS = 1 << 3,
+};
+
+/* -m owner --uid-owner --gid-owner --socket-exists (OUTPUT only) */
+struct ir_match_owner {
+	uint32_t uid_lo, uid_hi, gid_lo, gid_hi;
+	uint8_t match;		/* IR_OWNER_* tested */
+	uint8_t invert;		/* IR_OWNER_* inverted */
+};
+
+#define IR_SET_MAXNAMELEN	32	/* IPSET_MAXNAMELEN, including NUL */
+#define IR_SET_MAXDIM		3	/* IPSET_DIM_MAX used by bpfw's set types */
+
+/* -m set --match-set NAME FLAGS: dimension i is the source if bit i of @src */
+struct ir_match_set {
+	char name[IR_SET_MAXNAMELEN];
+	uint8_t dim;		/* dimensions given in FLAGS (src,dst,...) */
+	uint8_t src;		/* bit i: dimension i is "src", else "dst" */
+	bool invert;
 };
 
 #define IR_RECENT_NAMELEN	200	/* XT_RECENT_NAME_LEN */
@@ -130,6 +205,7 @@ struct ir_match_recent {
 	uint32_t seconds;
 	uint32_t hitcount;
 	struct in_addr mask;	/* network order */
+	struct in6_addr mask6;	/* ip6tables: --mask for IPv6 addresses */
 };
 
 /* -m iprange: address ranges, host order, lo..hi inclusive (a reversed range never matches) */
@@ -241,15 +317,21 @@ struct ir_match {
 	enum ir_match_kind kind;
 	union {
 		struct ir_match_ports ports;	/* TCP, UDP */
-		struct ir_match_icmp icmp;
+		struct ir_match_icmp icmp;	/* ICMP, ICMP6 */
 		struct ir_match_ctstate ct;	/* CONNTRACK, STATE */
 		struct ir_match_multiport mport;	/* MULTIPORT */
 		struct ir_match_limit limit;		/* LIMIT */
 		struct ir_match_addrtype addrtype;	/* ADDRTYPE */
 		struct ir_match_iprange iprange;	/* IPRANGE */
 		struct ir_match_length length;		/* LENGTH */
-		struct ir_match_ttl ttl;		/* TTL */
+		struct ir_match_ttl ttl;		/* TTL, HL */
 		struct ir_match_recent *recent;		/* RECENT: malloc'd */
+		struct ir_match_rt rt;			/* RT */
+		struct ir_match_mac mac;		/* MAC */
+		struct ir_match_mark mark;		/* MARK */
+		struct ir_match_pkttype pkttype;	/* PKTTYPE */
+		struct ir_match_owner owner;		/* OWNER */
+		struct ir_match_set set;		/* SET */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };
@@ -266,7 +348,10 @@ enum ir_target_kind {
 	IR_TARGET_KIND_MAX,
 };
 
-/* -j REJECT --reject-with: an ICMP destination-unreachable code, or a TCP reset */
+/*
+ * -j REJECT --reject-with: an ICMP destination-unreachable code, or a TCP
+ * reset (both families); the IR_REJECT6_* are ip6tables' only.
+ */
 enum ir_reject_with {
 	IR_REJECT_NET_UNREACH,		/* ICMP codes 0, 1, 3, 2, 9, 10, 13, in libipt_REJECT's order */
 	IR_REJECT_HOST_UNREACH,
@@ -276,6 +361,13 @@ enum ir_reject_with {
 	IR_REJECT_HOST_PROHIB,
 	IR_REJECT_TCP_RESET,
 	IR_REJECT_ADMIN_PROHIB,
+	/* ip6tables: ICMPv6 destination-unreachable codes 0, 1, 3, 4, 5, 6 */
+	IR_REJECT6_NO_ROUTE,
+	IR_REJECT6_ADM_PROHIBITED,
+	IR_REJECT6_ADDR_UNREACH,
+	IR_REJECT6_PORT_UNREACH,
+	IR_REJECT6_POLICY_FAIL,
+	IR_REJECT6_REJECT_ROUTE,
 	IR_REJECT_MAX,
 };
 
@@ -346,6 +438,9 @@ int ir_table_id_parse(const char *name, enum ir_table_id *id);
 
 /* --reject-with's name of @with ("icmp-port-unreachable") and its short alias, or NULL. */
 const char *ir_reject_name(enum ir_reject_with with, bool alias);
+
+/* Whether @with is one of @family's --reject-with types. */
+bool ir_reject_in_family(enum ir_reject_with with, enum ir_family family);
 
 /* Name of address type @type ("LOCAL"), or NULL. */
 const char *ir_addrtype_name(unsigned int type);
