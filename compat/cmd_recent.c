@@ -60,18 +60,44 @@ static int print_names(const struct ir_ruleset *rs)
 	struct names nm = { NULL, 0 };
 	int ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV4, print_new_names, &nm);
 
+	if (!ret)
+		ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV6, print_new_names, &nm);
+
 	free(nm.seen);
 	return ret;
 }
 
+/* An address of a list as text: IPv4 ones are kept in their IPv6-mapped form. */
+static void addr_text(const struct cgen_recent_key *k, char *buf, size_t len)
+{
+	struct in6_addr a;
+
+	memcpy(&a, k->addr, sizeof(a));
+	if (IN6_IS_ADDR_V4MAPPED(&a))
+		inet_ntop(AF_INET, &k->addr[3], buf, len);
+	else
+		inet_ntop(AF_INET6, &a, buf, len);
+}
+
+/* The key of @text in list @hash; -EINVAL if it is not an address. */
+static int addr_key(const char *text, uint32_t hash, struct cgen_recent_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->name = hash;
+	if (inet_pton(AF_INET, text, &k->addr[3]) == 1) {
+		k->addr[2] = htonl(0xffff);
+		return 0;
+	}
+	return inet_pton(AF_INET6, text, k->addr) == 1 ? 0 : -EINVAL;
+}
+
 static void print_entry(const struct cgen_recent_key *k, const struct cgen_recent_entry *e)
 {
-	struct in_addr a = { k->addr };
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	unsigned int n = e->nstamps < CGEN_RECENT_STAMPS ? e->nstamps : CGEN_RECENT_STAMPS;
 	unsigned int last = (e->index + CGEN_RECENT_STAMPS - 1) % CGEN_RECENT_STAMPS;
 
-	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	addr_text(k, buf, sizeof(buf));
 	printf("src=%s ttl: %u last_seen: %llu oldest_pkt: %u", buf, e->ttl,
 	       (unsigned long long)(e->stamps[last] / 1000000), e->index % CGEN_RECENT_STAMPS);
 	for (unsigned int i = 0; i < n; i++)
@@ -129,13 +155,13 @@ int compat_recent_main(const struct ipt_ctx *ctx, int argc, char **argv)
 	if (!cmd || !strcmp(cmd, "/")) {
 		walk(fd, cgen_recent_name_hash(argv[1]), cmd ? '/' : 0, &err);
 	} else if (cmd[0] == '+' || cmd[0] == '-') {
-		struct cgen_recent_key k = { .name = cgen_recent_name_hash(argv[1]) };
+		struct cgen_recent_key k;
 		struct cgen_recent_entry e = { .nstamps = 1, .index = 1 };
 		struct timespec ts;
 
-		if (inet_pton(AF_INET, cmd + 1, &k.addr) != 1) {
+		if (addr_key(cmd + 1, cgen_recent_name_hash(argv[1]), &k)) {
 			ret = bpfw_errf(&err, BPFW_EXIT_PARAMETER, EINVAL,
-					"bpfw recent: not an IPv4 address: %s", cmd + 1);
+					"bpfw recent: not an address: %s", cmd + 1);
 			goto out;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &ts);

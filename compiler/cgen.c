@@ -280,8 +280,10 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 static void emit_rule_range(struct cg *c, const struct ir_chain *ch, unsigned int start,
 			    unsigned int end, bool sub, uint32_t policy)
 {
+	bool v4 = c->fam == IR_FAMILY_IPV4;	/* lookups and vectors are of IPv4 addresses */
+
 	for (unsigned int i = start; i < end;) {
-		unsigned int n = cg_fold_run(ch, i);
+		unsigned int n = v4 ? cg_fold_run(ch, i) : 0;
 
 		if (n) {
 			cg_emit_fold(c, ch, i, n, sub);
@@ -294,7 +296,7 @@ static void emit_rule_range(struct cg *c, const struct ir_chain *ch, unsigned in
 		 * chain that calls no other, or a chunk of one); a quarter of the
 		 * kernel's maps per program stays for folded runs.
 		 */
-		n = (sub && !cg_chain_is_leaf(ch)) ||
+		n = !v4 || (sub && !cg_chain_is_leaf(ch)) ||
 		    c->out->n_maps + CG_CLS_MAPS > CG_MAX_MAPS * 3 / 4 ? 0 : cg_classify_run(ch, i);
 		if (n > end - i)
 			n = 0;
@@ -345,14 +347,16 @@ static void emit_rules(struct cg *c, const struct ir_chain *ch, bool sub, uint32
 	}
 }
 
-/* The chunks queued so far and not yet emitted, each a subprogram. */
+/* The chunks queued so far and not yet emitted, each a subprogram, each in its own half. */
 static bool emit_chunks(struct cg *c)
 {
+	const struct cg_half *cur = c->half;
 	bool any = false;
 
 	for (; c->chunks_done < c->n_chunks && !c->e.err; c->chunks_done++) {
 		const struct cg_chunk *k = &c->chunks[c->chunks_done];
 
+		cg_half_enter(c, k->half);
 		emit_bind(&c->e, k->label);
 		emit(&c->e, MOV64_REG(R_PKT, R1));
 		emit(&c->e, MOV64_REG(R_CTX, R2));
@@ -363,6 +367,8 @@ static bool emit_chunks(struct cg *c)
 		cg_emit_count_exit(c, true);
 		any = true;
 	}
+	if (cur)
+		cg_half_enter(c, cur);
 	return any;
 }
 
@@ -376,31 +382,83 @@ static void emit_builtin(struct cg *c, const struct ir_chain *ch)
 	emit_count_return(c, ch->policy_slot, ch->policy == IR_VERDICT_DROP ? CG_DROP : CG_ACCEPT);
 }
 
-void cg_emit_subprograms(struct cg *c)
+int cg_half_init(struct cg *c, struct cg_half *h, const struct ir_table *t, enum ir_family fam)
 {
-	bool done;
+	unsigned int n = t ? t->n_chains : 0;
+
+	memset(h, 0, sizeof(*h));
+	h->t = t;
+	h->fam = fam;
+	h->chain_label = malloc((n ? n : 1) * sizeof(*h->chain_label));
+	if (!h->chain_label)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++)
+		h->chain_label[i] = UINT32_MAX;
+	c->t = t;
+	c->chunked = NULL;
+	if (cg_chunk_plan(c))
+		return -ENOMEM;
+	h->chunked = c->chunked;
+	h->chunk_rules = c->chunk_rules;
+	c->t = NULL;
+	c->chunked = NULL;
+	return 0;
+}
+
+void cg_half_enter(struct cg *c, const struct cg_half *h)
+{
+	c->half = h;
+	c->fam = h->fam;
+	c->t = h->t;
+	c->chain_label = h->chain_label;
+	c->chunked = h->chunked;
+	c->chunk_rules = h->chunk_rules;
+}
+
+void cg_half_release(struct cg_half *h)
+{
+	free(h->chain_label);
+	free(h->chunked);
+	h->chain_label = NULL;
+	h->chunked = NULL;
+}
+
+/* The user chains of the current half reached and not yet emitted; whether there were any. */
+static bool emit_user_chains(struct cg *c)
+{
+	bool any = false;
+
+	for (unsigned int i = 0; c->t && i < c->t->n_chains && !c->e.err; i++) {
+		const struct ir_chain *ch = c->t->chains[i];
+		uint32_t l = c->chain_label[i];
+
+		if (l == UINT32_MAX || c->e.labels[l] != UINT32_MAX)
+			continue;
+		any = true;
+		emit_bind(&c->e, l);
+		emit(&c->e, MOV64_REG(R_PKT, R1));
+		emit(&c->e, MOV64_REG(R_CTX, R2));
+		emit_rules(c, ch, true, 0);
+		cg_emit_return(c, true, CG_CONTINUE);
+		cg_emit_count_exit(c, true);
+	}
+	return any;
+}
+
+void cg_emit_subprograms(struct cg *c, const struct cg_half *halves, unsigned int n)
+{
+	bool more;
 
 	do {
-		done = true;
-		for (unsigned int i = 0; c->t && i < c->t->n_chains; i++) {
-			const struct ir_chain *ch = c->t->chains[i];
-			uint32_t l = c->chain_label[i];
-
-			if (l == UINT32_MAX || c->e.labels[l] != UINT32_MAX)
-				continue;
-			done = false;
-			emit_bind(&c->e, l);
-			emit(&c->e, MOV64_REG(R_PKT, R1));
-			emit(&c->e, MOV64_REG(R_CTX, R2));
-			emit_rules(c, ch, true, 0);
-			cg_emit_return(c, true, CG_CONTINUE);
-			cg_emit_count_exit(c, true);
-			if (c->e.err)
-				return;
+		more = false;
+		for (unsigned int h = 0; h < n && !c->e.err; h++) {
+			cg_half_enter(c, &halves[h]);
+			if (emit_user_chains(c))
+				more = true;
+			if (emit_chunks(c))
+				more = true;
 		}
-		if (emit_chunks(c))
-			done = false;
-	} while (!done && !c->e.err);
+	} while (more && !c->e.err);
 }
 
 /* A hook's built-in chain; a table not in use accepts everything. */
@@ -412,8 +470,47 @@ void cg_emit_hook(struct cg *c, const struct ir_chain *ch)
 		cg_emit_return(c, false, CG_ACCEPT);
 }
 
+/* Whether every chain of @t is empty with policy ACCEPT (or @t is NULL). */
+static bool table_is_empty(const struct ir_table *t)
+{
+	for (unsigned int c = 0; t && c < t->n_chains; c++)
+		if (t->chains[c]->n_rules || t->chains[c]->policy == IR_VERDICT_DROP)
+			return false;
+	return true;
+}
+
+/* A TC program: the IPv4 filter table's hooks, and the IPv6 one's when it has rules. */
+static void emit_tc(struct cg *c, const struct ir_table *t4, const struct ir_table *t6)
+{
+	struct cg_half h[IR_FAMILY_MAX];
+	unsigned int n = 1;
+
+	memset(h, 0, sizeof(h));
+	if (cg_half_init(c, &h[0], t4, IR_FAMILY_IPV4) ||
+	    (!table_is_empty(t6) && cg_half_init(c, &h[n++], t6, IR_FAMILY_IPV6))) {
+		c->e.err = c->e.err ?: -ENOMEM;
+		goto out;
+	}
+	if (c->kind == CGEN_PROG_TC_INGRESS)
+		cg_emit_ingress(c, h, n);
+	else
+		cg_emit_egress(c, h, n);
+	cg_emit_count_exit(c, false);
+	cg_emit_ct_accept(c);
+	c->ct_accept = UINT32_MAX;
+	cg_emit_subprograms(c, h, n);
+out:
+	c->half = NULL;
+	c->t = NULL;
+	c->chain_label = NULL;
+	c->chunked = NULL;
+	for (unsigned int i = 0; i < IR_FAMILY_MAX; i++)
+		cg_half_release(&h[i]);
+}
+
 static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const char *name,
-			const struct ir_table *t, struct cg *c, struct bpfw_err *err)
+			const struct ir_table *t, const struct ir_table *t6, struct cg *c,
+			struct bpfw_err *err)
 {
 	struct cgen_prog *p = &out->progs[kind];
 	int ret;
@@ -425,27 +522,11 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	c->kind = kind;
 	c->count_exit = UINT32_MAX;
 	c->n_chunks = c->chunks_done = 0;
-	for (unsigned int i = 0; kind != CGEN_PROG_XDP && t && i < t->n_chains; i++)
-		c->chain_label[i] = UINT32_MAX;
 	c->ct_accept = kind != CGEN_PROG_XDP && c->ct_map >= 0 ? emit_label(&c->e) : UINT32_MAX;
-	switch (kind) {
-	case CGEN_PROG_TC_INGRESS:
-		cg_emit_ingress(c, t ? ir_chain_find(t, "INPUT") : NULL,
-				t ? ir_chain_find(t, "FORWARD") : NULL);
-		break;
-	case CGEN_PROG_TC_EGRESS:
-		cg_emit_egress(c, t ? ir_chain_find(t, "OUTPUT") : NULL);
-		break;
-	default:
+	if (kind == CGEN_PROG_XDP)
 		cg_emit_xdp(c, c->opts->xdp_prev, t);
-		break;
-	}
-	if (kind != CGEN_PROG_XDP) {
-		cg_emit_count_exit(c, false);
-		cg_emit_ct_accept(c);
-		c->ct_accept = UINT32_MAX;
-		cg_emit_subprograms(c);
-	}
+	else
+		emit_tc(c, t, t6);
 	ret = emit_finish(&c->e);
 	emit_release(&c->e);
 	if (ret)
@@ -528,13 +609,24 @@ static int add_map_if(struct cgen_output *out, bool want, const struct cgen_map 
 	return *idx < 0 ? -ENOMEM : 0;
 }
 
-/* Whether every chain of @t is empty with policy ACCEPT (or @t is NULL). */
-static bool table_is_empty(const struct ir_table *t)
+/* The matches of an IPv6 rule that bpfw compiles for IPv4 only. */
+static int check_ip6_rule(const struct ir_rule *r, void *arg)
 {
-	for (unsigned int c = 0; t && c < t->n_chains; c++)
-		if (t->chains[c]->n_rules || t->chains[c]->policy == IR_VERDICT_DROP)
-			return false;
-	return true;
+	for (unsigned int i = 0; i < r->n_matches; i++) {
+		const struct ir_match *m = &r->matches[i];
+		const char *what = NULL;
+
+		if (m->kind == IR_MATCH_IPRANGE)
+			what = "-m iprange";
+		else if (m->kind == IR_MATCH_ADDRTYPE)
+			what = "-m addrtype";
+		else if (m->kind == IR_MATCH_RT && (m->rt.flags & (IR_RT_RES | IR_RT_FST)))
+			what = "-m rt --rt-0-res and --rt-0-addrs";
+		if (what)
+			return bpfw_errf(arg, BPFW_EXIT_OTHER, EOPNOTSUPP,
+					 "%s cannot be compiled for IPv6 yet", what);
+	}
+	return 0;
 }
 
 /*
@@ -545,12 +637,13 @@ static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
 {
 	const struct ir_table *raw = rs->tables[IR_FAMILY_IPV4][IR_TABLE_RAW];
 	const struct ir_chain *out = raw ? ir_chain_find(raw, "OUTPUT") : NULL;
+	int ret;
 
 	for (int f = 0; f < IR_FAMILY_MAX; f++) {
 		for (int i = 0; i < IR_TABLE_MAX; i++) {
 			const struct ir_table *t = rs->tables[f][i];
 
-			if (f == IR_FAMILY_IPV4 && (i == IR_TABLE_FILTER || i == IR_TABLE_RAW))
+			if (i == IR_TABLE_FILTER || (f == IR_FAMILY_IPV4 && i == IR_TABLE_RAW))
 				continue;
 			if (!table_is_empty(t))
 				return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
@@ -558,6 +651,9 @@ static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
 						 ir_table_name(i), f == IR_FAMILY_IPV4 ? "IPv4" : "IPv6");
 		}
 	}
+	ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV6, check_ip6_rule, err);
+	if (ret)
+		return ret;
 	for (unsigned int i = 0; raw && i < raw->n_chains; i++)
 		for (unsigned int j = 0; j < raw->chains[i]->n_rules; j++)
 			if (cg_rule_uses_ct(raw->chains[i]->rules[j]))
@@ -583,6 +679,7 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		 struct cgen_output *out, struct bpfw_err *err)
 {
 	const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
+	const struct ir_table *t6 = rs->tables[IR_FAMILY_IPV6][IR_TABLE_FILTER];
 	const struct ir_table *raw = rs->tables[IR_FAMILY_IPV4][IR_TABLE_RAW];
 	const struct ir_table *prev = opts->xdp_prev;
 	struct cgen_map counters = {
@@ -623,10 +720,12 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.key_size = sizeof(struct cgen_recent_key),
 		.value_size = sizeof(struct cgen_recent_entry), .max_entries = 8192,
 	};
-	struct cg c = { .t = t, .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
-			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1, .out = out };
-	/* the filter table, and the raw tables XDP runs: the new one and the running one */
-	const struct ir_table *const all[] = { t, raw, prev };
+	struct cg c = { .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
+			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1,
+			.out = out };
+	/* the filter tables, and the raw tables XDP runs: the new one and the running one */
+	const struct ir_table *const all[] = { t, t6, raw, prev };
+	const unsigned int n_all = 4, n_filter = 2;
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
 	int ret;
 
@@ -636,13 +735,15 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		return ret;
 	if (t)
 		ret = ir_table_check_jumps(t, opts->max_chain_depth, err);
+	if (!ret && t6)
+		ret = ir_table_check_jumps(t6, opts->max_chain_depth, err);
 	if (!ret && raw)
 		ret = ir_table_check_jumps(raw, opts->max_chain_depth, err);
 	if (ret)
 		return ret;
 	/* the running raw rules count in their own slots until the switch */
-	if (count_slots(t, &out->n_slots) || count_slots(raw, &out->n_slots) ||
-	    count_slots(prev, &out->n_slots))
+	if (count_slots(t, &out->n_slots) || count_slots(t6, &out->n_slots) ||
+	    count_slots(raw, &out->n_slots) || count_slots(prev, &out->n_slots))
 		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
 				 "Internal error: a rule has no counter slot");
 	counters.max_entries = out->n_slots ? out->n_slots : 1;
@@ -650,41 +751,29 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	c.gen_map = cg_add_map(out, &gen);
 	/* the maps only some rules need; states only at TC, REJECT only in filter */
 	if (c.counters_map < 0 || c.gen_map < 0 ||
-	    add_map_if(out, any_rule(all, 3, cg_rule_uses_ifnames), &ifnames, &c.ifnames_map) ||
-	    add_map_if(out, any_rule(all, 1, cg_rule_uses_ct), &ct, &c.ct_map) ||
-	    add_map_if(out, any_rule(all, 3, rule_logs), &log, &c.log_map) ||
-	    add_map_if(out, any_rule(all, 3, rule_has_recent), &recent, &c.recent_map) ||
-	    add_map_if(out, any_rule(all, 1, rule_rejects) || c.recent_map >= 0, &scratch,
+	    add_map_if(out, any_rule(all, n_all, cg_rule_uses_ifnames), &ifnames, &c.ifnames_map) ||
+	    add_map_if(out, any_rule(all, n_filter, cg_rule_uses_ct), &ct, &c.ct_map) ||
+	    add_map_if(out, any_rule(all, n_all, rule_logs), &log, &c.log_map) ||
+	    add_map_if(out, any_rule(all, n_all, rule_has_recent), &recent, &c.recent_map) ||
+	    add_map_if(out, any_rule(all, n_filter, rule_rejects) || c.recent_map >= 0, &scratch,
 		       &c.scratch_map) ||
-	    add_map_if(out, any_rule(all, 3, rule_has_addrtype), &addrtypes, &c.addrtype_map)) {
+	    add_map_if(out, any_rule(all, n_all, rule_has_addrtype), &addrtypes, &c.addrtype_map)) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}
-	ret = cg_ports_plan(&c, all, 3, err);
+	ret = cg_ports_plan(&c, all, n_all, err);
 	if (!ret)
-		ret = cg_limit_plan(&c, all, 3, err);
+		ret = cg_limit_plan(&c, all, n_all, err);
 	if (ret)
 		goto out;
-	c.chain_label = calloc(t && t->n_chains ? t->n_chains : 1, sizeof(*c.chain_label));
-	if (!c.chain_label || cg_chunk_plan(&c)) {
-		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-		goto out;
-	}
-	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", t, &c, err);
+	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", t, t6, &c, err);
 	if (!ret)
-		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", t, &c, err);
+		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", t, t6, &c, err);
 	if (!ret && xdp) {
-		uint32_t *labels = c.chain_label;
-		bool *chunked = c.chunked;
-
-		ret = compile_prog(out, CGEN_PROG_XDP, CGEN_PROG_NAME_XDP, raw, &c, err);
-		c.chain_label = labels;
-		c.chunked = chunked;
+		ret = compile_prog(out, CGEN_PROG_XDP, CGEN_PROG_NAME_XDP, raw, NULL, &c, err);
 		out->xdp_retire = !cgen_table_needs_xdp(raw);
 	}
 out:
-	free(c.chain_label);
-	free(c.chunked);
 	free(c.chunks);
 	cg_blobs_free(&c.ports);
 	cg_blobs_free(&c.limits);

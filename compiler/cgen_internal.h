@@ -49,8 +49,22 @@ struct cg_blobs {
 	void *values;			/* the map's initial value (owned by the output) */
 };
 
+/*
+ * One table's rules in a program that carries several: the IPv4 and the
+ * IPv6 filter table in each TC program, the running and the new raw table
+ * in the XDP program.  Each has its own user chains and chunks.
+ */
+struct cg_half {
+	const struct ir_table *t;	/* NULL: the half enforces nothing */
+	enum ir_family fam;
+	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
+	bool *chunked;			/* per chain of @t: emitted as chunks (chunk.c) */
+	unsigned int chunk_rules;
+};
+
 /* Rules @start .. @end - 1 of @ch, emitted as one subprogram at @label. */
 struct cg_chunk {
+	const struct cg_half *half;	/* whose chain it is */
 	const struct ir_chain *ch;
 	unsigned int start, end;
 	uint32_t label;
@@ -59,6 +73,8 @@ struct cg_chunk {
 /* The state of one program being compiled. */
 struct cg {
 	struct emit e;
+	const struct cg_half *half;	/* the half being emitted; its fields are copied below */
+	enum ir_family fam;
 	const struct ir_table *t;
 	const struct cgen_opts *opts;
 	enum cgen_prog_kind kind;
@@ -120,11 +136,27 @@ int cg_chain_index(const struct ir_table *t, const char *name);
 /* A hook's built-in chain, its rules and policy; a table not in use accepts everything. */
 void cg_emit_hook(struct cg *c, const struct ir_chain *ch);
 
-/* The ingress program: INPUT for this host, FORWARD for routed packets. */
-void cg_emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir_chain *fwd);
+/* The ingress program: INPUT for this host, FORWARD for routed packets, per family half. */
+void cg_emit_ingress(struct cg *c, const struct cg_half *halves, unsigned int n);
 
 /* The egress program: OUTPUT, for what this host sends (not what it forwards). */
-void cg_emit_egress(struct cg *c, const struct ir_chain *output);
+void cg_emit_egress(struct cg *c, const struct cg_half *halves, unsigned int n);
+
+/*
+ * Read the packet of the current family (c->fam) into the packet-info
+ * block, after cg_emit_generation_read(): to @other if it is not of that
+ * family, to @accept if it is malformed.  TC and XDP alike.
+ */
+void cg_emit_prologue(struct cg *c, uint32_t other, uint32_t accept);
+
+/* The IPv6 header and extension headers, with R2 = data, R3 = data_end checked for 40 bytes. */
+void cg_emit_parse_ip6(struct cg *c, uint32_t accept, uint32_t l4_done);
+
+/* The transport header at R4 + l2 (R3: data_end): ports, flags, ICMP type and code. */
+void cg_emit_parse_l4(struct cg *c, uint32_t done);
+
+/* if (@base + @off > data_end (R3)) goto @fail; clobbers R5. */
+void cg_emit_need(struct cg *c, uint8_t base, int32_t off, uint32_t fail);
 
 /*
  * The XDP program: @prev's raw PREROUTING while the generation map holds
@@ -135,8 +167,20 @@ void cg_emit_xdp(struct cg *c, const struct ir_table *prev, const struct ir_tabl
 /* The function's shared count-and-return block (emit_count_return()), if used. */
 void cg_emit_count_exit(struct cg *c, bool sub);
 
-/* Every user chain the program calls, each once, and their chunks, until no new one is reached. */
-void cg_emit_subprograms(struct cg *c);
+/* Set up @h for table @t (NULL: nothing) of @fam: labels and chunk plan; 0 or -ENOMEM. */
+int cg_half_init(struct cg *c, struct cg_half *h, const struct ir_table *t, enum ir_family fam);
+
+/* Make @h the half the emitters work on. */
+void cg_half_enter(struct cg *c, const struct cg_half *h);
+
+/* Free what cg_half_init() allocated. */
+void cg_half_release(struct cg_half *h);
+
+/*
+ * Every user chain the program's @n halves call, each once, and their
+ * chunks, until no new one is reached.
+ */
+void cg_emit_subprograms(struct cg *c, const struct cg_half *halves, unsigned int n);
 
 /* A blob for every match of @kind in @tables, in map "bpfw_@name"; @b's size and fill set. */
 int cg_blobs_plan(struct cg *c, struct cg_blobs *b, enum ir_match_kind kind, const char *name,
@@ -167,6 +211,7 @@ void cg_emit_addrtype(struct cg *c, const struct ir_match *m, uint8_t miss);
 
 /* Emit the test of recent match @m: OR a mismatch into register @miss (uses R0..R5, R7). */
 void cg_emit_recent(struct cg *c, const struct ir_match *m, uint8_t miss);
+
 
 /* Answer the packet for -j REJECT rule @r (uses R0..R5, R7, R8; @key: a stack slot). */
 void cg_emit_reject(struct cg *c, const struct ir_rule *r, int16_t key);
@@ -231,12 +276,6 @@ bool cg_rule_uses_ifnames(const struct ir_rule *r);
  * opaque zero at STK_ZERO; to @none if the map has no entry.
  */
 void cg_emit_generation_read(struct cg *c, uint32_t none);
-
-/*
- * Emit the packet parsing prologue of a TC or XDP program (after
- * cg_emit_generation_read()); unparsable packets go to @accept.
- */
-void cg_emit_prologue(struct cg *c, uint32_t accept);
 
 /* Copy the name of the interface whose index is in @reg into the block at @field. */
 void cg_emit_ifname(struct cg *c, uint8_t reg, int16_t field);

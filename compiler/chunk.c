@@ -130,6 +130,7 @@ uint32_t cg_chunk_add(struct cg *c, const struct ir_chain *ch, unsigned int star
 		c->cap_chunks = cap;
 	}
 	k = &c->chunks[c->n_chunks++];
+	k->half = c->half;
 	k->ch = ch;
 	k->start = start;
 	k->end = end;

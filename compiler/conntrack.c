@@ -25,6 +25,8 @@
 #include <netinet/tcp.h>
 #include <linux/bpf.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
 #include <linux/pkt_cls.h>
 
 #define SKB(f)		((int16_t)offsetof(struct __sk_buff, f))
@@ -73,48 +75,32 @@ static void set_state(struct cg *c, uint8_t state, uint8_t dir, uint32_t done)
 	emit_ja(&c->e, done);
 }
 
-/*
- * The key of the packet quoted by an ICMP error, as it went, at STK_CTKEY
- * and reversed at STK_CTREV; to @bad if the quote is too short to read.
- */
-static void quoted_keys(struct cg *c, uint32_t bad)
+/* Both keys' family and @words address words from R2 + @src (the source) and R2 + @dst. */
+static void key_addr_words(struct cg *c, int16_t src, int16_t dst, int words)
 {
 	struct emit *e = &c->e;
-	int16_t l2 = (int16_t)c->opts->l2_len, q = l2 + (int16_t)sizeof(struct icmphdr);
-	uint32_t ports = emit_label(e), icmp = emit_label(e), done = emit_label(e);
 
-	emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
-	emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
-	emit(e, MOV64_REG(R5, R2));
-	emit(e, ALU64_IMM(BPF_ADD, R5, l2 + 1));
-	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
-	emit(e, LDX(BPF_B, R4, R2, l2));
-	emit(e, ALU64_IMM(BPF_AND, R4, 0x0f));
-	emit(e, ALU64_IMM(BPF_LSH, R4, 2));
-	emit(e, ALU64_REG(BPF_ADD, R2, R4));	/* R2 + q: the quoted IP header */
-	emit(e, MOV64_REG(R5, R2));
-	emit(e, ALU64_IMM(BPF_ADD, R5, q + 20));
-	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
-	emit(e, LDX(BPF_W, R1, R2, q + 12));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(saddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(daddr)));
-	emit(e, LDX(BPF_W, R1, R2, q + 16));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(daddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(saddr)));
-	emit(e, LDX(BPF_B, R_PROTO, R2, q + 9));
-	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTKEY + KEY(proto)));
-	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTREV + KEY(proto)));
-	/* its transport header */
-	emit(e, LDX(BPF_B, R4, R2, q));
-	emit(e, ALU64_IMM(BPF_AND, R4, 0x0f));
-	emit(e, ALU64_IMM(BPF_LSH, R4, 2));
-	emit(e, ALU64_REG(BPF_ADD, R2, R4));
-	emit(e, MOV64_REG(R5, R2));
-	emit(e, ALU64_IMM(BPF_ADD, R5, q + 8));
-	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	emit(e, ST(BPF_B, R_FP, STK_CTKEY + KEY(family), words == 4 ? 6 : 4));
+	emit(e, ST(BPF_B, R_FP, STK_CTREV + KEY(family), words == 4 ? 6 : 4));
+	for (int16_t w = 0; w < 4 * words; w += 4) {
+		emit(e, LDX(BPF_W, R1, R2, src + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(saddr) + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(daddr) + w));
+		emit(e, LDX(BPF_W, R1, R2, dst + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(daddr) + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(saddr) + w));
+	}
+}
+
+/* The ports (or the echo identifier) of the quoted transport header at R2 + @q. */
+static void quoted_ports(struct cg *c, int16_t q, uint8_t icmp_proto, uint32_t done)
+{
+	struct emit *e = &c->e;
+	uint32_t ports = emit_label(e), icmp = emit_label(e);
+
 	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_TCP, ports);
 	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_UDP, ports);
-	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_ICMP, icmp);
+	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, icmp_proto, icmp);
 	emit_ja(e, done);
 
 	emit_bind(e, ports);
@@ -135,26 +121,80 @@ static void quoted_keys(struct cg *c, uint32_t bad)
 	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(dport)));
 	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
 	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(dport)));
+}
+
+/*
+ * The same for an ICMPv6 error: the quoted IPv6 header follows the 8 bytes
+ * of the ICMPv6 header at the transport offset (extension headers in the
+ * quote are not walked).
+ */
+static void quoted_keys6(struct cg *c, uint32_t bad)
+{
+	struct emit *e = &c->e;
+	int16_t l2 = (int16_t)c->opts->l2_len, q = l2 + (int16_t)sizeof(struct icmp6hdr);
+	int16_t t = q + (int16_t)sizeof(struct ipv6hdr);
+	uint32_t done = emit_label(e);
+
+	emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
+	emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
+	emit(e, LDX(BPF_H, R4, R_PKT, PI(l4off)));
+	emit_jmp_imm(e, BPF_JGT, false, R4, 1024, bad);
+	emit(e, ALU64_REG(BPF_ADD, R2, R4));	/* R2 + q: the quoted IPv6 header */
+	emit(e, MOV64_REG(R5, R2));
+	emit(e, ALU64_IMM(BPF_ADD, R5, t + 8));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	key_addr_words(c, q + (int16_t)offsetof(struct ipv6hdr, saddr),
+		       q + (int16_t)offsetof(struct ipv6hdr, daddr), 4);
+	emit(e, LDX(BPF_B, R_PROTO, R2, q + (int16_t)offsetof(struct ipv6hdr, nexthdr)));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTKEY + KEY(proto)));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTREV + KEY(proto)));
+	quoted_ports(c, t, IPPROTO_ICMPV6, done);
 	emit_bind(e, done);
 }
 
-/* The packet's own key at STK_CTKEY and reversed at STK_CTREV; to @untracked for other ICMP. */
-static void packet_keys(struct cg *c, uint32_t icmp_error, uint32_t untracked)
+/*
+ * The key of the packet quoted by an ICMP error, as it went, at STK_CTKEY
+ * and reversed at STK_CTREV; to @bad if the quote is too short to read.
+ */
+static void quoted_keys(struct cg *c, uint32_t bad)
 {
 	struct emit *e = &c->e;
-	uint32_t ports = emit_label(e), echo = emit_label(e), done = emit_label(e);
+	int16_t l2 = (int16_t)c->opts->l2_len, q = l2 + (int16_t)sizeof(struct icmphdr);
+	uint32_t done = emit_label(e);
 
-	emit(e, LDX(BPF_W, R1, R_PKT, PI(saddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(saddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(daddr)));
-	emit(e, LDX(BPF_W, R1, R_PKT, PI(daddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(daddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(saddr)));
+	emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
+	emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
+	emit(e, MOV64_REG(R5, R2));
+	emit(e, ALU64_IMM(BPF_ADD, R5, l2 + 1));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	emit(e, LDX(BPF_B, R4, R2, l2));
+	emit(e, ALU64_IMM(BPF_AND, R4, 0x0f));
+	emit(e, ALU64_IMM(BPF_LSH, R4, 2));
+	emit(e, ALU64_REG(BPF_ADD, R2, R4));	/* R2 + q: the quoted IP header */
+	emit(e, MOV64_REG(R5, R2));
+	emit(e, ALU64_IMM(BPF_ADD, R5, q + 20));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	key_addr_words(c, q + 12, q + 16, 1);
+	emit(e, LDX(BPF_B, R_PROTO, R2, q + 9));
 	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTKEY + KEY(proto)));
 	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTREV + KEY(proto)));
-	emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
-	emit_jmp_imm(e, BPF_JEQ, false, R1, 0, done);
-	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_ICMP, ports);
+	/* its transport header */
+	emit(e, LDX(BPF_B, R4, R2, q));
+	emit(e, ALU64_IMM(BPF_AND, R4, 0x0f));
+	emit(e, ALU64_IMM(BPF_LSH, R4, 2));
+	emit(e, ALU64_REG(BPF_ADD, R2, R4));
+	emit(e, MOV64_REG(R5, R2));
+	emit(e, ALU64_IMM(BPF_ADD, R5, q + 8));
+	emit_jmp_reg(e, BPF_JGT, R5, R3, bad);
+	quoted_ports(c, q, IPPROTO_ICMP, done);
+	emit_bind(e, done);
+}
+
+/* ICMP by type: an error, a query or answer, or neither. */
+static void icmp_kinds(struct cg *c, uint32_t icmp_error, uint32_t echo, uint32_t untracked)
+{
+	struct emit *e = &c->e;
+
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(icmp_type)));
 	for (int t = 0; t <= ICMP_ADDRESSREPLY; t++) {
 		if (t == ICMP_DEST_UNREACH || t == ICMP_SOURCE_QUENCH || t == ICMP_REDIRECT ||
@@ -164,6 +204,64 @@ static void packet_keys(struct cg *c, uint32_t icmp_error, uint32_t untracked)
 			emit_jmp_imm(e, BPF_JEQ, false, R1, t, echo);
 	}
 	emit_ja(e, untracked);
+}
+
+/*
+ * ICMPv6 by type, as netfilter's conntrack sees it: errors (1-4) quote a
+ * packet, echo and node information queries and answers are tracked,
+ * neighbour discovery and multicast listener messages are UNTRACKED, other
+ * messages INVALID.
+ */
+static void icmp6_kinds(struct cg *c, uint32_t icmp_error, uint32_t echo, uint32_t untracked,
+			uint32_t invalid)
+{
+	struct emit *e = &c->e;
+	static const uint8_t tracked[] = { ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY,
+					   ICMPV6_NI_QUERY, ICMPV6_NI_REPLY };
+	static const uint8_t notrack[] = { ICMPV6_MGM_QUERY, ICMPV6_MGM_REPORT,
+					   ICMPV6_MGM_REDUCTION, 133, 134, 135, 136,
+					   ICMPV6_MLD2_REPORT };
+
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(icmp_type)));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, 0, invalid);
+	emit_jmp_imm(e, BPF_JLE, false, R1, ICMPV6_PARAMPROB, icmp_error);
+	for (size_t i = 0; i < sizeof(tracked); i++)
+		emit_jmp_imm(e, BPF_JEQ, false, R1, tracked[i], echo);
+	for (size_t i = 0; i < sizeof(notrack); i++)
+		emit_jmp_imm(e, BPF_JEQ, false, R1, notrack[i], untracked);
+	emit_ja(e, invalid);
+}
+
+/*
+ * The packet's own key at STK_CTKEY and reversed at STK_CTREV; ICMP errors
+ * to @icmp_error, ICMP that is not tracked to @untracked or @invalid.
+ */
+static void packet_keys(struct cg *c, uint32_t icmp_error, uint32_t untracked, uint32_t invalid)
+{
+	struct emit *e = &c->e;
+	uint32_t ports = emit_label(e), echo = emit_label(e), done = emit_label(e);
+	bool v6 = c->fam == IR_FAMILY_IPV6;
+	int16_t saddr = v6 ? PI(saddr6) : PI(saddr), daddr = v6 ? PI(daddr6) : PI(daddr);
+
+	for (int16_t w = 0; w < (v6 ? 16 : 4); w += 4) {
+		emit(e, LDX(BPF_W, R1, R_PKT, saddr + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(saddr) + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(daddr) + w));
+		emit(e, LDX(BPF_W, R1, R_PKT, daddr + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTKEY + KEY(daddr) + w));
+		emit(e, STX(BPF_W, R_FP, R1, STK_CTREV + KEY(saddr) + w));
+	}
+	emit(e, ST(BPF_B, R_FP, STK_CTKEY + KEY(family), v6 ? 6 : 4));
+	emit(e, ST(BPF_B, R_FP, STK_CTREV + KEY(family), v6 ? 6 : 4));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTKEY + KEY(proto)));
+	emit(e, STX(BPF_B, R_FP, R_PROTO, STK_CTREV + KEY(proto)));
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, 0, done);
+	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, ports);
+	if (v6)
+		icmp6_kinds(c, icmp_error, echo, untracked, invalid);
+	else
+		icmp_kinds(c, icmp_error, echo, untracked);
 
 	emit_bind(e, echo);	/* the identifier stands for both ports */
 	emit(e, LDX(BPF_H, R1, R_PKT, PI(icmp_id)));
@@ -191,7 +289,7 @@ void cg_emit_ct_state(struct cg *c)
 	uint32_t related = emit_label(e), fresh = emit_label(e), replied = emit_label(e);
 
 	emit(e, MOV64_IMM(R1, 0));
-	for (int16_t off = 0; off < 16; off += 8) {
+	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_ct_key); off += 8) {
 		emit(e, STX(BPF_DW, R_FP, R1, STK_CTKEY + off));
 		emit(e, STX(BPF_DW, R_FP, R1, STK_CTREV + off));
 	}
@@ -201,7 +299,7 @@ void cg_emit_ct_state(struct cg *c)
 	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
 	emit(e, MOV64_REG(R_NOW, R0));
 	emit(e, LDX(BPF_B, R_PROTO, R_PKT, PI(proto)));
-	packet_keys(c, icmp_error, untracked);
+	packet_keys(c, icmp_error, untracked, invalid);
 
 	lookup_live(c, STK_CTKEY, orig);
 	lookup_live(c, STK_CTREV, reply);
@@ -230,7 +328,10 @@ void cg_emit_ct_state(struct cg *c)
 	set_state(c, IR_CT_ESTABLISHED, CG_CTDIR_REPLY, done);
 
 	emit_bind(e, icmp_error);
-	quoted_keys(c, invalid);
+	if (c->fam == IR_FAMILY_IPV6)
+		quoted_keys6(c, invalid);
+	else
+		quoted_keys(c, invalid);
 	lookup_live(c, STK_CTKEY, related);
 	lookup_live(c, STK_CTREV, related);
 	emit_ja(e, invalid);
@@ -238,7 +339,8 @@ void cg_emit_ct_state(struct cg *c)
 	set_state(c, IR_CT_RELATED, CG_CTDIR_UNTRACKED, done);
 
 	emit_bind(e, untracked);	/* ICMP that neither asks, answers nor reports */
-	set_state(c, IR_CT_NEW, CG_CTDIR_UNTRACKED, done);
+	set_state(c, c->fam == IR_FAMILY_IPV6 ? IR_CT_UNTRACKED : IR_CT_NEW, CG_CTDIR_UNTRACKED,
+		  done);
 	emit_bind(e, invalid);
 	set_state(c, IR_CT_INVALID, CG_CTDIR_UNTRACKED, done);
 	emit_bind(e, done);
@@ -254,6 +356,7 @@ static void emit_timeout(struct cg *c)
 	emit(e, LDX(BPF_B, R_PROTO, R_PKT, PI(proto)));
 	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_UDP, udp);
 	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_ICMP, icmp);
+	emit_jmp_imm(e, BPF_JEQ, false, R_PROTO, IPPROTO_ICMPV6, icmp);
 	emit_ld_imm64(e, R1, T_OTHER);
 	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_TCP, done);
 	emit(e, LDX(BPF_B, R3, R_PKT, PI(tcpflags)));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The hooks: what a TC program does before the rules.  Both programs first
- * check that their generation is the one that acts, then read the packet;
+ * check that their generation is the one that acts, then read the packet
+ * and run the rules of its family (IPv4, or IPv6 when that table has rules);
  * ingress asks the kernel's route lookup whether the packet is for this
  * host (INPUT) or to be forwarded (FORWARD, with the route's interface as
  * -o), egress leaves forwarded packets alone and runs OUTPUT.
@@ -46,30 +47,25 @@ static void emit_generation_check(struct cg *c, uint32_t idle)
 	emit_jmp_imm(e, BPF_JNE, true, R1, (int32_t)c->opts->generation, idle);
 }
 
-/* The ingress hook: INPUT for this host, FORWARD for routed packets. */
-void cg_emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir_chain *fwd)
+/* Copy the 16-byte address at @field of the block into the route lookup's @fib. */
+static void fib_addr6(struct cg *c, int16_t field, int16_t fib)
+{
+	for (int16_t w = 0; w < 16; w += 4) {
+		emit(&c->e, LDX(BPF_W, R1, R_PKT, field + w));
+		emit(&c->e, STX(BPF_W, R_FP, R1, STK_FIB + fib + w));
+	}
+}
+
+/* Ask the kernel's route lookup where the packet goes: to @input, @fwd or (unroutable) @accept. */
+static void emit_route(struct cg *c, uint32_t input, uint32_t fwd, uint32_t accept)
 {
 	struct emit *e = &c->e;
-	uint32_t accept = emit_label(e), body = emit_label(e);
-	uint32_t to_input = emit_label(e), to_fwd = emit_label(e);
+	bool v6 = c->fam == IR_FAMILY_IPV6;
 
-	emit_generation_check(c, accept);
-	cg_emit_prologue(c, accept);
-	emit_ja(e, body);
-	emit_bind(e, accept);
-	cg_emit_pass(c);
-	emit_bind(e, body);
-	if (c->ct_map >= 0)
-		cg_emit_ct_state(c);
-
-	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
-	cg_emit_ifname(c, R7, PI(iif));
-
-	/* where would the kernel route it? */
 	emit(e, MOV64_IMM(R0, 0));
 	for (int16_t off = 0; off < (int16_t)sizeof(struct bpf_fib_lookup); off += 8)
 		emit(e, STX(BPF_DW, R_FP, R0, STK_FIB + off));
-	emit(e, ST(BPF_B, R_FP, STK_FIB + FIB(family), AF_INET));
+	emit(e, ST(BPF_B, R_FP, STK_FIB + FIB(family), v6 ? AF_INET6 : AF_INET));
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
 	emit(e, STX(BPF_B, R_FP, R1, STK_FIB + FIB(l4_protocol)));
 	emit(e, LDX(BPF_H, R1, R_PKT, PI(sport)));
@@ -81,48 +77,101 @@ void cg_emit_ingress(struct cg *c, const struct ir_chain *input, const struct ir
 	emit(e, LDX(BPF_W, R1, R_PKT, PI(len)));
 	emit(e, STX(BPF_H, R_FP, R1, STK_FIB + FIB(tot_len)));
 	emit(e, STX(BPF_W, R_FP, R7, STK_FIB + FIB(ifindex)));
-	emit(e, LDX(BPF_W, R1, R_PKT, PI(saddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_src)));
-	emit(e, LDX(BPF_W, R1, R_PKT, PI(daddr)));
-	emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_dst)));
+	if (v6) {
+		fib_addr6(c, PI(saddr6), FIB(ipv6_src));
+		fib_addr6(c, PI(daddr6), FIB(ipv6_dst));
+	} else {
+		emit(e, LDX(BPF_W, R1, R_PKT, PI(saddr)));
+		emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_src)));
+		emit(e, LDX(BPF_W, R1, R_PKT, PI(daddr)));
+		emit(e, STX(BPF_W, R_FP, R1, STK_FIB + FIB(ipv4_dst)));
+	}
 	emit(e, MOV64_REG(R1, R_CTX));
 	emit(e, MOV64_REG(R2, R_FP));
 	emit(e, ALU64_IMM(BPF_ADD, R2, STK_FIB));
 	emit(e, MOV64_IMM(R3, sizeof(struct bpf_fib_lookup)));
 	emit(e, MOV64_IMM(R4, BPF_FIB_LOOKUP_SKIP_NEIGH));
 	emit(e, CALL_HELPER(BPF_FUNC_fib_lookup));
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NOT_FWDED, to_input);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FWD_DISABLED, to_input);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_SUCCESS, to_fwd);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NO_NEIGH, to_fwd);
-	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FRAG_NEEDED, to_fwd);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NOT_FWDED, input);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FWD_DISABLED, input);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_SUCCESS, fwd);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_NO_NEIGH, fwd);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, BPF_FIB_LKUP_RET_FRAG_NEEDED, fwd);
 	emit_ja(e, accept);	/* blackhole, unreachable...: the kernel drops it */
+}
+
+/* One family's INPUT and FORWARD, the packet read. */
+static void ingress_half(struct cg *c, uint32_t accept)
+{
+	struct emit *e = &c->e;
+	const struct ir_table *t = c->t;
+	uint32_t to_input = emit_label(e), to_fwd = emit_label(e);
+
+	if (c->ct_map >= 0)
+		cg_emit_ct_state(c);
+	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
+	cg_emit_ifname(c, R7, PI(iif));
+	emit_route(c, to_input, to_fwd, accept);
 
 	emit_bind(e, to_fwd);
 	emit(e, LDX(BPF_W, R7, R_FP, STK_FIB + FIB(ifindex)));
 	cg_emit_ifname(c, R7, PI(oif));
-	cg_emit_hook(c, fwd);
+	cg_emit_hook(c, t ? ir_chain_find(t, "FORWARD") : NULL);
 	emit_bind(e, to_input);
-	cg_emit_hook(c, input);
+	cg_emit_hook(c, t ? ir_chain_find(t, "INPUT") : NULL);
 }
 
-/* The egress hook: OUTPUT, for what this host sends (not what it forwards). */
-void cg_emit_egress(struct cg *c, const struct ir_chain *output)
+/* One family's OUTPUT, the packet read. */
+static void egress_half(struct cg *c, uint32_t accept)
 {
 	struct emit *e = &c->e;
-	uint32_t accept = emit_label(e), body = emit_label(e);
 
-	emit_generation_check(c, accept);
-	cg_emit_prologue(c, accept);
-	emit(e, LDX(BPF_W, R1, R_CTX, (int16_t)offsetof(struct __sk_buff, ingress_ifindex)));
-	emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
-	emit_ja(e, body);
-	emit_bind(e, accept);
-	cg_emit_pass(c);
-	emit_bind(e, body);
 	if (c->ct_map >= 0)
 		cg_emit_ct_state(c);
 	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
 	cg_emit_ifname(c, R7, PI(oif));
-	cg_emit_hook(c, output);
+	cg_emit_hook(c, c->t ? ir_chain_find(c->t, "OUTPUT") : NULL);
+}
+
+/*
+ * A TC program: the generation check, then per family half the packet's
+ * parsing and that family's hooks; packets of no half pass.
+ */
+static void emit_hooks(struct cg *c, const struct cg_half *halves, unsigned int n, bool ingress)
+{
+	struct emit *e = &c->e;
+	uint32_t accept = emit_label(e), next = emit_label(e);
+
+	emit_generation_check(c, accept);
+	if (!ingress) {
+		/* forwarded packets were filtered at ingress */
+		emit(e, LDX(BPF_W, R1, R_CTX,
+			    (int16_t)offsetof(struct __sk_buff, ingress_ifindex)));
+		emit_jmp_imm(e, BPF_JNE, false, R1, 0, accept);
+	}
+	emit_ja(e, next);
+	emit_bind(e, accept);
+	cg_emit_pass(c);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t other = i + 1 < n ? emit_label(e) : accept;
+
+		emit_bind(e, next);
+		cg_half_enter(c, &halves[i]);
+		cg_emit_prologue(c, other, accept);
+		if (ingress)
+			ingress_half(c, accept);
+		else
+			egress_half(c, accept);
+		next = other;
+	}
+}
+
+void cg_emit_ingress(struct cg *c, const struct cg_half *halves, unsigned int n)
+{
+	emit_hooks(c, halves, n, true);
+}
+
+void cg_emit_egress(struct cg *c, const struct cg_half *halves, unsigned int n)
+{
+	emit_hooks(c, halves, n, false);
 }

@@ -158,11 +158,47 @@ static void test_range(struct cg *c, uint8_t size, int16_t field, const struct i
 	miss_if(c, R1);
 }
 
+/* The IPv6 address at @field under @a's mask equal to @a's (or not, @inv). */
+static void match_addr6(struct cg *c, int16_t field, const struct ir_addr *a, bool inv,
+			uint32_t fail)
+{
+	struct emit *e = &c->e;
+	uint32_t mask[4], addr[4];
+	bool any = true;
+
+	memcpy(mask, &a->mask.v6, sizeof(mask));
+	memcpy(addr, &a->addr.v6, sizeof(addr));
+	for (int w = 0; w < 4; w++)
+		any = any && !mask[w];
+	if (any) {
+		if (inv)
+			emit_ja(e, fail);	/* "! ::/0" matches nothing */
+		return;
+	}
+	emit(e, MOV64_IMM(R3, 0));	/* R3: the differing bits */
+	for (int16_t w = 0; w < 4; w++) {
+		if (!mask[w])
+			continue;
+		emit(e, LDX(BPF_W, R1, R_PKT, field + 4 * w));
+		if (mask[w] != UINT32_MAX)
+			emit(e, ALU32_IMM(BPF_AND, R1, (int32_t)mask[w]));
+		emit(e, ALU32_IMM(BPF_XOR, R1, (int32_t)(addr[w] & mask[w])));
+		emit(e, ALU64_REG(BPF_OR, R3, R1));
+	}
+	if (inv)
+		is_zero(c, R3);
+	miss_if(c, R3);
+}
+
 static void match_addr(struct cg *c, int16_t field, const struct ir_addr *a, bool inv,
 		       uint32_t fail)
 {
 	uint32_t mask, addr;
 
+	if (c->fam == IR_FAMILY_IPV6) {
+		match_addr6(c, field == PI(saddr) ? PI(saddr6) : PI(daddr6), a, inv, fail);
+		return;
+	}
 	memcpy(&mask, &a->mask.v4, sizeof(mask));
 	memcpy(&addr, &a->addr.v4, sizeof(addr));
 	if (!mask) {
@@ -267,6 +303,35 @@ static void match_icmp(struct cg *c, const struct ir_match_icmp *m, uint32_t fai
 	miss_if(c, R4);
 }
 
+/* -m rt: a routing header with the type, segments left and length given. */
+static void match_rt(struct cg *c, const struct ir_match_rt *rt)
+{
+	struct emit *e = &c->e;
+	struct ir_port_range segs = {
+		.lo = rt->segs_lo > UINT8_MAX ? UINT8_MAX : (uint16_t)rt->segs_lo,
+		.hi = rt->segs_hi > UINT8_MAX ? UINT8_MAX : (uint16_t)rt->segs_hi,
+	};
+
+	/* no routing header, no match, inverted or not */
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(rt)));
+	emit(e, ALU64_IMM(BPF_XOR, R1, 1));
+	miss_if(c, R1);
+	if (rt->flags & IR_RT_TYPE)
+		test_eq(c, BPF_B, PI(rt_type), UINT32_MAX, rt->type, rt->invflags & IR_RT_TYPE);
+	if (rt->flags & IR_RT_SEGS) {
+		if (rt->segs_lo > UINT8_MAX || rt->segs_lo > rt->segs_hi) {
+			if (!(rt->invflags & IR_RT_SEGS)) {
+				emit(e, MOV64_IMM(R1, 1));	/* out of a byte's reach */
+				miss_if(c, R1);
+			}
+		} else {
+			test_range(c, BPF_B, PI(rt_segs), &segs, rt->invflags & IR_RT_SEGS);
+		}
+	}
+	if (rt->flags & IR_RT_LEN)
+		test_eq(c, BPF_B, PI(rt_len), UINT32_MAX, rt->len, rt->invflags & IR_RT_LEN);
+}
+
 bool cg_rule_uses_ifnames(const struct ir_rule *r)
 {
 	/* a log line names the interfaces */
@@ -303,7 +368,14 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 			match_ports(c, &m->ports, m->kind == IR_MATCH_TCP);
 			break;
 		case IR_MATCH_ICMP:
+		case IR_MATCH_ICMP6:
 			match_icmp(c, &m->icmp, fail);
+			break;
+		case IR_MATCH_HL:
+			match_ttl(c, &m->ttl);
+			break;
+		case IR_MATCH_RT:
+			match_rt(c, &m->rt);
 			break;
 		case IR_MATCH_CONNTRACK:
 		case IR_MATCH_STATE:

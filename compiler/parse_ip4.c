@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The prologue: read the IPv4 packet once into the packet-info block, from
- * an skb (TC) or a frame (XDP).
- * Every access is bounds-checked; a packet that is not IPv4 or whose IP
- * header is truncated or malformed is accepted (the kernel's IP layer
- * drops what is broken).
+ * The prologue: read the packet once into the packet-info block, from an
+ * skb (TC) or a frame (XDP): the link header's EtherType, then the IPv4
+ * header here or the IPv6 headers (parse_ip6.c), then the transport header.
+ * Every access is bounds-checked; a packet whose IP header is truncated or
+ * malformed is accepted (the kernel's IP layer drops what is broken).
  */
 /* the C library's network headers first, so the UAPI ones defer to them */
 #include "cgen_internal.h"
 
 #include <asm/byteorder.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 
@@ -22,8 +24,7 @@
 #define IP_OFFMASK	0x1fff
 #define TCP_FLAGS_OFF	13	/* the byte after doff/res1 in struct tcphdr */
 
-/* if (data + @off + @len > data_end) goto @fail, with data in R2, data_end in R3, base in @base. */
-static void need(struct cg *c, uint8_t base, int32_t off, uint32_t fail)
+void cg_emit_need(struct cg *c, uint8_t base, int32_t off, uint32_t fail)
 {
 	struct emit *e = &c->e;
 
@@ -42,16 +43,16 @@ static void load_be16(struct cg *c, uint8_t base, int16_t off, int16_t field)
 	emit(e, STX(BPF_H, R_PKT, R1, field));
 }
 
-/* The transport header at R4 + l2: ports, flags, ICMP type and code. */
-static void parse_l4(struct cg *c, uint32_t done)
+void cg_emit_parse_l4(struct cg *c, uint32_t done)
 {
 	struct emit *e = &c->e;
 	int16_t l2 = (int16_t)c->opts->l2_len;
 	uint32_t not_tcp = emit_label(e), not_udp = emit_label(e), ports_only = emit_label(e);
+	uint32_t icmp = emit_label(e);
 
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
 	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_TCP, not_tcp);
-	need(c, R4, l2 + (int32_t)sizeof(struct tcphdr), done);
+	cg_emit_need(c, R4, l2 + (int32_t)sizeof(struct tcphdr), done);
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct tcphdr, source), PI(sport));
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct tcphdr, dest), PI(dport));
 	emit(e, LDX(BPF_B, R1, R4, l2 + TCP_FLAGS_OFF));
@@ -61,7 +62,7 @@ static void parse_l4(struct cg *c, uint32_t done)
 
 	emit_bind(e, not_tcp);
 	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_UDP, not_udp);
-	need(c, R4, l2 + (int32_t)sizeof(struct udphdr), done);
+	cg_emit_need(c, R4, l2 + (int32_t)sizeof(struct udphdr), done);
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct udphdr, source), PI(sport));
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct udphdr, dest), PI(dport));
 	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
@@ -72,59 +73,41 @@ static void parse_l4(struct cg *c, uint32_t done)
 	emit_jmp_imm(e, BPF_JEQ, true, R1, IPPROTO_UDPLITE, ports_only);
 	emit_jmp_imm(e, BPF_JEQ, true, R1, IPPROTO_SCTP, ports_only);
 	emit_jmp_imm(e, BPF_JEQ, true, R1, IPPROTO_DCCP, ports_only);
-	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_ICMP, done);
-	need(c, R4, l2 + (int32_t)offsetof(struct icmphdr, checksum), done);
+	/* ICMPv6 begins as ICMP does: type, code, checksum, identifier */
+	emit_jmp_imm(e, BPF_JEQ, true, R1, IPPROTO_ICMP, icmp);
+	emit_jmp_imm(e, BPF_JNE, true, R1, IPPROTO_ICMPV6, done);
+	emit_bind(e, icmp);
+	cg_emit_need(c, R4, l2 + (int32_t)offsetof(struct icmphdr, checksum), done);
 	emit(e, LDX(BPF_B, R1, R4, l2 + (int16_t)offsetof(struct icmphdr, type)));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(icmp_type)));
 	emit(e, LDX(BPF_B, R1, R4, l2 + (int16_t)offsetof(struct icmphdr, code)));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(icmp_code)));
 	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
 	/* the identifier of an echo and the like, for connection tracking */
-	need(c, R4, l2 + (int32_t)sizeof(struct icmphdr), done);
+	cg_emit_need(c, R4, l2 + (int32_t)sizeof(struct icmphdr), done);
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct icmphdr, un.echo.id), PI(icmp_id));
 	emit_ja(e, done);
 
 	emit_bind(e, ports_only);
-	need(c, R4, l2 + 4, done);
+	cg_emit_need(c, R4, l2 + 4, done);
 	load_be16(c, R4, l2, PI(sport));
 	load_be16(c, R4, l2 + 2, PI(dport));
 	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
 }
 
-void cg_emit_prologue(struct cg *c, uint32_t accept)
+/* The IPv4 header, with R2 = data, R3 = data_end checked for its fixed part. */
+static void parse_ip4(struct cg *c, uint32_t accept, uint32_t l4_done)
 {
 	struct emit *e = &c->e;
 	int16_t l2 = (int16_t)c->opts->l2_len;
-	uint32_t l4_done = emit_label(e);
-
-	emit(e, MOV64_REG(R_PKT, R_FP));
-	emit(e, ALU64_IMM(BPF_ADD, R_PKT, STK_PKT));
-	emit(e, MOV64_IMM(R0, 0));
-	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_pktinfo); off += 8)
-		emit(e, STX(BPF_DW, R_PKT, R0, off));
-	emit(e, LDX(BPF_W, R0, R_FP, STK_ZERO));
-	emit(e, STX(BPF_H, R_PKT, R0, PI(opaque_zero)));
-
-	if (c->kind == CGEN_PROG_XDP) {
-		/* no skb yet: the EtherType is the link header's last two bytes */
-		emit(e, LDX(BPF_W, R2, R_CTX, XDP(data)));
-		emit(e, LDX(BPF_W, R3, R_CTX, XDP(data_end)));
-		need(c, R2, l2 + (int32_t)sizeof(struct iphdr), accept);
-		emit(e, LDX(BPF_H, R0, R2, l2 - 2));
-		emit_jmp_imm(e, BPF_JNE, true, R0, __constant_htons(ETH_P_IP), accept);
-	} else {
-		emit(e, LDX(BPF_W, R0, R_CTX, SKB(protocol)));
-		emit_jmp_imm(e, BPF_JNE, true, R0, __constant_htons(ETH_P_IP), accept);
-		emit(e, LDX(BPF_W, R2, R_CTX, SKB(data)));
-		emit(e, LDX(BPF_W, R3, R_CTX, SKB(data_end)));
-		need(c, R2, l2 + (int32_t)sizeof(struct iphdr), accept);
-	}
+	uint32_t first = emit_label(e);
 
 	/* header length: ihl * 4, at least the fixed header */
 	emit(e, LDX(BPF_B, R0, R2, l2));
 	emit(e, ALU64_IMM(BPF_AND, R0, 0x0f));
 	emit_jmp_imm(e, BPF_JLT, false, R0, sizeof(struct iphdr) / 4, accept);
 	emit(e, ALU64_IMM(BPF_LSH, R0, 2));
+	emit(e, STX(BPF_H, R_PKT, R0, PI(l4off)));
 
 	emit(e, LDX(BPF_W, R1, R2, l2 + IPH(saddr)));
 	emit(e, STX(BPF_W, R_PKT, R1, PI(saddr)));
@@ -142,17 +125,50 @@ void cg_emit_prologue(struct cg *c, uint32_t accept)
 	emit(e, LDX(BPF_H, R1, R2, l2 + IPH(frag_off)));
 	emit(e, ENDIAN_BE(R1, 16));
 	emit(e, ALU64_IMM(BPF_AND, R1, IP_OFFMASK));
-	{
-		uint32_t first = emit_label(e);
-
-		emit_jmp_imm(e, BPF_JEQ, false, R1, 0, first);
-		emit(e, ST(BPF_B, R_PKT, PI(frag), 1));
-		emit_ja(e, l4_done);
-		emit_bind(e, first);
-	}
+	emit_jmp_imm(e, BPF_JEQ, false, R1, 0, first);
+	emit(e, ST(BPF_B, R_PKT, PI(frag), 1));
+	emit_ja(e, l4_done);
+	emit_bind(e, first);
 	emit(e, MOV64_REG(R4, R2));
 	emit(e, ALU64_REG(BPF_ADD, R4, R0));
-	parse_l4(c, l4_done);
+	cg_emit_parse_l4(c, l4_done);
+}
+
+void cg_emit_prologue(struct cg *c, uint32_t other, uint32_t accept)
+{
+	struct emit *e = &c->e;
+	int16_t l2 = (int16_t)c->opts->l2_len;
+	bool v6 = c->fam == IR_FAMILY_IPV6;
+	int32_t proto = v6 ? __constant_htons(ETH_P_IPV6) : __constant_htons(ETH_P_IP);
+	int32_t hdr = v6 ? (int32_t)sizeof(struct ipv6hdr) : (int32_t)sizeof(struct iphdr);
+	uint32_t l4_done = emit_label(e);
+
+	if (c->kind == CGEN_PROG_XDP) {
+		/* no skb yet: the EtherType is the link header's last two bytes */
+		emit(e, LDX(BPF_W, R2, R_CTX, XDP(data)));
+		emit(e, LDX(BPF_W, R3, R_CTX, XDP(data_end)));
+		cg_emit_need(c, R2, l2, accept);
+		emit(e, LDX(BPF_H, R0, R2, l2 - 2));
+	} else {
+		emit(e, LDX(BPF_W, R0, R_CTX, SKB(protocol)));
+	}
+	emit_jmp_imm(e, BPF_JNE, true, R0, proto, other);
+
+	emit(e, MOV64_REG(R_PKT, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R_PKT, STK_PKT));
+	emit(e, MOV64_IMM(R0, 0));
+	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_pktinfo); off += 8)
+		emit(e, STX(BPF_DW, R_PKT, R0, off));
+	emit(e, LDX(BPF_W, R0, R_FP, STK_ZERO));
+	emit(e, STX(BPF_H, R_PKT, R0, PI(opaque_zero)));
+
+	emit(e, LDX(BPF_W, R2, R_CTX, c->kind == CGEN_PROG_XDP ? XDP(data) : SKB(data)));
+	emit(e, LDX(BPF_W, R3, R_CTX, c->kind == CGEN_PROG_XDP ? XDP(data_end) : SKB(data_end)));
+	cg_emit_need(c, R2, l2 + hdr, accept);
+	if (v6)
+		cg_emit_parse_ip6(c, accept, l4_done);
+	else
+		parse_ip4(c, accept, l4_done);
 	emit_bind(e, l4_done);
 }
 

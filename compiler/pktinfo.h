@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpfw/cgen.h"
+
 struct cgen_pktinfo {
-	uint32_t saddr;		/* network order, as in the header */
+	uint32_t saddr;		/* IPv4, network order, as in the header */
 	uint32_t daddr;
-	uint32_t len;		/* IP total length, host order: counted bytes */
+	uint32_t len;		/* IP total length (IPv6: with its header), host order */
 	uint16_t sport;		/* host order */
 	uint16_t dport;
 	uint8_t proto;
@@ -29,8 +31,16 @@ struct cgen_pktinfo {
 	uint16_t icmp_id;	/* host order: the identifier of an ICMP echo and the like */
 	uint8_t ctstate;	/* IR_CT_* bit of the packet (conntrack.c) */
 	uint8_t ctdir;		/* CG_CTDIR_*: what the connection table knows of it */
-	uint8_t ttl;
+	uint8_t ttl;		/* IPv6: the hop limit */
 	uint8_t pad[3];
+	uint32_t saddr6[4];	/* IPv6, network order */
+	uint32_t daddr6[4];
+	uint16_t l4off;		/* the transport header's offset from the network header */
+	uint8_t rt;		/* IPv6: 1 if a routing header was seen, with: */
+	uint8_t rt_type;
+	uint8_t rt_segs;	/* segments left */
+	uint8_t rt_len;		/* its length field: 8-octet units after the first */
+	uint8_t pad2[2];
 };
 
 #define PI(f)	((int16_t)offsetof(struct cgen_pktinfo, f))
@@ -43,8 +53,8 @@ struct cgen_pktinfo {
 #define STK_ZERO	(STK_FOLD - 8)		/* opaque_zero, until the prologue moves it */
 #define STK_GEN		(STK_ZERO + 4)		/* the generation the map held */
 /* conntrack.c: the packet's connection key, the reversed key, the entry found */
-#define STK_CTKEY	(STK_ZERO - 16)
-#define STK_CTREV	(STK_CTKEY - 16)
+#define STK_CTKEY	(STK_ZERO - (int16_t)sizeof(struct cgen_ct_key))
+#define STK_CTREV	(STK_CTKEY - (int16_t)sizeof(struct cgen_ct_key))
 #define STK_CTVAL	(STK_CTREV - 8)
 /* The route lookup's block is dead once the hooks run: classified runs keep
  * their five vector pointers there (classify.c). */

@@ -10,6 +10,8 @@
  * per-CPU scratch map, not on the stack.
  */
 #include <stddef.h>
+#include <string.h>
+#include <arpa/inet.h>
 #include <linux/bpf.h>
 
 #include "cgen_internal.h"
@@ -51,13 +53,14 @@ static void record(struct cg *c)
 	emit(e, STX(BPF_W, R0, R1, EN(ttl)));
 }
 
-/* A new entry for the key at match_key, seen now; the scratch value builds it. */
+/* A new entry for the key at match_key2, seen now; the scratch value builds it. */
 static void create(struct cg *c, uint32_t done)
 {
 	struct emit *e = &c->e;
+	int16_t zero = c->match_key2 + (int16_t)sizeof(struct cgen_recent_key);
 
-	emit(e, ST(BPF_W, R_FP, c->match_key2, 0));
-	cg_emit_lookup(c, c->scratch_map, c->match_key2);
+	emit(e, ST(BPF_W, R_FP, zero, 0));
+	cg_emit_lookup(c, c->scratch_map, zero);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, done);
 	emit(e, MOV64_IMM(R1, 0));
 	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_recent_entry); off += 8)
@@ -69,10 +72,40 @@ static void create(struct cg *c, uint32_t done)
 	emit(e, STX(BPF_W, R0, R1, EN(ttl)));
 	emit_ld_map(e, R1, (uint32_t)c->recent_map);
 	emit(e, MOV64_REG(R2, R_FP));
-	emit(e, ALU64_IMM(BPF_ADD, R2, c->match_key));
+	emit(e, ALU64_IMM(BPF_ADD, R2, c->match_key2));
 	emit(e, MOV64_REG(R3, R0));
 	emit(e, MOV64_IMM(R4, BPF_ANY));
 	emit(e, CALL_HELPER(BPF_FUNC_map_update_elem));
+}
+
+/*
+ * The packet's key at match_key2 (24 bytes with match_key): the list and the
+ * masked address, an IPv4 one in its IPv6-mapped form.
+ */
+static void emit_key(struct cg *c, const struct ir_match_recent *rc)
+{
+	struct emit *e = &c->e;
+	int16_t key = c->match_key2 + (int16_t)offsetof(struct cgen_recent_key, addr);
+
+	emit(e, ST(BPF_W, R_FP, c->match_key2, (int32_t)cgen_recent_name_hash(rc->name)));
+	if (c->fam == IR_FAMILY_IPV6) {
+		int16_t field = rc->dest ? PI(daddr6) : PI(saddr6);
+		uint32_t mask[4];
+
+		memcpy(mask, &rc->mask6, sizeof(mask));
+		for (int16_t w = 0; w < 4; w++) {
+			emit(e, LDX(BPF_W, R1, R_PKT, field + 4 * w));
+			emit(e, ALU32_IMM(BPF_AND, R1, (int32_t)mask[w]));
+			emit(e, STX(BPF_W, R_FP, R1, key + 4 * w));
+		}
+		return;
+	}
+	emit(e, ST(BPF_W, R_FP, key, 0));
+	emit(e, ST(BPF_W, R_FP, key + 4, 0));
+	emit(e, ST(BPF_W, R_FP, key + 8, (int32_t)htonl(0xffff)));
+	emit(e, LDX(BPF_W, R1, R_PKT, rc->dest ? PI(daddr) : PI(saddr)));
+	emit(e, ALU32_IMM(BPF_AND, R1, (int32_t)rc->mask.s_addr));
+	emit(e, STX(BPF_W, R_FP, R1, key + 12));
 }
 
 /* To @yes if the entry at R0 was seen --hitcount times in the last --seconds, else @no. */
@@ -116,11 +149,8 @@ void cg_emit_recent(struct cg *c, const struct ir_match *m, uint8_t miss)
 	emit_jmp_imm(e, BPF_JNE, false, miss, 0, skip);
 	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
 	emit(e, MOV64_REG(R_NOW, R0));
-	emit(e, ST(BPF_W, R_FP, c->match_key, (int32_t)cgen_recent_name_hash(rc->name)));
-	emit(e, LDX(BPF_W, R1, R_PKT, rc->dest ? PI(daddr) : PI(saddr)));
-	emit(e, ALU32_IMM(BPF_AND, R1, (int32_t)rc->mask.s_addr));
-	emit(e, STX(BPF_W, R_FP, R1, c->match_key + 4));
-	cg_emit_lookup(c, c->recent_map, c->match_key);
+	emit_key(c, rc);
+	cg_emit_lookup(c, c->recent_map, c->match_key2);
 	emit_jmp_imm(e, BPF_JNE, false, R0, 0, found);
 	emit_bind(e, missing);
 	if (set) {
@@ -139,7 +169,7 @@ void cg_emit_recent(struct cg *c, const struct ir_match *m, uint8_t miss)
 	if (rc->check_set & IR_RECENT_REMOVE) {
 		emit_ld_map(e, R1, (uint32_t)c->recent_map);
 		emit(e, MOV64_REG(R2, R_FP));
-		emit(e, ALU64_IMM(BPF_ADD, R2, c->match_key));
+		emit(e, ALU64_IMM(BPF_ADD, R2, c->match_key2));
 		emit(e, CALL_HELPER(BPF_FUNC_map_delete_elem));
 		emit_ja(e, rc->invert ? failed : matched);
 	} else if (!set && (rc->seconds || rc->hitcount)) {

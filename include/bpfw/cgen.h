@@ -58,7 +58,7 @@ enum cgen_map_role {
 /* The key of an address in a -m recent list: the list's name hashed (cgen_recent_name_hash()). */
 struct cgen_recent_key {
 	uint32_t name;
-	uint32_t addr;		/* network order, masked */
+	uint32_t addr[4];	/* network order, masked; IPv4 ones IPv6-mapped (::ffff:a.b.c.d) */
 };
 
 /* An address in a -m recent list: when it was seen (bpf_ktime_get_ns()), as xt_recent's entries. */
@@ -88,10 +88,11 @@ struct cgen_log_event {
 
 /* A tracked connection, in the direction of its first packet. */
 struct cgen_ct_key {
-	uint32_t saddr, daddr;	/* network order */
+	uint32_t saddr[4], daddr[4];	/* network order; IPv4 in the first word, the rest 0 */
 	uint16_t sport, dport;	/* host order; ICMP echo and the like: the identifier, both */
 	uint8_t proto;
-	uint8_t pad[3];
+	uint8_t family;		/* 4 or 6 */
+	uint8_t pad[2];
 };
 
 enum {

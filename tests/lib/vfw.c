@@ -5,6 +5,7 @@
  * the programs with BPF_PROG_TEST_RUN.
  */
 #include <arpa/inet.h>
+#include <netinet/ip6.h>
 #include <errno.h>
 #include <net/if.h>
 #include <sched.h>
@@ -28,23 +29,25 @@
 #include "vfw.h"
 
 static const struct ipt_ctx ctx4 = { .prog = "iptables", .family = IR_FAMILY_IPV4 };
+static const struct ipt_ctx ctx6 = { .prog = "ip6tables", .family = IR_FAMILY_IPV6 };
 
 int fw_apply(struct ir_ruleset *rs, const char *line)
 {
 	struct bpfw_err err = { 0 };
 	struct ipt_cmd cmd = { 0 };
-	char *copy = strdup(line), *argv[64], *tok, *save = NULL;
+	const struct ipt_ctx *ctx = strncmp(line, "ip6 ", 4) ? &ctx4 : &ctx6;
+	char *copy = strdup(ctx == &ctx6 ? line + 4 : line), *argv[64], *tok, *save = NULL;
 	int argc = 0, ret;
 
 	if (!copy)
 		return -ENOMEM;
-	argv[argc++] = "iptables";
+	argv[argc++] = (char *)ctx->prog;
 	for (tok = strtok_r(copy, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
 	argv[argc] = NULL;
-	ret = ipt_parse_argv(&ctx4, argc, argv, &cmd, &err);
+	ret = ipt_parse_argv(ctx, argc, argv, &cmd, &err);
 	if (!ret)
-		ret = ipt_cmd_apply(&ctx4, rs, &cmd, &err);
+		ret = ipt_cmd_apply(ctx, rs, &cmd, &err);
 	if (ret)
 		fprintf(stderr, "'%s': %s\n", line, err.msg);
 	ipt_cmd_release(&cmd);
@@ -56,8 +59,8 @@ int fw_apply(struct ir_ruleset *rs, const char *line)
 /* Give every rule and built-in policy of every table a counter slot, in order. */
 static void assign_slots(struct ir_ruleset *rs, uint32_t next)
 {
-	for (int id = 0; id < IR_TABLE_MAX; id++) {
-		struct ir_table *t = rs->tables[IR_FAMILY_IPV4][id];
+	for (int id = 0; id < IR_TABLE_MAX * IR_FAMILY_MAX; id++) {
+		struct ir_table *t = rs->tables[id / IR_TABLE_MAX][id % IR_TABLE_MAX];
 
 		for (unsigned int i = 0; t && i < t->n_chains; i++) {
 			struct ir_chain *c = t->chains[i];
@@ -125,19 +128,14 @@ void fw_free(struct fw *fw)
 	ir_ruleset_free(fw->rs);
 }
 
-/* An IPv4 header and its transport header at @ip; returns the transport header's length. */
-static size_t ip_build(const struct pkt_spec *s, struct iphdr *ip)
+static size_t ip_build(const struct pkt_spec *s, struct iphdr *ip);
+static size_t ip6_build(const struct pkt_spec *s, struct ip6_hdr *ip);
+
+/* The transport header of @s at @l4; returns its length (with a quoted packet). */
+static size_t l4_build(const struct pkt_spec *s, uint8_t *l4)
 {
-	uint8_t *l4 = (uint8_t *)(ip + 1);
 	size_t l4len = 8;
 
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = s->proto;
-	ip->frag_off = htons(s->frag_off);
-	inet_pton(AF_INET, s->src, &ip->saddr);
-	inet_pton(AF_INET, s->dst ? s->dst : "127.0.0.1", &ip->daddr);
 	if (s->proto == IPPROTO_TCP) {
 		struct tcphdr *th = (struct tcphdr *)l4;
 
@@ -158,20 +156,71 @@ static size_t ip_build(const struct pkt_spec *s, struct iphdr *ip)
 		l4[1] = s->sport & 0xff;
 		l4[2] = s->dport >> 8;
 		l4[3] = s->dport & 0xff;
-	} else if (s->proto == IPPROTO_ICMP) {
+	} else if (s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6) {
 		l4[0] = s->icmp_type;
 		l4[1] = s->icmp_code;
 		l4[4] = s->icmp_id >> 8;
 		l4[5] = s->icmp_id & 0xff;
-		if (s->inner) {
-			struct iphdr *in = (struct iphdr *)(l4 + 8);
-
-			ip_build(s->inner, in);
-			l4len = 8 + sizeof(*in) + 8;
+		if (s->inner && s->inner->v6) {
+			ip6_build(s->inner, (struct ip6_hdr *)(l4 + 8));
+			l4len = 8 + sizeof(struct ip6_hdr) + 8;
+		} else if (s->inner) {
+			ip_build(s->inner, (struct iphdr *)(l4 + 8));
+			l4len = 8 + sizeof(struct iphdr) + 8;
 		}
 	}
+	return l4len;
+}
+
+/* An IPv4 header and its transport header at @ip; returns the transport header's length. */
+static size_t ip_build(const struct pkt_spec *s, struct iphdr *ip)
+{
+	size_t l4len;
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = s->hop_limit ? s->hop_limit : 64;
+	ip->protocol = s->proto;
+	ip->frag_off = htons(s->frag_off);
+	inet_pton(AF_INET, s->src, &ip->saddr);
+	inet_pton(AF_INET, s->dst ? s->dst : "127.0.0.1", &ip->daddr);
+	l4len = l4_build(s, (uint8_t *)(ip + 1));
 	ip->tot_len = htons(sizeof(*ip) + l4len);
 	return l4len;
+}
+
+/* An IPv6 header, @s's extension headers and the transport header; returns their length. */
+static size_t ip6_build(const struct pkt_spec *s, struct ip6_hdr *ip)
+{
+	uint8_t *p = (uint8_t *)(ip + 1), *next = &ip->ip6_nxt;
+	size_t len = 0;
+
+	ip->ip6_flow = htonl(6u << 28);
+	ip->ip6_hlim = s->hop_limit ? s->hop_limit : 64;
+	inet_pton(AF_INET6, s->src, &ip->ip6_src);
+	inet_pton(AF_INET6, s->dst ? s->dst : "::1", &ip->ip6_dst);
+	for (int i = 0; i < 4 && s->ext[i]; i++) {
+		uint8_t type = s->ext[i] == EXT_HOPOPTS ? IPPROTO_HOPOPTS : s->ext[i];
+
+		*next = type;
+		memset(p, 0, 8);
+		if (type == IPPROTO_ROUTING) {
+			p[1] = 2;	/* 24 octets: type 0 with one address */
+			p[2] = s->rt_type;
+			p[3] = s->rt_segs;
+			memset(p + 8, 0, 16);
+		} else if (type == IPPROTO_FRAGMENT) {
+			p[2] = (uint8_t)(s->frag_off >> 5);
+			p[3] = (uint8_t)(s->frag_off << 3);
+		}
+		next = p;
+		len += (p[1] + 1) * 8u;
+		p += (p[1] + 1) * 8u;
+	}
+	*next = s->proto;
+	len += l4_build(s, p);
+	ip->ip6_plen = htons(len);
+	return len;
 }
 
 /* An Ethernet + IPv4 + transport frame; returns its length. */
@@ -180,7 +229,12 @@ static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 	struct ethhdr *eth = (struct ethhdr *)buf;
 	size_t l4len;
 
-	memset(buf, 0, 128);
+	memset(buf, 0, 256);
+	if (s->v6) {
+		eth->h_proto = htons(s->ethertype ? s->ethertype : ETH_P_IPV6);
+		l4len = ip6_build(s, (struct ip6_hdr *)(eth + 1));
+		return s->truncate ? s->truncate : sizeof(*eth) + sizeof(struct ip6_hdr) + l4len;
+	}
 	eth->h_proto = htons(s->ethertype ? s->ethertype : ETH_P_IP);
 	l4len = ip_build(s, (struct iphdr *)(eth + 1));
 	if (s->truncate)
@@ -191,7 +245,7 @@ static size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 int fw_run(struct fw *fw, enum cgen_prog_kind kind, const struct pkt_spec *s)
 {
 	/* two bytes in, so that the IPv4 header after Ethernet is 4-byte aligned */
-	uint32_t store[33];
+	uint32_t store[66];
 	uint8_t *buf = (uint8_t *)store + 2;
 	size_t len = pkt_build(s, buf);
 	struct __sk_buff skb = { .ifindex = 1 };	/* lo */
@@ -216,6 +270,18 @@ int fw_run(struct fw *fw, enum cgen_prog_kind kind, const struct pkt_spec *s)
 		return (int)opts.retval;
 	return opts.retval == XDP_PASS ? PASS : opts.retval == XDP_DROP ? DROP :
 	       1000 + (int)opts.retval;
+}
+
+struct ir_counter fw_counter6(struct fw *fw, const char *chain, unsigned int n)
+{
+	struct ir_table *t = fw->rs->tables[IR_FAMILY_IPV6][IR_TABLE_FILTER];
+	struct ir_chain *c = t ? ir_chain_find(t, chain) : NULL;
+	struct ir_counter cnt = { 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(ld_counter_read(fw->objs.counters_fd,
+					n ? c->rules[n - 1]->slot : c->policy_slot, &cnt), 0);
+	return cnt;
 }
 
 struct ir_counter fw_counter(struct fw *fw, const char *chain, unsigned int n)

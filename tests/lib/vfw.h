@@ -44,14 +44,25 @@ struct pkt_spec {
 	uint16_t ethertype;	/* ETH_P_IP if 0 */
 	uint16_t icmp_id;	/* ICMP echo and the like */
 	const struct pkt_spec *inner;	/* ICMP errors: the packet quoted (its IP header and 8 bytes) */
+	bool v6;		/* an IPv6 packet: src and dst are IPv6 addresses */
+	uint8_t hop_limit;	/* IPv6, or the IPv4 TTL; 64 if 0 */
+	uint8_t ext[4];		/* IPv6 extension headers before the transport one, 0-ended list
+				 * of IPPROTO_HOPOPTS/_ROUTING/_FRAGMENT/_DSTOPTS (hop-by-hop: 255) */
+	uint8_t rt_type, rt_segs;	/* the routing header's */
 };
+
+#define EXT_HOPOPTS	255	/* pkt_spec.ext's name for a hop-by-hop header (0 ends the list) */
 
 #define TCP(s, dp)	((struct pkt_spec){ .src = (s), .proto = IPPROTO_TCP, .sport = 40000, \
 					    .dport = (dp), .tcpflags = 0x02 })
 #define UDP(s, dp)	((struct pkt_spec){ .src = (s), .proto = IPPROTO_UDP, .sport = 40000, \
 					    .dport = (dp) })
 
-/* Apply one iptables command line (without the program name) to @rs. */
+#define TCP6(s, dp)	((struct pkt_spec){ .v6 = true, .src = (s), .dst = "::1", \
+					    .proto = IPPROTO_TCP, .sport = 40000, .dport = (dp), \
+					    .tcpflags = 0x02 })
+
+/* Apply one iptables command line (without the program name; "ip6 " first: ip6tables) to @rs. */
 int fw_apply(struct ir_ruleset *rs, const char *line);
 
 /* Build, compile and load a rule set from commands separated by ';'. */
@@ -68,6 +79,9 @@ int fw_run(struct fw *fw, enum cgen_prog_kind kind, const struct pkt_spec *s);
 
 /* Counter of rule @n (1-based) of @chain, in the filter or the raw table; 0: the policy. */
 struct ir_counter fw_counter(struct fw *fw, const char *chain, unsigned int n);
+
+/* The counter of rule @n (1-based; 0: the policy) of IPv6 filter chain @chain. */
+struct ir_counter fw_counter6(struct fw *fw, const char *chain, unsigned int n);
 
 /* Set the generation map of @fw to @gen. */
 void fw_set_generation(struct fw *fw, uint32_t gen);

@@ -120,10 +120,15 @@ static void test_errors(void)
 	CU_ASSERT_EQUAL(cgen_compile(rs, &opts, &out, &err), -EINVAL);
 	bpfw_err_clear(&err);
 	ir_chain_remove(t->chains[2], 0);
-	/* IPv6 rules are refused, not ignored */
+	/* the IPv6 filter table compiles; IPv6 raw rules are refused, not ignored */
 	ir_table_get(rs, IR_FAMILY_IPV6, IR_TABLE_FILTER, &t6);
+	for (unsigned int i = 0; i < t6->n_chains; i++)
+		t6->chains[i]->policy_slot = 40 + i;
+	t6->chains[0]->policy = IR_VERDICT_DROP;
 	CU_ASSERT_EQUAL(cgen_compile(rs, &opts, &out, &err), 0);
+	CU_ASSERT_EQUAL(out.n_slots, 43);
 	cgen_output_free(&out);
+	ir_table_get(rs, IR_FAMILY_IPV6, IR_TABLE_RAW, &t6);
 	t6->chains[0]->policy = IR_VERDICT_DROP;
 	CU_ASSERT_EQUAL(cgen_compile(rs, &opts, &out, &err), -EOPNOTSUPP);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "IPv6"));
