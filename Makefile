@@ -26,7 +26,7 @@ LIB_SRCS  := $(filter-out compat/main.c,$(LIB_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(OBJDIR)/%.o)
 LIBBPFW   := $(BUILD)/libbpfw.a
 
-LINKS	:= iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore
+LINKS	:= iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore ipset
 
 UNIT_SRCS    := $(wildcard tests/unit/test_*.c)
 UNIT_BINS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)

@@ -34,8 +34,7 @@ static int find_attached(uint32_t prio, uint32_t *ingress_id)
 	return found;
 }
 
-/* Ids of the maps program @prog_fd uses, malloc'd into @ids; 0 or -errno. */
-static int prog_map_ids(int prog_fd, uint32_t **ids, uint32_t *n)
+int ld_prog_map_ids(int prog_fd, uint32_t **ids, uint32_t *n)
 {
 	struct bpf_prog_info info = { 0 };
 	uint32_t len = sizeof(info), cnt;
@@ -69,7 +68,7 @@ static int find_gen_map(uint32_t id)
 	pfd = bpf_prog_get_fd_by_id(id);
 	if (pfd < 0)
 		return -1;
-	if (prog_map_ids(pfd, &ids, &n))
+	if (ld_prog_map_ids(pfd, &ids, &n))
 		goto out;
 	for (uint32_t i = 0; i < n && gen_fd < 0; i++) {
 		char name[BPF_OBJ_NAME_LEN];
@@ -133,7 +132,7 @@ static int scan_maps(struct ld_live *live, int prog_fd, struct bpfw_err *err)
 	uint32_t n = 0, *ids = NULL;
 	int ret;
 
-	ret = prog_map_ids(prog_fd, &ids, &n);
+	ret = ld_prog_map_ids(prog_fd, &ids, &n);
 	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret,
 				 "Cannot inspect the running program: %s", strerror(-ret));

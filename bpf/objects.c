@@ -165,6 +165,14 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 		*out = fd;
 		return 0;
 	}
+	if (m->role == CGEN_MAP_SET && opts->reuse_sets_prog) {
+		/* a set's elements live on: ipset add and del write its map directly */
+		fd = ld_set_map_find(opts->reuse_sets_prog, m);
+		if (fd >= 0) {
+			*out = fd;
+			return 0;
+		}
+	}
 	if (m->role == CGEN_MAP_COUNTERS && opts->reuse_counters_fd >= 0 &&
 	    ld_map_max_entries(opts->reuse_counters_fd) >= m->max_entries) {
 		fd = dup(opts->reuse_counters_fd);

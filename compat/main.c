@@ -26,6 +26,7 @@ static const struct personality personalities[] = {
 	{ "ip6tables-restore", IR_FAMILY_IPV6, compat_restore_main },
 	{ "log", IR_FAMILY_IPV4, compat_log_main },
 	{ "recent", IR_FAMILY_IPV4, compat_recent_main },
+	{ "ipset", IR_FAMILY_IPV4, compat_ipset_main },
 };
 
 #define N_PERSONALITIES (sizeof(personalities) / sizeof(personalities[0]))

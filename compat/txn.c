@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bpfw/cgen.h"
+#include "bpfw/ipset.h"
 #include "bpfw/ipt.h"
 #include "bpfw/ld.h"
 #include "bpfw/txn.h"
@@ -48,6 +49,16 @@ static int state_parse(const char *state, struct ir_ruleset *rs, struct bpfw_err
 		for (int f = 0; f < IR_FAMILY_MAX; f++)
 			if (!strncmp(p, family_tags[f], strlen(family_tags[f])))
 				fam = f;
+		if (fam < 0 && !strncmp(p, IPSET_STATE_TAG, strlen(IPSET_STATE_TAG))) {
+			p += strlen(IPSET_STATE_TAG);
+			end = strstr(p, "\n%");
+			end = end ? end + 1 : p + strlen(p);
+			ret = ipset_state_parse(p, end - p, rs, err);
+			if (ret)
+				return ret;
+			p = end;
+			continue;
+		}
 		if (fam < 0)
 			return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
 					 "The running rule set's state text is damaged");
@@ -72,6 +83,8 @@ static int state_format(const struct ir_ruleset *rs, char **out, size_t *len,
 	if (!f)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 	fputs(STATE_MAGIC, f);
+	/* the sets first: the rules that name them are checked against them */
+	ipset_state_write(f, rs);
 	for (int fam = 0; fam < IR_FAMILY_MAX && !ret; fam++) {
 		bool any = false;
 
@@ -82,6 +95,7 @@ static int state_format(const struct ir_ruleset *rs, char **out, size_t *len,
 		fputs(family_tags[fam], f);
 		ret = ipt_save(&family_ctx[fam], f, rs, NULL, IPT_SAVE_SLOTS, false);
 	}
+
 	if (fclose(f) || ret) {
 		free(*out);
 		*out = NULL;
@@ -141,6 +155,7 @@ static int build(struct txn *t, struct cgen_output *out, struct ld_objects *objs
 	struct ld_create_opts opts = { .reuse_counters_fd = t->live.counters_fd,
 				       .reuse_gen_fd = t->live.gen_fd,
 				       .reuse_kept = t->live.kept_fds,
+				       .reuse_sets_prog = t->live.prog_ids[CGEN_PROG_TC_INGRESS],
 				       .verbose = t->verbose };
 	struct cgen_opts copts;
 	char *state = NULL;

@@ -425,6 +425,7 @@ void ir_ruleset_free(struct ir_ruleset *rs)
 	for (int f = 0; f < IR_FAMILY_MAX; f++)
 		for (int i = 0; i < IR_TABLE_MAX; i++)
 			ir_table_free(rs->tables[f][i]);
+	free(rs->sets);
 	free(rs);
 }
 
@@ -488,6 +489,13 @@ struct ir_ruleset *ir_ruleset_clone(const struct ir_ruleset *rs)
 			}
 		}
 	}
+	for (unsigned int i = 0; i < rs->n_sets; i++) {
+		if (ir_set_add(n, &rs->sets[i])) {
+			ir_ruleset_free(n);
+			return NULL;
+		}
+	}
+	n->set_seq = rs->set_seq;
 	return n;
 }
 

@@ -49,6 +49,7 @@ enum cgen_map_role {
 	CGEN_MAP_ADDRTYPES,	/* hash: u32 address (network order) -> u32 RTN_ type; filled by the loader */
 	CGEN_MAP_SCRATCH,	/* per-CPU array of one value: where REJECT builds its answer */
 	CGEN_MAP_RECENT,	/* LRU hash: cgen_recent_key -> cgen_recent_entry, -m recent's lists; kept */
+	CGEN_MAP_SET,		/* an ipset set: its elements -> struct cgen_set_val; kept (compiler/set.c) */
 };
 
 #define CGEN_CT_MAX	65536	/* connections tracked (the least recently seen go first) */
@@ -68,6 +69,26 @@ struct cgen_recent_entry {
 	uint32_t index;		/* where the next one goes (modulo CGEN_RECENT_STAMPS) */
 	uint32_t ttl;		/* of the last packet */
 	uint32_t pad;
+};
+
+#define CGEN_MAP_NAME_SET	"bpfw_set"	/* and the set's id: its map is found by that name */
+
+/* An element of a set: when it expires (bpf_ktime_get_ns()), 0 if never. */
+struct cgen_set_val {
+	uint64_t expires;
+};
+
+/* hash:net's key: an LPM trie key, the prefix length and the address (network order). */
+struct cgen_set_net_key {
+	uint32_t prefixlen;
+	uint8_t addr[16];	/* 4 bytes for family inet */
+};
+
+/* hash:ip,port's key after the address (4 or 16 bytes): protocol and port. */
+struct cgen_set_port_key {
+	uint8_t proto;
+	uint8_t pad;
+	uint16_t port;		/* network order; ICMP: type << 8 | code */
 };
 
 /* The number standing for list @name in struct cgen_recent_key (FNV-1a). */
@@ -168,6 +189,9 @@ bool cgen_table_needs_xdp(const struct ir_table *t);
 
 /* Free everything a cgen_output holds and zero it. */
 void cgen_output_free(struct cgen_output *out);
+
+/* The map that holds set @s's elements (its name has the set's id). */
+void cgen_set_map(const struct ir_set *s, struct cgen_map *m);
 
 /* Index of the map with @role in @out, or -1. */
 int cgen_output_find_map(const struct cgen_output *out, enum cgen_map_role role);

@@ -24,6 +24,9 @@ int compat_restore_main(const struct ipt_ctx *ctx, int argc, char **argv);
 /* bpfw recent: list and change -m recent's lists, as /proc/net/xt_recent/NAME. */
 int compat_recent_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
+/* ipset: ipset 7.17's commands on the sets bpfw keeps in BPF maps (compat/cmd_ipset.c). */
+int compat_ipset_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
 /* bpfw log: the lines of -j LOG rules, once or following (-f), to stdout or syslog. */
 int compat_log_main(const struct ipt_ctx *ctx, int argc, char **argv);
 

@@ -184,6 +184,26 @@ struct ir_match_set {
 	bool invert;
 };
 
+/* ipset's set types bpfw keeps in BPF maps (doc/sets.md). */
+enum ir_set_type {
+	IR_SET_HASH_IP,		/* hash:ip: addresses */
+	IR_SET_HASH_NET,	/* hash:net: prefixes, longest match */
+	IR_SET_HASH_IP_PORT,	/* hash:ip,port: an address, a protocol and a port */
+	IR_SET_TYPE_MAX,
+};
+
+/* A set's definition (ipset create); its elements live only in its BPF map. */
+struct ir_set {
+	char name[IR_SET_MAXNAMELEN];
+	enum ir_set_type type;
+	enum ir_family family;
+	uint32_t hashsize, maxelem;
+	uint32_t timeout;	/* default timeout of an element, seconds */
+	bool with_timeout;	/* created with "timeout": elements may expire */
+	uint32_t initval;	/* shown as ipset shows its hash seed */
+	uint32_t id;		/* names the set's BPF map; kept across renames, swapped by swap */
+};
+
 #define IR_RECENT_NAMELEN	200	/* XT_RECENT_NAME_LEN */
 
 /* -m recent's command, as xt_recent numbers them (XT_RECENT_*), and its flags */
@@ -213,6 +233,7 @@ struct ir_match_iprange {
 	uint32_t src_lo, src_hi, dst_lo, dst_hi;
 	bool src, dst;		/* which are given */
 	bool inv_src, inv_dst;
+	struct in6_addr src6_lo, src6_hi, dst6_lo, dst6_hi;	/* ip6tables' ranges, network order */
 };
 
 /* -m length: the IP total length in lo..hi */
@@ -428,6 +449,9 @@ struct ir_table {
 
 struct ir_ruleset {
 	struct ir_table *tables[IR_FAMILY_MAX][IR_TABLE_MAX];	/* NULL: not in use */
+	struct ir_set *sets;		/* ipset's sets, in creation order */
+	unsigned int n_sets;
+	uint32_t set_seq;		/* the next set's id: ids are never reused */
 };
 
 /* Name of a table as iptables spells it ("filter"), or NULL. */
@@ -530,6 +554,18 @@ bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b);
  */
 int ir_ruleset_for_each_rule(const struct ir_ruleset *rs, enum ir_family family,
 			     int (*fn)(const struct ir_rule *r, void *arg), void *arg);
+
+/* Find a set by name, or NULL. */
+struct ir_set *ir_set_find(const struct ir_ruleset *rs, const char *name);
+
+/* Append a copy of @s, id included (a new set takes rs->set_seq++); -ENOMEM. */
+int ir_set_add(struct ir_ruleset *rs, const struct ir_set *s);
+
+/* Remove set @s (a pointer into rs->sets). */
+void ir_set_del(struct ir_ruleset *rs, struct ir_set *s);
+
+/* Number of -m set matches of any family that name set @name. */
+unsigned int ir_set_refcount(const struct ir_ruleset *rs, const char *name);
 
 /* Whether a chain name is a built-in hook name of @t. */
 bool ir_chain_is_builtin(const struct ir_chain *c);

@@ -70,11 +70,18 @@ struct ld_create_opts {
 	int reuse_counters_fd;		/* counter map to reuse if big enough, or -1 */
 	int reuse_gen_fd;		/* the running generation switch, or -1 */
 	const int *reuse_kept;		/* LD_KEPT_MAX fds of the running set (-1: none), or NULL */
+	uint32_t reuse_sets_prog;	/* id of a running program whose set maps live on, or 0 */
 	uint32_t generation;		/* the programs' generation (cgen_opts.generation) */
 	const char *state;		/* state text to store with the programs */
 	size_t state_len;
 	bool verbose;			/* keep the verifier log even on success */
 };
+
+/*
+ * The running map of set @s (the shape cgen_set_map() gives it) among the
+ * maps of program @prog_id: its fd, -ENOENT if it has none (bpf/sets.c).
+ */
+int ld_set_map_open(uint32_t prog_id, const struct ir_set *s);
 
 /* Find the running rule set; live->present is false when there is none. */
 int ld_live_open(struct ld_live *live, struct bpfw_err *err);

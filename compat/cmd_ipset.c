@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipset (or "bpfw ipset"): ipset 7.17's command line, messages and exit
+ * statuses for the sets bpfw keeps in BPF maps (doc/sets.md).  Commands
+ * that change definitions (create, destroy, rename, swap) commit a new
+ * generation; add, del, test, flush, list and save work on the running
+ * sets' maps.  restore runs a file of such commands, committing definition
+ * changes before the first element command that needs them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfw/compat.h"
+#include "ipset_run.h"
+
+#define MAX_WORDS	64
+
+static const struct {
+	const char *name, *alias;
+} commands[] = {
+	{ "create", "-N" }, { "add", "-A" },	 { "del", "-D" },     { "test", "-T" },
+	{ "destroy", "-X" }, { "list", "-L" },	 { "save", "-S" },    { "restore", "-R" },
+	{ "flush", "-F" },   { "rename", "-E" }, { "swap", "-W" },    { "help", "-H" },
+	{ "version", "-V" },
+};
+
+#define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "ipset v%s (bpfw)\n\nUsage: ipset [options] COMMAND\n\nCommands:\n"
+		"create SETNAME TYPENAME [type-specific-options]\n\tCreate a new set\n"
+		"add SETNAME ENTRY\n\tAdd entry to the named set\n"
+		"del SETNAME ENTRY\n\tDelete entry from the named set\n"
+		"test SETNAME ENTRY\n\tTest entry in the named set\n"
+		"destroy [SETNAME]\n\tDestroy a named set or all sets\n"
+		"list [SETNAME]\n\tList the entries of a named set or all sets\n"
+		"save [SETNAME]\n\tSave the named set or all sets to stdout\n"
+		"restore \n\tRestore a saved state\n"
+		"flush [SETNAME]\n\tFlush a named set or all sets\n"
+		"rename FROM-SETNAME TO-SETNAME\n\tRename two sets\n"
+		"swap FROM-SETNAME TO-SETNAME\n\tSwap the contect of two existing sets\n"
+		"help [TYPENAME]\n\tPrint help, and settype specific help\n"
+		"version \n\tPrint version information\n\n"
+		"Types: hash:ip hash:net hash:ip,port (family inet|inet6, hashsize, maxelem, "
+		"timeout)\n", IPSET_VERSION);
+}
+
+int ipset_run_begin(struct ipset_run *run, struct bpfw_err *err)
+{
+	if (run->begun)
+		return 0;
+	memset(&run->t, 0, sizeof(run->t));
+	run->begun = true;
+	return txn_begin(&run->t, err);
+}
+
+int ipset_run_commit(struct ipset_run *run, struct bpfw_err *err)
+{
+	int ret;
+
+	if (!run->pending)
+		return 0;
+	run->pending = false;
+	ret = txn_commit(&run->t, err);
+	ipset_run_end(run);
+	return ret;
+}
+
+void ipset_run_end(struct ipset_run *run)
+{
+	if (run->begun)
+		txn_end(&run->t);
+	run->begun = false;
+}
+
+/* A command's optional last name (list, save, destroy, flush): ipset's error for more. */
+static int opt_name(char *const *words, int n, const char **name, struct bpfw_err *err)
+{
+	if (n > 1)
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL, "Unknown argument %s", words[1]);
+	*name = n ? words[0] : NULL;
+	return 0;
+}
+
+/* rename and swap: exactly two names. */
+static int two_names(const char *cmd, int n, struct bpfw_err *err)
+{
+	if (n < 1)
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+				 "Missing mandatory argument to command %s", cmd);
+	if (n < 2)
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+				 "Missing second mandatory argument to command %s", cmd);
+	return 0;
+}
+
+static int run_restore(struct ipset_run *run, FILE *in, struct bpfw_err *err);
+
+/* Take ipset's global options out of @words (they may come anywhere); their new count. */
+static int take_options(struct ipset_run *run, char **words, int n, struct bpfw_err *err)
+{
+	int out = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *w = words[i];
+
+		if (!strcmp(w, "-exist") || !strcmp(w, "-!"))
+			run->exist = true;
+		else if (!strcmp(w, "-q") || !strcmp(w, "-quiet"))
+			run->quiet = true;
+		else if (!strcmp(w, "-n") || !strcmp(w, "-name"))
+			run->mode = IPSET_LIST_NAMES;
+		else if (!strcmp(w, "-t") || !strcmp(w, "-terse"))
+			run->mode = run->mode == IPSET_LIST_NAMES ? run->mode : IPSET_LIST_TERSE;
+		else if (!strcmp(w, "-s") || !strcmp(w, "-sorted") || !strcmp(w, "-r") ||
+			 !strcmp(w, "-resolve"))
+			continue;
+		else if (!strcmp(w, "-o") || !strcmp(w, "-output")) {
+			if (i + 1 >= n || (strcmp(words[i + 1], "plain") &&
+					   strcmp(words[i + 1], "save")))
+				return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+						 "Syntax error: Unknown output mode '%s'",
+						 i + 1 < n ? words[i + 1] : "");
+			if (!strcmp(words[++i], "save"))
+				run->mode = IPSET_LIST_SAVE;
+		} else {
+			words[out++] = words[i];
+		}
+	}
+	return out;
+}
+
+/* One command: @words[0] is its name, the rest its arguments (options taken out). */
+static int run_command(struct ipset_run *run, char **words, int n, FILE *in, bool restoring,
+		       struct bpfw_err *err)
+{
+	const char *name = NULL, *cmd;
+	unsigned int c;
+	int ret;
+
+	n = take_options(run, words, n, err);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL, "No command specified.");
+	if (!strcmp(words[0], "-v") || !strcmp(words[0], "--version"))
+		words[0] = "version";
+	if (!strcmp(words[0], "-h") || !strcmp(words[0], "--help"))
+		words[0] = "help";
+	for (c = 0; c < N_COMMANDS; c++)
+		if (!strcmp(words[0], commands[c].name) || !strcmp(words[0], commands[c].alias))
+			break;
+	if (c == N_COMMANDS)
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+				 "No command specified: unknown argument %s", words[0]);
+	cmd = commands[c].name;
+	words++;
+	n--;
+	if (!strcmp(cmd, "version")) {
+		printf("ipset v%s, protocol version: %d\n", IPSET_VERSION, IPSET_PROTOCOL);
+		return 0;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "restore")) {
+		if (restoring)
+			return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+					 "Restore command is not supported in restore mode");
+		ret = opt_name(words, n, &name, err);
+		return ret ? ret : run_restore(run, in, err);
+	}
+	ret = ipset_run_begin(run, err);
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "create"))
+		return ipset_create(run, words, n, err);
+	if (!strcmp(cmd, "add") || !strcmp(cmd, "del") || !strcmp(cmd, "test"))
+		return ipset_elem_cmd(run, cmd[0] == 'a' ? 'a' : cmd[0] == 'd' ? 'd' : 't', words,
+				      n, err);
+	if (!strcmp(cmd, "rename") || !strcmp(cmd, "swap")) {
+		ret = two_names(cmd, n, err);
+		if (!ret && n > 2)
+			ret = bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL, "Unknown argument %s",
+					words[2]);
+		if (ret)
+			return ret;
+		return cmd[1] == 'e' ? ipset_rename(run, words[0], words[1], err) :
+				       ipset_swap(run, words[0], words[1], err);
+	}
+	ret = opt_name(words, n, &name, err);
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "destroy"))
+		return ipset_destroy(run, name, err);
+	if (!strcmp(cmd, "flush"))
+		return ipset_flush(run, name, err);
+	if (!strcmp(cmd, "save") && run->mode != IPSET_LIST_NAMES)
+		run->mode = IPSET_LIST_SAVE;
+	return ipset_list(run, name, stdout, err);
+}
+
+/* Split @line (changed in place) into words; their number, or -E2BIG. */
+static int split(char *line, char **words)
+{
+	int n = 0;
+
+	for (char *tok = strtok(line, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
+		if (n == MAX_WORDS)
+			return -E2BIG;
+		words[n++] = tok;
+	}
+	return n;
+}
+
+static int run_restore(struct ipset_run *run, FILE *in, struct bpfw_err *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, ret = 0;
+	bool exist = run->exist;
+
+	while (!ret && getline(&line, &cap, in) >= 0) {
+		char *words[MAX_WORDS];
+		int n;
+
+		lineno++;
+		n = split(line, words);
+		if (n == 0 || words[0][0] == '#' || (n == 1 && !strcmp(words[0], "COMMIT")))
+			continue;
+		if (n < 0) {
+			ret = bpfw_errf(err, IPSET_EXIT_OTHER, E2BIG, "Line is too long");
+		} else {
+			run->exist = exist;
+			ret = run_command(run, words, n, in, true, err);
+		}
+		/* ipset's own syntax errors name no line */
+		if (ret && err->exit_code == IPSET_EXIT_OTHER)
+			err->line = lineno;
+	}
+	free(line);
+	if (!ret)
+		ret = ipset_run_commit(run, err);
+	return ret;
+}
+
+/* ipset's way of printing an error: the version, the line in a restore, the hint. */
+static int report(const struct bpfw_err *err)
+{
+	if (!err->exit_code)
+		return 0;
+	if (strstr(err->msg, " is NOT in set ")) {
+		fprintf(stderr, "%s\n", err->msg);
+		return err->exit_code;
+	}
+	fprintf(stderr, "ipset v%s: ", IPSET_VERSION);
+	if (err->line)
+		fprintf(stderr, "Error in line %d: ", err->line);
+	fprintf(stderr, "%s\n", err->msg);
+	if (err->exit_code == IPSET_EXIT_PARAMETER)
+		fputs("Try `ipset help' for more information.\n", stderr);
+	return err->exit_code;
+}
+
+int compat_ipset_main(const struct ipt_ctx *ctx, int argc, char **argv)
+{
+	struct ipset_run run = { .mode = IPSET_LIST_FULL };
+	struct bpfw_err err = { 0 };
+	int lock = -1, ret, status;
+	bool reads;
+
+	(void)ctx;
+	ret = argc > 1 ? 0 : bpfw_errf(&err, IPSET_EXIT_PARAMETER, EINVAL, "No command specified.");
+	if (ret)
+		goto out;
+	/* only version and help run without the rule set */
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "version") || !strcmp(w, "-V") || !strcmp(w, "-v") ||
+		    !strcmp(w, "--version") || !strcmp(w, "help") || !strcmp(w, "-h") ||
+		    !strcmp(w, "-H") || !strcmp(w, "--help")) {
+			ret = run_command(&run, argv + 1, argc - 1, stdin, false, &err);
+			goto out;
+		}
+	}
+	ret = compat_require_root("ipset", &err);
+	if (ret)
+		goto out;
+	/* element commands and listings write no definition: they share the lock */
+	reads = false;
+	for (int i = 1; i < argc && !reads; i++)
+		reads = !strcmp(argv[i], "add") || !strcmp(argv[i], "del") ||
+			!strcmp(argv[i], "test") || !strcmp(argv[i], "list") ||
+			!strcmp(argv[i], "save") || !strcmp(argv[i], "flush") ||
+			!strcmp(argv[i], "-A") || !strcmp(argv[i], "-D") || !strcmp(argv[i], "-T") ||
+			!strcmp(argv[i], "-L") || !strcmp(argv[i], "-S") || !strcmp(argv[i], "-F");
+	lock = reads ? compat_lock_shared(&err) : compat_lock(0, &err);
+	if (lock < 0) {
+		ret = lock;
+		goto out;
+	}
+	ret = run_command(&run, argv + 1, argc - 1, stdin, false, &err);
+	if (!ret)
+		ret = ipset_run_commit(&run, &err);
+out:
+	ipset_run_end(&run);
+	if (lock >= 0)
+		compat_unlock(lock);
+	fflush(stdout);
+	status = report(&err);
+	bpfw_err_clear(&err);
+	return status;
+}

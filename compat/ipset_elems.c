@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipset add, del, test, flush, list and save: the elements, read and
+ * written directly in each set's BPF map of the running rule set.  No
+ * program is compiled or swapped; the programs see a change at once.  An
+ * element past its expiry counts as absent everywhere (and add replaces it).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "bpfw/cgen.h"
+#include "bpfw/ld.h"
+#include "ipset_run.h"
+
+#define NS_PER_SEC	1000000000ull
+#define KEY_MAX		sizeof(struct cgen_set_net_key)	/* the longest key of any set */
+#define EXPAND_MAX	(1u << 20)	/* addresses or ports one add or del may name */
+
+/* bpf_ktime_get_ns()'s clock. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static bool expired(const struct cgen_set_val *v, uint64_t now)
+{
+	return v->expires && v->expires <= now;
+}
+
+/* The running map of @s; ipset's error if there is none (the set is not committed). */
+static int open_map(struct ipset_run *run, const struct ir_set *s, struct bpfw_err *err)
+{
+	int fd = run->t.live.present ? ld_set_map_open(run->t.live.prog_ids[CGEN_PROG_TC_INGRESS],
+							s) : -ENOENT;
+
+	if (fd < 0)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, -fd,
+				 "Cannot open the map of set %s: %s", s->name, strerror(-fd));
+	return fd;
+}
+
+/* Remove the expired elements of the map @fd (to make room). */
+static void sweep(int fd, uint32_t key_size)
+{
+	uint8_t key[KEY_MAX], next[KEY_MAX];
+	uint64_t now = now_ns();
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
+		struct cgen_set_val v;
+
+		first = false;
+		memcpy(key, next, key_size);
+		if (!bpf_map_lookup_elem(fd, next, &v) && expired(&v, now))
+			bpf_map_delete_elem(fd, next);
+	}
+}
+
+/* ipset add of one key. */
+static int add_key(struct ipset_run *run, int fd, const struct ir_set *s, const void *key,
+		   uint32_t key_size, const struct cgen_set_val *val, struct bpfw_err *err)
+{
+	struct cgen_set_val old;
+
+	if (!bpf_map_update_elem(fd, key, val, BPF_NOEXIST))
+		return 0;
+	if (errno == EEXIST) {
+		if (!bpf_map_lookup_elem(fd, key, &old) && !expired(&old, now_ns()) && !run->exist)
+			return bpfw_errf(err, IPSET_EXIT_OTHER, EEXIST, "Element cannot be added "
+					 "to the set: it's already added");
+		if (!bpf_map_update_elem(fd, key, val, BPF_ANY))
+			return 0;
+	}
+	if (errno == E2BIG) {
+		sweep(fd, key_size);
+		if (!bpf_map_update_elem(fd, key, val, BPF_NOEXIST))
+			return 0;
+		if (errno == E2BIG || errno == ENOMEM)
+			return bpfw_errf(err, IPSET_EXIT_OTHER, E2BIG,
+					 "Hash is full, cannot add more elements");
+	}
+	return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot add to set %s: %m", s->name);
+}
+
+/* ipset del of one key. */
+static int del_key(struct ipset_run *run, int fd, const void *key, struct bpfw_err *err)
+{
+	struct cgen_set_val old;
+	bool gone = !bpf_map_lookup_elem(fd, key, &old) && expired(&old, now_ns());
+
+	if (!bpf_map_delete_elem(fd, key) && !gone)
+		return 0;
+	if (gone || errno == ENOENT)
+		return run->exist ? 0 : bpfw_errf(err, IPSET_EXIT_OTHER, ENOENT,
+						  "Element cannot be deleted from the set: "
+						  "it's not added");
+	return bpfw_errf(err, BPFW_EXIT_RESOURCE, errno, "Cannot delete from the set: %m");
+}
+
+/* Whether @key is in @s's map: hash:net's exact prefix, or longest match for an address. */
+static bool test_key(int fd, const struct ir_set *s, const struct ipset_elem *e, const void *key,
+		     uint32_t key_size)
+{
+	uint8_t cur[KEY_MAX], next[KEY_MAX];
+	struct cgen_set_val v;
+	bool first = true;
+
+	if (s->type != IR_SET_HASH_NET || e->cidr == (s->family == IR_FAMILY_IPV6 ? 128 : 32))
+		return !bpf_map_lookup_elem(fd, key, &v) && !expired(&v, now_ns());
+	while (!bpf_map_get_next_key(fd, first ? NULL : cur, next)) {
+		first = false;
+		memcpy(cur, next, key_size);
+		if (!memcmp(next, key, key_size))
+			return !bpf_map_lookup_elem(fd, next, &v) && !expired(&v, now_ns());
+	}
+	return false;
+}
+
+/* The test's answer as ipset words it, on stderr; exit 0 or 1. */
+static int test_answer(struct ipset_run *run, const struct ir_set *s,
+		       const struct ipset_elem *e, bool in, struct bpfw_err *err)
+{
+	char buf[128] = "";
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	if (f) {
+		ipset_fmt_elem(f, s, e);
+		fclose(f);
+	}
+	if (in) {
+		if (!run->quiet)
+			fprintf(stderr, "Warning: %s is in set %s.\n", buf, s->name);
+		return 0;
+	}
+	return bpfw_errf(err, IPSET_EXIT_OTHER, ENOENT, "%s is NOT in set %s.", buf, s->name);
+}
+
+int ipset_elem_cmd(struct ipset_run *run, char cmd, char *const *words, int n,
+		   struct bpfw_err *err)
+{
+	const char *what = cmd == 'a' ? "add" : cmd == 'd' ? "del" : "test";
+	uint32_t alen, count, port, key_size;
+	struct cgen_set_val val = { 0 };
+	struct ipset_elem e;
+	struct ir_set *s;
+	uint8_t key[KEY_MAX];
+	int fd, ret;
+
+	if (n < 1)
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+				 "Missing mandatory argument to command %s", what);
+	if (n < 2)
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+				 "Missing second mandatory argument to command %s", what);
+	ret = ipset_run_commit(run, err);
+	if (!ret)
+		ret = ipset_run_begin(run, err);
+	if (!ret)
+		ret = ipset_run_find(run, words[0], &s, err);
+	if (!ret)
+		ret = ipset_parse_elem(s, words + 1, n - 1, &e, err);
+	if (ret)
+		return ret;
+	alen = s->family == IR_FAMILY_IPV6 ? 16 : 4;
+	/* hash:ip takes a prefix as its addresses, hash:ip,port a port range as its ports */
+	count = s->type == IR_SET_HASH_NET || e.cidr >= 8 * alen ? 1 :
+		e.cidr < 12 ? EXPAND_MAX + 1 : 1u << (8 * alen - e.cidr);
+	count *= (uint32_t)(e.port_hi - e.port_lo) + 1;
+	if (count > EXPAND_MAX)
+		return bpfw_errf(err, IPSET_EXIT_OTHER, E2BIG, "Hash is full, cannot add more "
+				 "elements");
+	if (e.timeout_given ? e.timeout : s->with_timeout ? s->timeout : 0)
+		val.expires = now_ns() + (uint64_t)(e.timeout_given ? e.timeout : s->timeout) *
+					 NS_PER_SEC;
+	fd = open_map(run, s, err);
+	if (fd < 0)
+		return fd;
+	if (cmd == 't') {
+		key_size = ipset_elem_key(s, &e, key);
+		ret = test_answer(run, s, &e, test_key(fd, s, &e, key, key_size), err);
+		close(fd);
+		return ret;
+	}
+	for (uint32_t i = 0; i < count && !ret; i++) {
+		struct ipset_elem one = e;
+
+		if (s->type == IR_SET_HASH_IP || s->type == IR_SET_HASH_IP_PORT) {
+			uint32_t hosts = e.cidr >= 8 * alen ? 1 : 1u << (8 * alen - e.cidr);
+			uint32_t a, off = i / ((uint32_t)(e.port_hi - e.port_lo) + 1);
+
+			port = i % ((uint32_t)(e.port_hi - e.port_lo) + 1);
+			one.port_lo = (uint16_t)(e.port_lo + port);
+			if (hosts > 1) {
+				memcpy(&a, one.addr + alen - 4, 4);
+				a = htonl(ntohl(a) + off);
+				memcpy(one.addr + alen - 4, &a, 4);
+			}
+			one.cidr = (uint8_t)(8 * alen);
+		}
+		key_size = ipset_elem_key(s, &one, key);
+		if (cmd == 'a')
+			ret = add_key(run, fd, s, key, key_size, &val, err);
+		else
+			ret = del_key(run, fd, key, err);
+	}
+	close(fd);
+	return ret;
+}
+
+/* Delete every element of @s's map. */
+static int flush_set(struct ipset_run *run, const struct ir_set *s, struct bpfw_err *err)
+{
+	uint8_t key[KEY_MAX];
+	int fd = open_map(run, s, err);
+
+	if (fd < 0)
+		return fd;
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key))
+			break;
+	close(fd);
+	return 0;
+}
+
+int ipset_flush(struct ipset_run *run, const char *name, struct bpfw_err *err)
+{
+	struct ir_set *s;
+	int ret;
+
+	ret = ipset_run_commit(run, err);
+	if (!ret)
+		ret = ipset_run_begin(run, err);
+	if (ret || !name) {
+		for (unsigned int i = 0; !ret && i < run->t.rs->n_sets; i++)
+			ret = flush_set(run, &run->t.rs->sets[i], err);
+		return ret;
+	}
+	ret = ipset_run_find(run, name, &s, err);
+	return ret ? ret : flush_set(run, s, err);
+}
+
+/* The live elements of @s written as list (or save, "add NAME ...") writes them, and their number. */
+static int write_elems(struct ipset_run *run, const struct ir_set *s, FILE *f, unsigned int *n,
+		       struct bpfw_err *err)
+{
+	uint8_t key[KEY_MAX], next[KEY_MAX];
+	struct cgen_map m;
+	uint64_t now = now_ns();
+	bool first = true;
+	int fd = open_map(run, s, err);
+
+	if (fd < 0)
+		return fd;
+	cgen_set_map(s, &m);
+	*n = 0;
+	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
+		struct cgen_set_val v;
+		struct ipset_elem e;
+
+		first = false;
+		memcpy(key, next, m.key_size);
+		if (bpf_map_lookup_elem(fd, next, &v) || expired(&v, now))
+			continue;
+		(*n)++;
+		if (!f)
+			continue;
+		if (run->mode == IPSET_LIST_SAVE)
+			fprintf(f, "add %s ", s->name);
+		ipset_elem_from_key(s, next, &e);
+		ipset_fmt_elem(f, s, &e);
+		if (s->with_timeout)
+			fprintf(f, " timeout %llu",
+				v.expires ? (unsigned long long)((v.expires - now) / NS_PER_SEC) : 0ull);
+		fputc('\n', f);
+	}
+	close(fd);
+	return 0;
+}
+
+/* One set as list (in run->mode) or save writes it. */
+static int list_set(struct ipset_run *run, const struct ir_set *s, FILE *f, struct bpfw_err *err)
+{
+	unsigned int n = 0;
+	int ret;
+
+	if (run->mode == IPSET_LIST_NAMES) {
+		fprintf(f, "%s\n", s->name);
+		return 0;
+	}
+	if (run->mode == IPSET_LIST_SAVE) {
+		fprintf(f, "create %s %s ", s->name, ipset_type_name(s->type));
+		ipset_fmt_options(f, s);
+		fputc('\n', f);
+		return write_elems(run, s, f, &n, err);
+	}
+	ret = write_elems(run, s, NULL, &n, err);
+	if (ret)
+		return ret;
+	ipset_fmt_header(f, s, n, ir_set_refcount(run->t.rs, s->name));
+	if (run->mode == IPSET_LIST_TERSE)
+		return 0;
+	fputs("Members:\n", f);
+	return write_elems(run, s, f, &n, err);
+}
+
+int ipset_list(struct ipset_run *run, const char *name, FILE *f, struct bpfw_err *err)
+{
+	struct ir_set *s;
+	int ret;
+
+	ret = ipset_run_commit(run, err);
+	if (!ret)
+		ret = ipset_run_begin(run, err);
+	if (ret)
+		return ret;
+	if (name) {
+		ret = ipset_run_find(run, name, &s, err);
+		return ret ? ret : list_set(run, s, f, err);
+	}
+	for (unsigned int i = 0; !ret && i < run->t.rs->n_sets; i++) {
+		if (i && (run->mode == IPSET_LIST_FULL || run->mode == IPSET_LIST_TERSE))
+			fputc('\n', f);
+		ret = list_set(run, &run->t.rs->sets[i], f, err);
+	}
+	return ret;
+}
