@@ -60,9 +60,13 @@ static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 		const struct ir_match *m = &r->matches[i];
 		uint8_t want = m->kind == IR_MATCH_TCP ? IPPROTO_TCP :
 			       m->kind == IR_MATCH_UDP ? IPPROTO_UDP :
-			       m->kind == IR_MATCH_ICMP ? IPPROTO_ICMP : 0;
+			       m->kind == IR_MATCH_ICMP ? IPPROTO_ICMP :
+			       m->kind == IR_MATCH_ICMP6 ? IPPROTO_ICMPV6 : 0;
 
-		if (want && (r->ip.proto != want || (r->ip.invflags & IR_INV_PROTO)))
+		/* tcp and udp after "! -p" are iptables-nft's own payload tests, not refused */
+		if (want && (r->ip.proto != want ||
+			     ((r->ip.invflags & IR_INV_PROTO) && want != IPPROTO_TCP &&
+			      want != IPPROTO_UDP)))
 			return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, EINVAL,
 					"%s failed (Invalid argument): rule in chain %s", what,
 					cmd->chain);
@@ -157,6 +161,8 @@ static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct
 
 		c->rules[pos] = r;
 		ret = check_loop(t, r);
+		if (!ret)
+			ret = ipt_meta_check(t, r);
 		c->rules[pos] = old;
 		if (!ret)
 			ir_chain_replace(c, pos, r);
@@ -167,6 +173,8 @@ static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		}
 		ret = check_loop(t, r);
+		if (!ret)
+			ret = ipt_meta_check(t, r);
 		if (ret)
 			ir_chain_remove(c, pos);
 	}
@@ -175,11 +183,11 @@ static int add_rule(const struct ipt_ctx *ctx, const struct ipt_where *w, struct
 	if (ret) {
 		if (cmd->op == IPT_OP_REPLACE)
 			ir_rule_free(r);
-		return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, ELOOP,
-				"%s failed (Too many links): rule in chain %s",
+		/* a mac or owner match where its hook refuses it, or a loop */
+		return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, -ret, "%s failed (%s): rule in chain %s",
 				cmd->op == IPT_OP_APPEND ? "RULE_APPEND" :
 				cmd->op == IPT_OP_INSERT ? "RULE_INSERT" : "RULE_REPLACE",
-				cmd->chain);
+				ret == -EINVAL ? "Invalid argument" : "Too many links", cmd->chain);
 	}
 	return 0;
 }
@@ -331,6 +339,9 @@ int ipt_cmd_apply_at(const struct ipt_ctx *ctx, const struct ipt_where *w, struc
 
 	if (!ipt_cmd_modifies(cmd))
 		return 0;
+	ret = ipt_set_check_exists(ctx, w, rs, cmd->rule, err);
+	if (ret)
+		return ret;
 	ret = ir_table_get(rs, ctx->family, cmd->table, &t);
 	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
@@ -375,14 +386,18 @@ static bool check_each_pair(const struct ir_chain *c, const struct ipt_cmd *cmd)
 	return all;
 }
 
-static int show_table(const struct ipt_ctx *ctx, const struct ir_table *t,
-		      const struct ipt_cmd *cmd, FILE *out, struct bpfw_err *err)
+static int show_table(const struct ipt_ctx *ctx, const struct ir_ruleset *rs,
+		      const struct ir_table *t, const struct ipt_cmd *cmd, FILE *out,
+		      struct bpfw_err *err)
 {
 	const struct ipt_where w = { .restore = false };
 	const struct ir_chain *c = cmd->chain[0] ? ir_chain_find(t, cmd->chain) : NULL;
 
 	if (cmd->op == IPT_OP_CHECK) {
 		int ret = check_target(ctx, &w, t, cmd->rule, err);
+
+		if (!ret)
+			ret = ipt_set_check_exists(ctx, &w, rs, cmd->rule, err);
 
 		if (ret)
 			return ret;
@@ -416,7 +431,7 @@ int ipt_cmd_show(const struct ipt_ctx *ctx, const struct ir_ruleset *rs,
 		}
 		t = et;
 	}
-	ret = show_table(ctx, t, cmd, out, err);
+	ret = show_table(ctx, rs, t, cmd, out, err);
 out:
 	ir_ruleset_free(empty);
 	return ret;

@@ -652,6 +652,8 @@ static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
 		}
 	}
 	ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV6, check_ip6_rule, err);
+	if (!ret)
+		ret = cg_meta_check(rs, err);
 	if (ret)
 		return ret;
 	for (unsigned int i = 0; raw && i < raw->n_chains; i++)
@@ -721,7 +723,7 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		.value_size = sizeof(struct cgen_recent_entry), .max_entries = 8192,
 	};
 	struct cg c = { .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
-			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1,
+			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1, .set_map = -1,
 			.out = out };
 	/* the filter tables, and the raw tables XDP runs: the new one and the running one */
 	const struct ir_table *const all[] = { t, t6, raw, prev };
@@ -761,7 +763,9 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		goto out;
 	}
-	ret = cg_ports_plan(&c, all, n_all, err);
+	ret = cg_sets_plan(&c, rs, err);
+	if (!ret)
+		ret = cg_ports_plan(&c, all, n_all, err);
 	if (!ret)
 		ret = cg_limit_plan(&c, all, n_all, err);
 	if (ret)

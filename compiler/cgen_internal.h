@@ -86,6 +86,9 @@ struct cg {
 	int addrtype_map;		/* map index of the local addresses' types, -1 if unused */
 	int scratch_map;		/* map index of REJECT's per-CPU scratch, -1 if unused */
 	int recent_map;			/* map index of -m recent's lists, -1 if unused */
+	int set_map;			/* map index of the first set's map (the others follow), -1 */
+	const struct ir_set *sets;	/* the rule set's sets, in the order of their maps */
+	unsigned int n_sets;
 	int16_t match_key;		/* the stack slot a match may use for a lookup key (8 bytes) */
 	int16_t match_key2;		/* and a second one */
 	struct cg_blobs ports;		/* the multiport bitmaps (ports.c) */
@@ -209,9 +212,20 @@ void cg_emit_multiport(struct cg *c, const struct ir_match *m, uint8_t miss);
 /* Emit the test of addrtype match @m: OR a mismatch into register @miss. */
 void cg_emit_addrtype(struct cg *c, const struct ir_match *m, uint8_t miss);
 
+/* Emit the test of a mac, mark, pkttype or owner match @m: OR a mismatch into @miss (R0..R5). */
+void cg_emit_meta(struct cg *c, const struct ir_match *m, uint8_t miss);
+
+/* Refuse what mac, mark, pkttype and owner cannot do: skb matches at XDP, --gid-owner. */
+int cg_meta_check(const struct ir_ruleset *rs, struct bpfw_err *err);
+
 /* Emit the test of recent match @m: OR a mismatch into register @miss (uses R0..R5, R7). */
 void cg_emit_recent(struct cg *c, const struct ir_match *m, uint8_t miss);
 
+/* A map for every set of @rs; refuses -m set naming a set that is not there or is IPv6 (set.c). */
+int cg_sets_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *err);
+
+/* Emit the test of set match @m: OR a mismatch into register @miss (uses R0..R5, R7). */
+void cg_emit_set(struct cg *c, const struct ir_match *m, uint8_t miss);
 
 /* Answer the packet for -j REJECT rule @r (uses R0..R5, R7, R8; @key: a stack slot). */
 void cg_emit_reject(struct cg *c, const struct ir_rule *r, int16_t key);

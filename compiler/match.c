@@ -402,6 +402,15 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 		case IR_MATCH_RECENT:
 			cg_emit_recent(c, m, R_MISS);
 			break;
+		case IR_MATCH_MAC:
+		case IR_MATCH_MARK:
+		case IR_MATCH_PKTTYPE:
+		case IR_MATCH_OWNER:
+			cg_emit_meta(c, m, R_MISS);
+			break;
+		case IR_MATCH_SET:
+			cg_emit_set(c, m, R_MISS);
+			break;
 		case IR_MATCH_COMMENT:
 		default:
 			break;
