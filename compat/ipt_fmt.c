@@ -215,6 +215,9 @@ const char *ipt_fmt_addr_list(const struct ir_addr *a, enum ir_family family, bo
 			return "anywhere";
 		return family == IR_FAMILY_IPV6 ? "::/0" : "0.0.0.0/0";
 	}
+	/* ip6tables says "anywhere" for the address ::, whatever its mask */
+	if (family == IR_FAMILY_IPV6 && !numeric && IN6_IS_ADDR_UNSPECIFIED(&a->addr.v6))
+		return "anywhere";
 	if (numeric || !addr_name(a, family, host, sizeof(host)))
 		net_text(a, family, host, sizeof(host));
 	mask_text(a, family, true, mask, sizeof(mask));

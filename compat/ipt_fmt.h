@@ -57,14 +57,21 @@ void ipt_fmt_quoted(FILE *out, const char *s);
 /* The kernel LOG target's line for @ev, logged by a rule with options @log. */
 void ipt_log_line(FILE *out, const struct cgen_log_event *ev, const struct ir_target_log *log);
 
-/* -m recent as iptables-save (@save) or iptables -L writes it. */
-void ipt_fmt_recent(FILE *out, const struct ir_match_recent *rc, bool save);
+/* -m recent as iptables-save (@save) or iptables -L writes it; the mask of @family. */
+void ipt_fmt_recent(FILE *out, const struct ir_match_recent *rc, bool save,
+		    enum ir_family family);
 
-/* -m iprange, -m length or -m ttl as iptables-save writes them. */
-void ipt_fmt_field_save(FILE *out, const struct ir_match *m);
+/* -m iprange, -m length or -m ttl as iptables-save writes them (ranges of @family). */
+void ipt_fmt_field_save(FILE *out, const struct ir_match *m, enum ir_family family);
 
 /* The same in iptables -L's option column. */
-void ipt_fmt_field_list(FILE *out, const struct ir_match *m);
+void ipt_fmt_field_list(FILE *out, const struct ir_match *m, enum ir_family family);
+
+/* -m icmp6, -m hl or -m rt as ip6tables-save writes them; @exact keeps a range of codes. */
+void ipt_fmt_ip6_save(FILE *out, const struct ir_match *m, bool exact);
+
+/* The same in ip6tables -L's option column; ICMPv6 type names unless @numeric. */
+void ipt_fmt_ip6_list(FILE *out, const struct ir_match *m, bool numeric);
 
 /* Address types as iptables prints them: "BROADCAST,MULTICAST". */
 void ipt_fmt_addrtypes(FILE *out, uint16_t bits);

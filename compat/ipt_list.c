@@ -63,16 +63,22 @@ static void put_match_icmp(FILE *out, const struct ir_match_icmp *icmp, bool num
 }
 
 /* The option column text of one match, after its leading space; @proto names ports. */
-static void put_match(FILE *out, const struct ir_match *m, const char *proto, bool numeric)
+static void put_match(FILE *out, const struct ir_match *m, const char *proto, bool numeric,
+		      enum ir_family family)
 {
 	switch (m->kind) {
 	case IR_MATCH_IPRANGE:
 	case IR_MATCH_LENGTH:
 	case IR_MATCH_TTL:
-		ipt_fmt_field_list(out, m);
+		ipt_fmt_field_list(out, m, family);
 		break;
 	case IR_MATCH_RECENT:
-		ipt_fmt_recent(out, m->recent, false);
+		ipt_fmt_recent(out, m->recent, false, family);
+		break;
+	case IR_MATCH_ICMP6:
+	case IR_MATCH_HL:
+	case IR_MATCH_RT:
+		ipt_fmt_ip6_list(out, m, numeric);
 		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" ADDRTYPE match", out);
@@ -130,6 +136,29 @@ static void put_iface(FILE *out, bool lead, const char *name, bool inv, bool num
 	fprintf(out, "%s%-6s ", lead ? " " : "", buf);
 }
 
+/* -j LOG's options as libxt_LOG prints them: numbers with -n, names without. */
+static void put_log(FILE *out, const struct ir_target_log *log, bool numeric)
+{
+	static const char *const levels[] = { "emerg", "alert", "crit", "err",
+					      "warn", "notice", "info", "debug" };
+	static const struct { uint8_t flag; const char *name; } flags[] = {
+		{ IR_LOG_TCPSEQ, "tcp-sequence" }, { IR_LOG_TCPOPT, "tcp-options" },
+		{ IR_LOG_IPOPT, "ip-options" },	   { IR_LOG_UID, "uid" },
+		{ IR_LOG_MACDECODE, "macdecode" },
+	};
+
+	if (numeric) {
+		fprintf(out, " LOG flags %u level %u", log->flags, log->level);
+	} else {
+		fprintf(out, " LOG level %s", levels[log->level & 7]);
+		for (unsigned int i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+			if (log->flags & flags[i].flag)
+				fprintf(out, " %s", flags[i].name);
+	}
+	if (log->prefix[0])
+		fprintf(out, " prefix \"%s\"", log->prefix);
+}
+
 static void put_rule(FILE *out, const struct ir_rule *r, unsigned int num,
 		     const struct list_opts *o)
 {
@@ -162,14 +191,11 @@ static void put_rule(FILE *out, const struct ir_rule *r, unsigned int num,
 	if (r->target.kind == IR_TARGET_GOTO)
 		fputs("[goto] ", out);
 	for (unsigned int i = 0; i < r->n_matches; i++)
-		put_match(out, &r->matches[i], proto, o->numeric);
+		put_match(out, &r->matches[i], proto, o->numeric, o->family);
 	if (r->target.kind == IR_TARGET_REJECT)
 		fprintf(out, " reject-with %s", ir_reject_name(r->target.reject, false));
-	if (r->target.kind == IR_TARGET_LOG) {
-		fprintf(out, " LOG flags %u level %u", r->target.log.flags, r->target.log.level);
-		if (r->target.log.prefix[0])
-			fprintf(out, " prefix \"%s\"", r->target.log.prefix);
-	}
+	if (r->target.kind == IR_TARGET_LOG)
+		put_log(out, &r->target.log, o->numeric);
 	fputc('\n', out);
 }
 

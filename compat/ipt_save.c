@@ -65,7 +65,7 @@ static void put_icmp(FILE *out, const struct ir_match_icmp *icmp, bool exact)
 		fprintf(out, "%u/%u", icmp->type, icmp->code_lo);
 }
 
-static void put_match(FILE *out, const struct ir_match *m, bool exact)
+static void put_match(FILE *out, const struct ir_match *m, bool exact, enum ir_family family)
 {
 	switch (m->kind) {
 	case IR_MATCH_TCP:
@@ -84,10 +84,15 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact)
 	case IR_MATCH_IPRANGE:
 	case IR_MATCH_LENGTH:
 	case IR_MATCH_TTL:
-		ipt_fmt_field_save(out, m);
+		ipt_fmt_field_save(out, m, family);
 		break;
 	case IR_MATCH_RECENT:
-		ipt_fmt_recent(out, m->recent, true);
+		ipt_fmt_recent(out, m->recent, true, family);
+		break;
+	case IR_MATCH_ICMP6:
+	case IR_MATCH_HL:
+	case IR_MATCH_RT:
+		ipt_fmt_ip6_save(out, m, exact);
 		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" -m addrtype", out);
@@ -158,7 +163,7 @@ void ipt_fmt_rule_words(FILE *out, const struct ir_rule *r, enum ir_family famil
 	if (ip->frag)
 		fprintf(out, "%s -f", ip->invflags & IR_INV_FRAG ? " !" : "");
 	for (unsigned int i = 0; i < r->n_matches; i++)
-		put_match(out, &r->matches[i], exact);
+		put_match(out, &r->matches[i], exact, family);
 	if (counter)
 		fprintf(out, " -c %llu %llu", (unsigned long long)counter->packets,
 			(unsigned long long)counter->bytes);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "ipt_internal.h"
 
@@ -117,7 +118,8 @@ int ipt_arg_target(struct ipt_pstate *ps, const char *arg, bool go)
 		return 0;
 	} else if (!strcmp(arg, "REJECT")) {
 		t->kind = IR_TARGET_REJECT;
-		t->reject = IR_REJECT_PORT_UNREACH;
+		t->reject = ps->ctx->family == IR_FAMILY_IPV6 ? IR_REJECT6_PORT_UNREACH :
+			    IR_REJECT_PORT_UNREACH;
 		return 0;
 	} else if (!strcmp(arg, "LOG")) {
 		t->kind = IR_TARGET_LOG;
@@ -167,6 +169,12 @@ int ipt_arg_proto(struct ipt_pstate *ps, const char *arg)
 		ip->invflags |= IR_INV_PROTO;
 	if (!ip->proto && ps->invert)
 		return ipt_perr(ps, "rule would never match protocol");
+	/* extension headers come before the upper layer protocol ip6tables compares */
+	if (ps->ctx->family == IR_FAMILY_IPV6 && !ps->invert && !ps->w->quiet &&
+	    (ip->proto == IPPROTO_ROUTING || ip->proto == IPPROTO_FRAGMENT ||
+	     ip->proto == IPPROTO_AH || ip->proto == IPPROTO_DSTOPTS))
+		fprintf(stderr, "Warning: never matched protocol: %s. use extension match instead.\n",
+			low);
 	return 0;
 }
 
@@ -196,15 +204,21 @@ int ipt_arg_iface(struct ipt_pstate *ps, const char *arg, bool in)
 int ipt_arg_addrs(struct ipt_pstate *ps, struct ir_ipspec *ip)
 {
 	struct ipt_cmd *cmd = ps->cmd;
+	bool v6 = ps->ctx->family == IR_FAMILY_IPV6;
+	const char *any = v6 ? "::0/0" : "0.0.0.0/0";
+	int (*parse)(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+		     struct ir_addr **out, unsigned int *n, struct bpfw_err *err) =
+		v6 ? ipt_parse_addr6_list : ipt_parse_addr4_list;
 	int ret;
 
-	ret = ipt_parse_addr4_list(ps->ctx, ps->w, ps->src ?: "0.0.0.0/0", &cmd->srcs,
-				   &cmd->n_srcs, ps->err);
+	ret = parse(ps->ctx, ps->w, ps->src ?: any, &cmd->srcs, &cmd->n_srcs, ps->err);
 	if (!ret)
-		ret = ipt_parse_addr4_list(ps->ctx, ps->w, ps->dst ?: "0.0.0.0/0", &cmd->dsts,
-					   &cmd->n_dsts, ps->err);
+		ret = parse(ps->ctx, ps->w, ps->dst ?: any, &cmd->dsts, &cmd->n_dsts, ps->err);
 	if (ret)
 		return ret;
+	if ((cmd->n_srcs > 1 || cmd->n_dsts > 1) && (ip->invflags & (IR_INV_SRC | IR_INV_DST)))
+		return ipt_perr(ps, "! not allowed with multiple source or destination IP "
+				"addresses");
 	if ((cmd->n_srcs > 1 || cmd->n_dsts > 1) && (ps->cmds & (1u << C_REPLACE)))
 		return ipt_perr(ps, "Replacement rule does not specify a unique address");
 	ip->src = cmd->srcs[0];

@@ -46,15 +46,42 @@ static int parse_range(const char *arg, uint32_t *lo, uint32_t *hi, char *bad, s
 	return 0;
 }
 
+/* The same for IPv6 addresses, kept in network order. */
+static int parse_range6(const char *arg, struct in6_addr *lo, struct in6_addr *hi, char *bad,
+			size_t len)
+{
+	char buf[INET6_ADDRSTRLEN + 64];
+	const char *dash = strchr(arg, '-');
+
+	snprintf(buf, sizeof(buf), "%.*s", dash ? (int)(dash - arg) : (int)strlen(arg), arg);
+	if (inet_pton(AF_INET6, buf, lo) != 1) {
+		snprintf(bad, len, "%s", buf);
+		return -EINVAL;
+	}
+	if (dash && inet_pton(AF_INET6, dash + 1, hi) != 1) {
+		snprintf(bad, len, "%s", dash + 1);
+		return -EINVAL;
+	}
+	if (!dash)
+		*hi = *lo;
+	return 0;
+}
+
 static int parse_iprange(struct ipt_pstate *ps, struct ir_match *m, const struct ipt_mopt *o,
 			 const char *arg)
 {
 	struct ir_match_iprange *r = &m->iprange;
 	bool src = o->id == F_SRC_RANGE;
-	char bad[64];
+	char bad[INET6_ADDRSTRLEN + 64];
+	int ret;
 
-	if (parse_range(arg, src ? &r->src_lo : &r->dst_lo, src ? &r->src_hi : &r->dst_hi, bad,
-			sizeof(bad)))
+	if (ps->ctx->family == IR_FAMILY_IPV6)
+		ret = parse_range6(arg, src ? &r->src6_lo : &r->dst6_lo,
+				   src ? &r->src6_hi : &r->dst6_hi, bad, sizeof(bad));
+	else
+		ret = parse_range(arg, src ? &r->src_lo : &r->dst_lo, src ? &r->src_hi : &r->dst_hi,
+				  bad, sizeof(bad));
+	if (ret)
 		return ipt_perr(ps, "iprange: Bad value for \"--%s\" option: \"%s\"", o->name, bad);
 	if (src) {
 		r->src = true;

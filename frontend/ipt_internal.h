@@ -26,6 +26,7 @@ enum ipt_fail_kind {
 struct ipt_where {
 	bool restore;
 	int line;
+	bool quiet;		/* the state text: no warnings */
 };
 
 /* Commands, in iptables' bit order (used for "Cannot use -X with -Y"). */
@@ -201,6 +202,27 @@ int ipt_cmd_apply_at(const struct ipt_ctx *ctx, const struct ipt_where *w, struc
 const char *ipt_dangling_jump(const struct ir_table *t);
 
 /*
+ * The same list for ip6tables: numbers, prefixes or masks in address form,
+ * and host names, one entry for each of their IPv6 addresses.
+ */
+int ipt_parse_addr6_list(const struct ipt_ctx *ctx, const struct ipt_where *w, const char *s,
+			 struct ir_addr **out, unsigned int *n, struct bpfw_err *err);
+
+/* A number as xtables reads one (C notation, no minus sign) up to @max; 0 or -EINVAL. */
+int ipt_parse_uint_c(const char *s, unsigned long max, unsigned long *v);
+
+/* -m hl's and -m rt's long options (frontend/ipt_ip6.c). */
+extern const struct ipt_mopt ipt_hl_opts[];
+extern const struct ipt_mopt ipt_rt_opts[];
+
+/* One option of -m hl or -m rt, with libip6t_hl's and libip6t_rt's messages. */
+int ipt_parse_ip6_match(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+			const struct ipt_mopt *o, const char *arg);
+
+/* The end of an -m hl (one option, and only one) or an -m rt. */
+int ipt_ip6_match_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned int seen);
+
+/*
  * A comma-separated list of "ADDR[/MASK]" (IPv4, numeric), as -s and -d
  * take it; *@out is malloc'd.  0, or -EINVAL with @err worded.
  */
@@ -224,11 +246,13 @@ struct ipt_icmp_why {
 };
 
 /*
- * --icmp-type: a name or the start of one, or TYPE[/CODE[:CODE]].  0, or
- * -ENOENT (no such type), -ERANGE (bad code), -EEXIST (ambiguous name) or
- * -EINVAL (a stray character), with @why filled in for the last two.
+ * --icmp-type (--icmpv6-type for IPv6): a name or the start of one, or
+ * TYPE[/CODE[:CODE]].  0, or -ENOENT (no such type), -ERANGE (bad code),
+ * -EDOM (a range of types), -EEXIST (ambiguous name) or -EINVAL (a stray
+ * character), with @why filled in for the last two.
  */
-int ipt_parse_icmp_type(const char *s, struct ir_match_icmp *icmp, struct ipt_icmp_why *why);
+int ipt_parse_icmp_type(enum ir_family family, const char *s, struct ir_match_icmp *icmp,
+			struct ipt_icmp_why *why);
 
 /* Comma-separated TCP flag names; 0, or -EINVAL with the bad name in @bad. */
 int ipt_parse_tcp_flags(const char *s, uint8_t *flags, char *bad, size_t badlen);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ipt_internal.h"
 
@@ -73,8 +74,32 @@ const struct ipt_mopt ipt_reject_opts[] = {
 	{ NULL, 0, false },
 };
 
+/* --reject-with's types in libipt_REJECT's and libip6t_REJECT's table order. */
+static const enum ir_reject_with reject_order4[] = {
+	IR_REJECT_NET_UNREACH, IR_REJECT_HOST_UNREACH, IR_REJECT_PORT_UNREACH,
+	IR_REJECT_PROTO_UNREACH, IR_REJECT_NET_PROHIB, IR_REJECT_HOST_PROHIB,
+	IR_REJECT_TCP_RESET, IR_REJECT_ADMIN_PROHIB,
+};
+
+static const enum ir_reject_with reject_order6[] = {
+	IR_REJECT6_NO_ROUTE, IR_REJECT6_ADM_PROHIBITED, IR_REJECT6_ADDR_UNREACH,
+	IR_REJECT6_PORT_UNREACH, IR_REJECT_TCP_RESET, IR_REJECT6_POLICY_FAIL,
+	IR_REJECT6_REJECT_ROUTE,
+};
+
+/* Whether @arg starts @name, in any case (an empty @arg starts every name). */
+static bool starts(const char *name, const char *arg)
+{
+	return !strncasecmp(name, arg, strlen(arg));
+}
+
 int ipt_parse_reject(struct ipt_pstate *ps, const struct ipt_mopt *o, const char *arg)
 {
+	bool v6 = ps->ctx->family == IR_FAMILY_IPV6;
+	const enum ir_reject_with *order = v6 ? reject_order6 : reject_order4;
+	size_t n = v6 ? sizeof(reject_order6) / sizeof(reject_order6[0]) :
+			sizeof(reject_order4) / sizeof(reject_order4[0]);
+
 	if (ps->tseen)
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 				"REJECT: option \"--reject-with\" can only be used once.\n");
@@ -82,11 +107,18 @@ int ipt_parse_reject(struct ipt_pstate *ps, const struct ipt_mopt *o, const char
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
 				"REJECT: option \"--reject-with\" cannot be inverted.\n");
 	ps->tseen = 1;
-	for (int w = 0; w < IR_REJECT_MAX; w++) {
-		if (!strcmp(arg, ir_reject_name(w, false)) || !strcmp(arg, ir_reject_name(w, true))) {
+	/* the first type whose name or alias @arg starts, as libipt_REJECT reads it */
+	for (size_t i = 0; i < n; i++) {
+		enum ir_reject_with w = order[i];
+		/* ip6tables' alias of tcp-reset is its name */
+		bool alias = v6 && w == IR_REJECT_TCP_RESET ? false : true;
+
+		if (starts(ir_reject_name(w, false), arg) || starts(ir_reject_name(w, alias), arg)) {
 			ps->cmd->rule->target.reject = w;
 			return 0;
 		}
 	}
+	if (!v6 && !ps->w->quiet && (starts("echo-reply", arg) || starts("echoreply", arg)))
+		fprintf(stderr, "--reject-with echo-reply no longer supported\n");
 	return ipt_perr(ps, "unknown reject type \"%s\"", arg);
 }

@@ -29,6 +29,11 @@ static const struct ipt_mopt icmp_opts[] = {
 	{ NULL, 0, false },
 };
 
+static const struct ipt_mopt icmp6_opts[] = {
+	{ "icmpv6-type", MO_ICMP_TYPE, true },
+	{ NULL, 0, false },
+};
+
 static const struct ipt_mopt comment_opts[] = {
 	{ "comment", MO_COMMENT, true },
 	{ NULL, 0, false },
@@ -65,6 +70,9 @@ static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_LENGTH] = "length",
 	[IR_MATCH_TTL] = "ttl",
 	[IR_MATCH_RECENT] = "recent",
+	[IR_MATCH_ICMP6] = "icmp6",
+	[IR_MATCH_HL] = "hl",
+	[IR_MATCH_RT] = "rt",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -96,6 +104,12 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return ipt_ttl_opts;
 	case IR_MATCH_RECENT:
 		return ipt_recent_opts;
+	case IR_MATCH_ICMP6:
+		return icmp6_opts;
+	case IR_MATCH_HL:
+		return ipt_hl_opts;
+	case IR_MATCH_RT:
+		return ipt_rt_opts;
 	default:
 		return NULL;
 	}
@@ -124,18 +138,40 @@ int ipt_match_add(struct ipt_pstate *ps, enum ir_match_kind kind, unsigned int *
 	return 0;
 }
 
+/* Whether ip6tables (@v6) or iptables has match @kind: icmp and ttl, icmp6, hl, rt are one's. */
+static bool in_family(enum ir_match_kind kind, bool v6)
+{
+	switch (kind) {
+	case IR_MATCH_ICMP:
+	case IR_MATCH_TTL:
+		return !v6;
+	case IR_MATCH_ICMP6:
+	case IR_MATCH_HL:
+	case IR_MATCH_RT:
+		return v6;
+	default:
+		return true;
+	}
+}
+
 int ipt_match_load(struct ipt_pstate *ps, const char *name)
 {
+	bool v6 = ps->ctx->family == IR_FAMILY_IPV6;
 	unsigned int idx;
 
+	/* xtables loads icmp6 by its protocol's names too */
+	if (!strcmp(name, "icmpv6") || !strcmp(name, "ipv6-icmp"))
+		name = "icmp6";
 	for (int k = 0; k < IR_MATCH_KIND_MAX; k++) {
 		int ret;
 
-		if (!match_names[k] || strcmp(name, match_names[k]))
+		if (!match_names[k] || strcmp(name, match_names[k]) || !in_family(k, v6))
 			continue;
 		ret = ipt_match_add(ps, k, &idx);
 		if (!ret && k == IR_MATCH_LIMIT)
 			ipt_limit_defaults(&ps->cmd->rule->matches[idx]);
+		if (!ret && k == IR_MATCH_RT)
+			ps->cmd->rule->matches[idx].rt.segs_hi = UINT32_MAX;	/* any, as rt_init() */
 		return ret;
 	}
 	return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, ENOENT,
@@ -284,6 +320,8 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return parse_tcp(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_MULTIPORT)
 		return ipt_parse_multiport(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_HL || m->kind == IR_MATCH_RT)
+		return ipt_parse_ip6_match(ps, m, seen, o, arg);
 	/* the long name iptables reports for an alias */
 	if (m->kind == IR_MATCH_UDP && o->id == MO_SPORT)
 		full = "source-port";
@@ -320,16 +358,20 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 	case IR_MATCH_STATE:
 		return parse_ctstates(ps, m, arg);
 	case IR_MATCH_ICMP:
-		ret = ipt_parse_icmp_type(arg, &m->icmp, &why);
+	case IR_MATCH_ICMP6:
+		ret = ipt_parse_icmp_type(ps->ctx->family, arg, &m->icmp, &why);
+		name = m->kind == IR_MATCH_ICMP6 ? "ICMPv6" : "ICMP";
 		if (ret == -ENOENT)
-			return ipt_perr(ps, "Unknown ICMP type `%s'", arg);
+			return ipt_perr(ps, "Unknown %s type `%s'", name, arg);
 		if (ret == -EEXIST)
-			return ipt_perr(ps, "Ambiguous ICMP type `%s': `%s' or `%s'?", arg, why.first,
-					why.second);
+			return ipt_perr(ps, "Ambiguous %s type `%s': `%s' or `%s'?", name, arg,
+					why.first, why.second);
 		if (ret == -EINVAL)
 			return ipt_perr(ps, "unknown character %c", why.bad);
+		if (ret == -EDOM)
+			return ipt_perr(ps, "%s type range not supported", name);
 		if (ret)
-			return ipt_perr(ps, "Unknown ICMP code `%s'", arg);
+			return ipt_perr(ps, "Unknown %s code `%s'", name, arg);
 		m->icmp.invert = ps->invert;
 		return 0;
 	default:
@@ -389,7 +431,14 @@ int ipt_match_final(struct ipt_pstate *ps)
 			if (ret)
 				return ret;
 			break;
+		case IR_MATCH_HL:
+		case IR_MATCH_RT:
+			ret = ipt_ip6_match_final(ps, m, ps->mseen[i]);
+			if (ret)
+				return ret;
+			break;
 		case IR_MATCH_ICMP:
+		case IR_MATCH_ICMP6:
 		case IR_MATCH_COMMENT:
 		case IR_MATCH_STATE:
 			if (!ps->mseen[i])

@@ -88,10 +88,11 @@ bool ipt_has_arg(const struct ipt_pstate *ps)
 	return ps->ind < ps->argc && ps->argv[ps->ind][0] != '-' && ps->argv[ps->ind][0] != '!';
 }
 
-static bool proto_implies(const struct ir_rule *r, enum ir_match_kind *kind)
+/* The match a protocol loads for its options (-p tcp --dport): icmp for iptables, icmp6 for ip6tables. */
+static bool proto_implies(const struct ir_rule *r, enum ir_family family,
+			  enum ir_match_kind *kind)
 {
-	if (r->ip.invflags & IR_INV_PROTO)
-		return false;
+	/* also after "! -p": the kernel refuses what needs the protocol then */
 	switch (r->ip.proto) {
 	case IPPROTO_TCP:
 		*kind = IR_MATCH_TCP;
@@ -101,7 +102,10 @@ static bool proto_implies(const struct ir_rule *r, enum ir_match_kind *kind)
 		return true;
 	case IPPROTO_ICMP:
 		*kind = IR_MATCH_ICMP;
-		return true;
+		return family == IR_FAMILY_IPV4;
+	case IPPROTO_ICMPV6:
+		*kind = IR_MATCH_ICMP6;
+		return family == IR_FAMILY_IPV6;
 	default:
 		return false;
 	}
@@ -127,7 +131,9 @@ static int find_long(const struct ipt_pstate *ps, const char *name, size_t len, 
 			if (exact)
 				goto out;
 		}
-		for (unsigned int i = 0; i < r->n_matches; i++) {
+		/* the last match loaded takes an option first, as xtables merges them */
+		for (unsigned int k = 0; k < r->n_matches; k++) {
+			unsigned int i = exact ? r->n_matches - 1 - k : k;
 			const struct ipt_mopt *o = ipt_match_opts(r->matches[i].kind);
 
 			for (; o && o->name; o++) {
@@ -162,7 +168,7 @@ take:
 		if (n)
 			break;
 	}
-	if (!n && proto_implies(r, &pk) && !ir_rule_find_match(r, pk)) {
+	if (!n && proto_implies(r, ps->ctx->family, &pk) && !ir_rule_find_match(r, pk)) {
 		for (int pass = 0; pass < 2 && !n; pass++) {
 			for (const struct ipt_mopt *o = ipt_match_opts(pk); o->name; o++) {
 				if (strncmp(o->name, name, len) || (!pass && o->name[len]))
@@ -303,6 +309,8 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 	case 'o':
 		return ipt_arg_iface(ps, arg, c == 'i');
 	case 'f':
+		if (ps->ctx->family == IR_FAMILY_IPV6)
+			return ipt_perr(ps, "`-f' is not supported in IPv6, use -m frag instead");
 		ret = ipt_set_opt(ps, O_FRAG);
 		ip->frag = true;
 		if (ps->invert)
@@ -353,9 +361,12 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		cmd->flags |= IPT_F_HOOK_XDP;
 		return 0;
 	case 'M':
-	case '4':
 		return 0;
+	case '4':
 	case '6':
+		/* the other family's option: only the hint, as iptables */
+		if ((c == '6') == (ps->ctx->family == IR_FAMILY_IPV6))
+			return 0;
 		return bpfw_errf(ps->err, BPFW_EXIT_PARAMETER, EINVAL,
 				 "Try `%s -h' or '%s --help' for more information.",
 				 ps->ctx->prog, ps->ctx->prog);

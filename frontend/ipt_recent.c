@@ -2,6 +2,7 @@
 /* -m recent, as libxt_recent reads it. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,28 @@ static long long u32_arg(const char *s)
 		return -1;
 	v = strtoull(s, &end, 0);
 	return *end || v > UINT32_MAX ? -1 : (long long)v;
+}
+
+/* ip6tables' --mask: what getaddrinfo makes of it, one address only, as xtables' host type. */
+static int mask6(struct ipt_pstate *ps, struct ir_match_recent *rc, const char *arg)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6 }, *res, *p;
+	int ret = getaddrinfo(arg, NULL, &hints, &res);
+
+	if (ret)
+		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+				"getaddrinfo: %s\n", gai_strerror(ret));
+	rc->mask6 = ((const struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+	for (p = res->ai_next; p; p = p->ai_next) {
+		if (memcmp(&rc->mask6, &((const struct sockaddr_in6 *)p->ai_addr)->sin6_addr,
+			   sizeof(rc->mask6))) {
+			freeaddrinfo(res);
+			return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EINVAL,
+					"%s resolves to more than one address\n", arg);
+		}
+	}
+	freeaddrinfo(res);
+	return 0;
 }
 
 int ipt_parse_recent(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
@@ -89,6 +112,8 @@ int ipt_parse_recent(struct ipt_pstate *ps, struct ir_match *m, unsigned int *se
 		rc->dest = o->id == RC_RDEST;
 		return 0;
 	default:
+		if (ps->ctx->family == IR_FAMILY_IPV6)
+			return mask6(ps, rc, arg);
 		if (inet_pton(AF_INET, arg, &rc->mask) != 1)
 			return ipt_perr(ps, "recent: bad value for option \"--mask\": \"%s\"", arg);
 		return 0;

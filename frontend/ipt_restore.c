@@ -82,7 +82,7 @@ static bool scans_as_number(const char *s)
  */
 static int counters(struct rstate *st, char **p, struct ir_counter *c, uint32_t *slot)
 {
-	const struct ipt_where w = { true, st->line };
+	const struct ipt_where w = { .restore = true, .line = st->line };
 	char *end = strchr(*p, ']'), *colon, *pk, *by, *copy, *save = NULL;
 	int ret = 0;
 
@@ -127,7 +127,7 @@ static int counters(struct rstate *st, char **p, struct ir_counter *c, uint32_t 
 /* ":CHAIN POLICY [p:b]", read word by word as iptables-restore reads it. */
 static int chain_line(struct rstate *st, char *s)
 {
-	const struct ipt_where w = { true, st->line };
+	const struct ipt_where w = { .restore = true, .line = st->line };
 	struct ir_counter cnt = { 0 };
 	uint32_t slot = IR_SLOT_NONE;
 	char *save = NULL, *name, *policy, *ctrs;
@@ -194,7 +194,7 @@ static int chain_line(struct rstate *st, char *s)
 
 static int rule_line(struct rstate *st, char *s)
 {
-	const struct ipt_where w = { true, st->line };
+	const struct ipt_where w = { .restore = true, .line = st->line, .quiet = st->opts->slots };
 	char *words[MAX_WORDS + 1];
 	struct ir_counter cnt = { 0 };
 	uint32_t slot = IR_SLOT_NONE;
@@ -231,7 +231,7 @@ static int rule_line(struct rstate *st, char *s)
 
 static int table_line(struct rstate *st, char *s)
 {
-	const struct ipt_where w = { true, st->line };
+	const struct ipt_where w = { .restore = true, .line = st->line };
 	char *save = NULL, *name = strtok_r(s, " \t", &save);
 	enum ir_table_id id;
 	int ret;
@@ -254,7 +254,7 @@ static int table_line(struct rstate *st, char *s)
 
 static int commit(struct rstate *st)
 {
-	const struct ipt_where w = { true, st->line };
+	const struct ipt_where w = { .restore = true, .line = st->line };
 	const char *dangling = st->skip ? NULL : ipt_dangling_jump(st->t);
 
 	st->t = NULL;
