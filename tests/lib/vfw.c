@@ -89,6 +89,8 @@ int fw_load_opts(struct fw *fw, const char *cmds, const struct fw_opts *o)
 		free(copy);
 		return -ENOMEM;
 	}
+	for (unsigned int i = 0; i < o->n_sets && !ret; i++)
+		ret = ir_set_add(fw->rs, &o->sets[i]);
 	for (line = strtok_r(copy, ";", &save); line && !ret; line = strtok_r(NULL, ";", &save)) {
 		while (*line == ' ')
 			line++;
