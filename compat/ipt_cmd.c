@@ -99,6 +99,10 @@ static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 			return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
 					"Connection tracking states cannot be matched in the raw "
 					"table: bpfw runs it at XDP, before connections are tracked");
+	if (t->id == IR_TABLE_RAW && ipt_meta_raw_refused(r))
+		return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+				"-m %s cannot be used in the raw table: bpfw runs it at XDP, before "
+				"the packet has a socket buffer", ipt_meta_raw_refused(r));
 	if (!is_jump(r))
 		return 0;
 	target = ir_chain_find(t, r->target.chain);

@@ -57,6 +57,9 @@ void ipt_fmt_quoted(FILE *out, const char *s);
 /* The kernel LOG target's line for @ev, logged by a rule with options @log. */
 void ipt_log_line(FILE *out, const struct cgen_log_event *ev, const struct ir_target_log *log);
 
+/* -m set as iptables-save (@save) or iptables -L writes it (ipt_fmt_set.c). */
+void ipt_fmt_set(FILE *out, const struct ir_match_set *ms, bool save);
+
 /* -m recent as iptables-save (@save) or iptables -L writes it; the mask of @family. */
 void ipt_fmt_recent(FILE *out, const struct ir_match_recent *rc, bool save,
 		    enum ir_family family);
@@ -72,6 +75,12 @@ void ipt_fmt_ip6_save(FILE *out, const struct ir_match *m, bool exact);
 
 /* The same in ip6tables -L's option column; ICMPv6 type names unless @numeric. */
 void ipt_fmt_ip6_list(FILE *out, const struct ir_match *m, bool numeric);
+
+/* -m mac, -m mark, -m pkttype or -m owner as iptables-save writes them. */
+void ipt_fmt_meta_save(FILE *out, const struct ir_match *m);
+
+/* The same in iptables -L's option column; user and group names unless @numeric. */
+void ipt_fmt_meta_list(FILE *out, const struct ir_match *m, bool numeric);
 
 /* Address types as iptables prints them: "BROADCAST,MULTICAST". */
 void ipt_fmt_addrtypes(FILE *out, uint16_t bits);

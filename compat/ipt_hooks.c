@@ -105,3 +105,20 @@ int ipt_meta_check(const struct ir_table *t, const struct ir_rule *r)
 	free(seen);
 	return ret;
 }
+
+const char *ipt_meta_raw_refused(const struct ir_rule *r)
+{
+	for (unsigned int j = 0; j < r->n_matches; j++) {
+		switch (r->matches[j].kind) {
+		case IR_MATCH_MARK:
+			return "mark";
+		case IR_MATCH_PKTTYPE:
+			return "pkttype";
+		case IR_MATCH_OWNER:
+			return "owner";
+		default:
+			break;
+		}
+	}
+	return NULL;
+}

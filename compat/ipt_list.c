@@ -80,6 +80,15 @@ static void put_match(FILE *out, const struct ir_match *m, const char *proto, bo
 	case IR_MATCH_RT:
 		ipt_fmt_ip6_list(out, m, numeric);
 		break;
+	case IR_MATCH_SET:
+		ipt_fmt_set(out, &m->set, false);
+		break;
+	case IR_MATCH_MAC:
+	case IR_MATCH_MARK:
+	case IR_MATCH_PKTTYPE:
+	case IR_MATCH_OWNER:
+		ipt_fmt_meta_list(out, m, numeric);
+		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" ADDRTYPE match", out);
 		if (m->addrtype.src) {

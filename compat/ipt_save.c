@@ -94,6 +94,15 @@ static void put_match(FILE *out, const struct ir_match *m, bool exact, enum ir_f
 	case IR_MATCH_RT:
 		ipt_fmt_ip6_save(out, m, exact);
 		break;
+	case IR_MATCH_SET:
+		ipt_fmt_set(out, &m->set, true);
+		break;
+	case IR_MATCH_MAC:
+	case IR_MATCH_MARK:
+	case IR_MATCH_PKTTYPE:
+	case IR_MATCH_OWNER:
+		ipt_fmt_meta_save(out, m);
+		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs(" -m addrtype", out);
 		if (m->addrtype.src) {

@@ -143,6 +143,20 @@ int ipt_parse_recent(struct ipt_pstate *ps, struct ir_match *m, unsigned int *se
 /* The end of an -m recent: a command must be given, --reap needs --seconds. */
 int ipt_recent_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned int seen);
 
+/* -m set's long options (frontend/ipt_set.c). */
+extern const struct ipt_mopt ipt_set_opts[];
+
+/* One -m set option, with libxt_set's messages (the set's existence is checked on apply). */
+int ipt_parse_set(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+		  const struct ipt_mopt *o, const char *arg);
+
+/* The end of an -m set: --match-set must be given. */
+int ipt_set_final(struct ipt_pstate *ps, unsigned int seen);
+
+/* iptables' refusal of a rule whose -m set names a set that does not exist in @rs. */
+int ipt_set_check_exists(const struct ipt_ctx *ctx, const struct ipt_where *w,
+			 const struct ir_ruleset *rs, const struct ir_rule *r, struct bpfw_err *err);
+
 /* -m addrtype's long options (frontend/ipt_addrtype.c). */
 extern const struct ipt_mopt ipt_addrtype_opts[];
 
@@ -152,6 +166,32 @@ int ipt_parse_addrtype(struct ipt_pstate *ps, struct ir_match *m, unsigned int *
 
 /* The end of an -m addrtype: a type must be given. */
 int ipt_addrtype_final(struct ipt_pstate *ps, unsigned int seen);
+
+/* The long options of -m mac, -m mark, -m pkttype and -m owner (frontend/ipt_meta.c). */
+extern const struct ipt_mopt ipt_mac_opts[];
+extern const struct ipt_mopt ipt_mark_opts[];
+extern const struct ipt_mopt ipt_pkttype_opts[];
+extern const struct ipt_mopt ipt_owner_opts[];
+
+/* One option of -m mac, mark, pkttype or owner (not given before), with their messages. */
+int ipt_parse_meta(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
+		   const struct ipt_mopt *o, const char *arg);
+
+/* The end of an -m mac, mark, pkttype or owner: an option must be given. */
+int ipt_meta_final(struct ipt_pstate *ps, const struct ir_match *m, unsigned int seen);
+
+/* libxt_pkttype's name of packet type @type (PACKET_*), or NULL. */
+const char *ipt_pkttype_name(uint8_t type);
+
+/*
+ * The kernel's checks of table @t once rule @r is in it: mac reached only
+ * from PREROUTING, INPUT and FORWARD, owner only from OUTPUT and
+ * POSTROUTING, no reversed owner range (compat/ipt_hooks.c).  0 or -EINVAL.
+ */
+int ipt_meta_check(const struct ir_table *t, const struct ir_rule *r);
+
+/* The name of a match of @r that needs an skb (mark, pkttype, owner): not at XDP; or NULL. */
+const char *ipt_meta_raw_refused(const struct ir_rule *r);
 
 /* -j REJECT's long option (frontend/ipt_log.c). */
 extern const struct ipt_mopt ipt_reject_opts[];

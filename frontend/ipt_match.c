@@ -73,6 +73,11 @@ static const char *const match_names[IR_MATCH_KIND_MAX] = {
 	[IR_MATCH_ICMP6] = "icmp6",
 	[IR_MATCH_HL] = "hl",
 	[IR_MATCH_RT] = "rt",
+	[IR_MATCH_SET] = "set",
+	[IR_MATCH_MAC] = "mac",
+	[IR_MATCH_MARK] = "mark",
+	[IR_MATCH_PKTTYPE] = "pkttype",
+	[IR_MATCH_OWNER] = "owner",
 };
 
 const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
@@ -110,6 +115,16 @@ const struct ipt_mopt *ipt_match_opts(enum ir_match_kind kind)
 		return ipt_hl_opts;
 	case IR_MATCH_RT:
 		return ipt_rt_opts;
+	case IR_MATCH_SET:
+		return ipt_set_opts;
+	case IR_MATCH_MAC:
+		return ipt_mac_opts;
+	case IR_MATCH_MARK:
+		return ipt_mark_opts;
+	case IR_MATCH_PKTTYPE:
+		return ipt_pkttype_opts;
+	case IR_MATCH_OWNER:
+		return ipt_owner_opts;
 	default:
 		return NULL;
 	}
@@ -322,6 +337,8 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return ipt_parse_multiport(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_HL || m->kind == IR_MATCH_RT)
 		return ipt_parse_ip6_match(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_SET)
+		return ipt_parse_set(ps, m, seen, o, arg);
 	/* the long name iptables reports for an alias */
 	if (m->kind == IR_MATCH_UDP && o->id == MO_SPORT)
 		full = "source-port";
@@ -338,6 +355,9 @@ int ipt_match_parse(struct ipt_pstate *ps, unsigned int idx, const struct ipt_mo
 		return ipt_parse_field(ps, m, seen, o, arg);
 	if (m->kind == IR_MATCH_RECENT)
 		return ipt_parse_recent(ps, m, seen, o, arg);
+	if (m->kind == IR_MATCH_MAC || m->kind == IR_MATCH_MARK || m->kind == IR_MATCH_PKTTYPE ||
+	    m->kind == IR_MATCH_OWNER)
+		return ipt_parse_meta(ps, m, seen, o, arg);
 	if (o->id == MO_CTOTHER)
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EOPNOTSUPP,
 				"conntrack: option \"--%s\" is not supported by bpfw (only "
@@ -428,6 +448,19 @@ int ipt_match_final(struct ipt_pstate *ps)
 			break;
 		case IR_MATCH_RECENT:
 			ret = ipt_recent_final(ps, m, ps->mseen[i]);
+			if (ret)
+				return ret;
+			break;
+		case IR_MATCH_SET:
+			ret = ipt_set_final(ps, ps->mseen[i]);
+			if (ret)
+				return ret;
+			break;
+		case IR_MATCH_MAC:
+		case IR_MATCH_MARK:
+		case IR_MATCH_PKTTYPE:
+		case IR_MATCH_OWNER:
+			ret = ipt_meta_final(ps, m, ps->mseen[i]);
 			if (ret)
 				return ret;
 			break;
