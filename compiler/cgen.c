@@ -280,10 +280,10 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 static void emit_rule_range(struct cg *c, const struct ir_chain *ch, unsigned int start,
 			    unsigned int end, bool sub, uint32_t policy)
 {
-	bool v4 = c->fam == IR_FAMILY_IPV4;	/* lookups and vectors are of IPv4 addresses */
+	bool v4 = c->fam == IR_FAMILY_IPV4;	/* bit vectors are of IPv4 addresses */
 
 	for (unsigned int i = start; i < end;) {
-		unsigned int n = v4 ? cg_fold_run(ch, i) : 0;
+		unsigned int n = cg_fold_run(ch, i, c->fam);
 
 		if (n) {
 			cg_emit_fold(c, ch, i, n, sub);
@@ -395,6 +395,7 @@ int cg_half_init(struct cg *c, struct cg_half *h, const struct ir_table *t, enum
 	for (unsigned int i = 0; i < n; i++)
 		h->chain_label[i] = UINT32_MAX;
 	c->t = t;
+	c->fam = fam;
 	c->chunked = NULL;
 	if (cg_chunk_plan(c))
 		return -ENOMEM;

@@ -271,9 +271,10 @@ void cg_emit_return(struct cg *c, bool sub, enum cg_code code);
 
 /*
  * Length of the run of rules from @start that one map lookup can decide
- * (same shape, exact values or one prefix, ACCEPT or DROP); 0 if none.
+ * (same shape, exact values or one prefix, ACCEPT or DROP; addresses of
+ * @fam); 0 if none.
  */
-unsigned int cg_fold_run(const struct ir_chain *ch, unsigned int start);
+unsigned int cg_fold_run(const struct ir_chain *ch, unsigned int start, enum ir_family fam);
 
 /* Emit one lookup deciding rules @start .. @start + @n - 1 of @ch. */
 void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, unsigned int n,

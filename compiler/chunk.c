@@ -26,24 +26,25 @@ bool cg_chain_is_leaf(const struct ir_chain *ch)
 	return true;
 }
 
-/* One step of a chain: a folded or classified run, or one rule. */
-static unsigned int step_of(const struct ir_chain *ch, unsigned int i, bool leaf)
+/* One step of a chain of family @fam: a folded or classified run, or one rule. */
+static unsigned int step_of(const struct ir_chain *ch, unsigned int i, bool leaf,
+			    enum ir_family fam)
 {
-	unsigned int run = cg_fold_run(ch, i);
+	unsigned int run = cg_fold_run(ch, i, fam);
 
-	if (!run && leaf)
+	if (!run && leaf && fam == IR_FAMILY_IPV4)
 		run = cg_classify_run(ch, i);
 	return run ? run : 1;
 }
 
 /* Linear rules of @ch: a folded run counts as one, and so does a classified one. */
-static unsigned int linear_rules(const struct ir_chain *ch)
+static unsigned int linear_rules(const struct ir_chain *ch, enum ir_family fam)
 {
 	bool leaf = cg_chain_is_leaf(ch);
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < ch->n_rules; n++)
-		i += step_of(ch, i, leaf);
+		i += step_of(ch, i, leaf, fam);
 	return n;
 }
 
@@ -83,7 +84,7 @@ int cg_chunk_plan(struct cg *c)
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct ir_chain *ch = t->chains[i];
-		unsigned int lin = linear_rules(ch);
+		unsigned int lin = linear_rules(ch, c->fam);
 
 		c->chunked[i] = depth[i] && depth[i] < CG_MAX_FRAMES && cg_chain_is_leaf(ch) &&
 				lin > CG_CHUNK_RULES;
@@ -143,6 +144,6 @@ unsigned int cg_chunk_end(const struct cg *c, const struct ir_chain *ch, unsigne
 	unsigned int i = start;
 
 	for (unsigned int n = 0; i < ch->n_rules && n < c->chunk_rules; n++)
-		i += step_of(ch, i, true);	/* only leaf chains are cut */
+		i += step_of(ch, i, true, c->fam);	/* only leaf chains are cut */
 	return i;
 }

@@ -6,7 +6,8 @@
  * kept: a duplicate key keeps the first rule, and in an LPM trie every
  * prefix carries the first rule among itself and the shorter prefixes that
  * contain it, which are exactly the rules that match an address the trie
- * answers with that prefix.
+ * answers with that prefix.  IPv6 runs fold the same way, with 16-byte
+ * addresses, where their key fits the stack's 24-byte key slot.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,7 +29,21 @@ enum {
 	F_PREFIX = 1 << 5,	/* an address is a prefix, not a /32 */
 };
 
-#define FOLD_KEY_MAX	16
+#define FOLD_KEY_MAX	24	/* STK_FOLD with STK_KEY after it (STK_SUB_* in subprograms) */
+#define ADDR_MAX	16
+
+/* Bytes of an address of @fam. */
+static uint32_t addr_size(enum ir_family fam)
+{
+	return fam == IR_FAMILY_IPV6 ? 16 : 4;
+}
+
+/* The address or mask @a of @fam, in network order. */
+static const uint8_t *addr_bytes(const struct ir_addr *a, enum ir_family fam, bool mask)
+{
+	(void)fam;	/* the IPv4 address is the union's first 4 bytes */
+	return mask ? (const uint8_t *)&a->mask : (const uint8_t *)&a->addr;
+}
 
 /*
  * Key of an exact (hash) run: only the fields the run compares, packed in
@@ -47,56 +62,60 @@ static int place(unsigned int fields, unsigned int f, uint32_t sz, uint32_t *off
 	return (int)(*off - sz);
 }
 
-static void layout_of(unsigned int fields, struct key_layout *l)
+static void layout_of(unsigned int fields, enum ir_family fam, struct key_layout *l)
 {
 	uint32_t off = 0;
 
-	l->saddr = place(fields, F_SADDR, sizeof(uint32_t), &off);
-	l->daddr = place(fields, F_DADDR, sizeof(uint32_t), &off);
+	l->saddr = place(fields, F_SADDR, addr_size(fam), &off);
+	l->daddr = place(fields, F_DADDR, addr_size(fam), &off);
 	l->sport = place(fields, F_SPORT, sizeof(uint16_t), &off);
 	l->dport = place(fields, F_DPORT, sizeof(uint16_t), &off);
 	l->proto = place(fields, F_PROTO, sizeof(uint8_t), &off);
 	l->size = (off + 3) & ~3u;
 }
 
-/* Key of a prefix (LPM trie) run. */
+/* Key of a prefix (LPM trie) run: the prefix length and the address (4 or 16 bytes). */
 struct fold_lpm_key {
 	uint32_t prefixlen;
-	uint32_t addr;
+	uint8_t addr[ADDR_MAX];
 };
 
-static int mask_len(const struct ir_addr *a)
+/* The prefix length of @a's mask (0: any), or -1 if it is not contiguous. */
+static int mask_len(const struct ir_addr *a, enum ir_family fam)
 {
-	uint32_t m = ntohl(a->mask.v4.s_addr);
-	int n = __builtin_popcount(m);
+	const uint8_t *m = addr_bytes(a, fam, true);
+	int n = 0;
 
-	/* contiguous masks only */
-	return m == (n ? ~0u << (32 - n) : 0) ? n : -1;
+	for (uint32_t i = 0; i < addr_size(fam); i++) {
+		uint8_t b = m[i];
+		int ones = __builtin_popcount(b);
+
+		if (b != (uint8_t)(0xff00 >> ones) || (ones && n != (int)i * 8))
+			return -1;
+		n += ones;
+	}
+	return n;
 }
 
-/* The shape of @r, or 0 if one lookup cannot decide it. */
-static unsigned int rule_shape(const struct ir_rule *r)
+/* The shape of @r (an address of @fam), or 0 if one lookup cannot decide it. */
+static unsigned int rule_shape(const struct ir_rule *r, enum ir_family fam)
 {
 	const struct ir_ipspec *ip = &r->ip;
+	int full = (int)addr_size(fam) * 8, slen, dlen;
 	unsigned int shape = 0;
-	int len;
 
 	if (r->target.kind != IR_TARGET_ACCEPT && r->target.kind != IR_TARGET_DROP)
 		return 0;
 	if (ip->invflags || ip->iif[0] || ip->oif[0] || ip->frag)
 		return 0;
-	if (ip->src.mask.v4.s_addr) {
-		len = mask_len(&ip->src);
-		if (len < 0)
-			return 0;
-		shape |= F_SADDR | (len < 32 ? F_PREFIX : 0);
-	}
-	if (ip->dst.mask.v4.s_addr) {
-		len = mask_len(&ip->dst);
-		if (len < 0)
-			return 0;
-		shape |= F_DADDR | (len < 32 ? F_PREFIX : 0);
-	}
+	slen = mask_len(&ip->src, fam);
+	dlen = mask_len(&ip->dst, fam);
+	if (slen < 0 || dlen < 0)
+		return 0;
+	if (slen)
+		shape |= F_SADDR | (slen < full ? F_PREFIX : 0);
+	if (dlen)
+		shape |= F_DADDR | (dlen < full ? F_PREFIX : 0);
 	if (ip->proto)
 		shape |= F_PROTO;
 	for (unsigned int i = 0; i < r->n_matches; i++) {
@@ -121,30 +140,33 @@ static unsigned int rule_shape(const struct ir_rule *r)
 }
 
 /* Whether a run of @shape (F_PREFIX: any rule has one) can be one lookup. */
-static bool shape_foldable(unsigned int fields, bool prefix)
+static bool shape_foldable(unsigned int fields, bool prefix, enum ir_family fam)
 {
+	struct key_layout l;
+
 	if (!fields)
 		return false;
 	if (prefix)	/* an LPM trie keys on one address */
 		return fields == F_SADDR || fields == F_DADDR;
-	return true;
+	layout_of(fields, fam, &l);
+	return l.size <= FOLD_KEY_MAX;
 }
 
-unsigned int cg_fold_run(const struct ir_chain *ch, unsigned int start)
+unsigned int cg_fold_run(const struct ir_chain *ch, unsigned int start, enum ir_family fam)
 {
-	unsigned int fields = rule_shape(ch->rules[start]) & ~F_PREFIX, n;
+	unsigned int fields = rule_shape(ch->rules[start], fam) & ~F_PREFIX, n;
 	bool prefix = false;
 
 	if (!fields)
 		return 0;
 	for (n = 0; start + n < ch->n_rules; n++) {
-		unsigned int s = rule_shape(ch->rules[start + n]);
+		unsigned int s = rule_shape(ch->rules[start + n], fam);
 
 		if (!s || (s & ~F_PREFIX) != fields)
 			break;
 		prefix |= s & F_PREFIX;
 	}
-	if (n < FOLD_MIN_RUN || !shape_foldable(fields, prefix))
+	if (n < FOLD_MIN_RUN || !shape_foldable(fields, prefix, fam))
 		return 0;
 	return n;
 }
@@ -155,7 +177,8 @@ static void put(uint8_t *k, int off, const void *v, size_t sz)
 		memcpy(k + off, v, sz);
 }
 
-static void key_of(const struct ir_rule *r, const struct key_layout *l, uint8_t *k)
+static void key_of(const struct ir_rule *r, const struct key_layout *l, enum ir_family fam,
+		   uint8_t *k)
 {
 	uint16_t sport = 0, dport = 0;
 
@@ -170,8 +193,8 @@ static void key_of(const struct ir_rule *r, const struct key_layout *l, uint8_t 
 		if (m->ports.dport.lo == m->ports.dport.hi)
 			dport = m->ports.dport.lo;
 	}
-	put(k, l->saddr, &r->ip.src.addr.v4.s_addr, sizeof(uint32_t));
-	put(k, l->daddr, &r->ip.dst.addr.v4.s_addr, sizeof(uint32_t));
+	put(k, l->saddr, addr_bytes(&r->ip.src, fam, false), addr_size(fam));
+	put(k, l->daddr, addr_bytes(&r->ip.dst, fam, false), addr_size(fam));
 	put(k, l->sport, &sport, sizeof(sport));
 	put(k, l->dport, &dport, sizeof(dport));
 	put(k, l->proto, &r->ip.proto, sizeof(r->ip.proto));
@@ -192,7 +215,7 @@ static int by_key(const void *a, const void *b)
 
 /* Hash entries of a run: one per distinct key, the first rule's. */
 static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int start,
-		     unsigned int n, const struct key_layout *l)
+		     unsigned int n, const struct key_layout *l, enum ir_family fam)
 {
 	struct hash_entry *e = calloc(n, sizeof(*e));
 	uint8_t *keys = calloc(n, l->size);
@@ -206,7 +229,7 @@ static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int
 		return -ENOMEM;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		key_of(ch->rules[start + i], l, e[i].key);
+		key_of(ch->rules[start + i], l, fam, e[i].key);
 		e[i].idx = i;
 	}
 	qsort(e, n, sizeof(*e), by_key);
@@ -225,7 +248,7 @@ static int fill_hash(struct cgen_map *m, const struct ir_chain *ch, unsigned int
 }
 
 struct lpm_entry {
-	uint32_t addr;		/* host order, masked */
+	uint8_t addr[ADDR_MAX];	/* network order, masked */
 	int len;
 	unsigned int idx;	/* rule position in the run */
 };
@@ -233,20 +256,29 @@ struct lpm_entry {
 static int by_len(const void *a, const void *b)
 {
 	const struct lpm_entry *x = a, *y = b;
+	int c;
 
 	if (x->len != y->len)
 		return x->len - y->len;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return (int)x->idx - (int)y->idx;
+	c = memcmp(x->addr, y->addr, ADDR_MAX);
+	return c ? c : (int)x->idx - (int)y->idx;
+}
+
+/* @addr with only its first @len bits, into @out. */
+static void prefix_of(const uint8_t *addr, int len, uint8_t *out)
+{
+	memset(out, 0, ADDR_MAX);
+	for (int i = 0; i < ADDR_MAX && len > 0; i++, len -= 8)
+		out[i] = addr[i] & (uint8_t)(len >= 8 ? 0xff : 0xff00 >> len);
 }
 
 /* Position in sorted @e of the first rule with prefix @addr/@len, or -1. */
-static long find(const struct lpm_entry *e, unsigned int n, uint32_t addr, int len)
+static long find(const struct lpm_entry *e, unsigned int n, const uint8_t *addr, int len)
 {
-	const struct lpm_entry k = { addr, len, 0 };
+	struct lpm_entry k = { .len = len, .idx = 0 };
 	long lo = 0, hi = (long)n;
 
+	memcpy(k.addr, addr, ADDR_MAX);
 	/* the first entry not below (len, addr, 0) */
 	while (lo < hi) {
 		long mid = (lo + hi) / 2;
@@ -256,17 +288,18 @@ static long find(const struct lpm_entry *e, unsigned int n, uint32_t addr, int l
 		else
 			hi = mid;
 	}
-	if (lo < (long)n && e[lo].len == len && e[lo].addr == addr)
+	if (lo < (long)n && e[lo].len == len && !memcmp(e[lo].addr, addr, ADDR_MAX))
 		return lo;
 	return -1;
 }
 
 /* LPM entries of a run: each prefix answers the first rule among its ancestors and itself. */
 static int fill_lpm(struct cgen_map *m, const struct ir_chain *ch, unsigned int start,
-		    unsigned int n, bool src)
+		    unsigned int n, bool src, enum ir_family fam)
 {
+	uint32_t asz = addr_size(fam), ksz = sizeof(uint32_t) + asz;
 	struct lpm_entry *e = calloc(n, sizeof(*e));
-	struct fold_lpm_key *keys = calloc(n, sizeof(*keys));
+	uint8_t *keys = calloc(n, ksz);
 	struct cg_rule_value *vals = calloc(n, sizeof(*vals));
 	unsigned int used = 0;
 
@@ -279,32 +312,38 @@ static int fill_lpm(struct cgen_map *m, const struct ir_chain *ch, unsigned int 
 	for (unsigned int i = 0; i < n; i++) {
 		const struct ir_addr *a = src ? &ch->rules[start + i]->ip.src
 					      : &ch->rules[start + i]->ip.dst;
+		uint8_t full[ADDR_MAX] = { 0 };
 
-		e[i].len = mask_len(a);
-		e[i].addr = ntohl(a->addr.v4.s_addr) & ntohl(a->mask.v4.s_addr);
+		memcpy(full, addr_bytes(a, fam, false), asz);
+		e[i].len = mask_len(a, fam);
+		prefix_of(full, e[i].len, e[i].addr);
 		e[i].idx = i;
 	}
 	qsort(e, n, sizeof(*e), by_len);
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int best = e[i].idx;
+		uint32_t len = (uint32_t)e[i].len;
 
-		if (i && e[i - 1].len == e[i].len && e[i - 1].addr == e[i].addr)
+		if (i && e[i - 1].len == e[i].len && !memcmp(e[i - 1].addr, e[i].addr, ADDR_MAX))
 			continue;	/* a duplicate prefix: the first rule has it */
 		for (int l = 0; l < e[i].len; l++) {
-			uint32_t a = l ? e[i].addr & (~0u << (32 - l)) : 0;
-			long j = find(e, n, a, l);
+			uint8_t a[ADDR_MAX];
+			long j;
 
+			prefix_of(e[i].addr, l, a);
+			j = find(e, n, a, l);
 			if (j >= 0 && e[j].idx < best)
 				best = e[j].idx;
 		}
-		keys[used].prefixlen = (uint32_t)e[i].len;
-		keys[used].addr = htonl(e[i].addr);
+		memcpy(keys + (size_t)used * ksz, &len, sizeof(len));
+		memcpy(keys + (size_t)used * ksz + sizeof(len), e[i].addr, asz);
 		vals[used++] = cg_rule_value_of(ch->rules[start + best]);
 	}
 	free(e);
 	m->keys = keys;
 	m->values = vals;
 	m->n_entries = used;
+	m->key_size = ksz;
 	return 0;
 }
 
@@ -317,24 +356,34 @@ static void copy_field(struct cg *c, int off, uint8_t sz, int16_t field, int16_t
 	emit(&c->e, STX(sz, R_FP, R1, key + off));
 }
 
-/* Build the run's key on the stack at @key from the packet-info block. */
+/* Copy the packet's address (@src, else the destination) to @key + @off, if @off >= 0. */
+static void copy_addr(struct cg *c, int off, bool src, int16_t key)
+{
+	bool v6 = c->fam == IR_FAMILY_IPV6;
+	int16_t field = v6 ? (src ? PI(saddr6) : PI(daddr6)) : (src ? PI(saddr) : PI(daddr));
+
+	for (int16_t w = 0; off >= 0 && w < (int16_t)addr_size(c->fam); w += 4)
+		copy_field(c, off + w, BPF_W, field + w, key);
+}
+
+/* Build the run's key on the stack at @key (FOLD_KEY_MAX bytes) from the packet-info block. */
 static void emit_key(struct cg *c, unsigned int fields, bool lpm, int16_t key)
 {
 	struct emit *e = &c->e;
 	struct key_layout l;
 
 	emit(e, MOV64_IMM(R0, 0));
-	emit(e, STX(BPF_DW, R_FP, R0, key));
-	emit(e, STX(BPF_DW, R_FP, R0, key + 8));
+	for (int16_t off = 0; off < FOLD_KEY_MAX; off += 8)
+		emit(e, STX(BPF_DW, R_FP, R0, key + off));
 	if (lpm) {
-		emit(e, ST(BPF_W, R_FP, key + (int16_t)offsetof(struct fold_lpm_key, prefixlen), 32));
-		emit(e, LDX(BPF_W, R1, R_PKT, fields & F_SADDR ? PI(saddr) : PI(daddr)));
-		emit(e, STX(BPF_W, R_FP, R1, key + (int16_t)offsetof(struct fold_lpm_key, addr)));
+		emit(e, ST(BPF_W, R_FP, key + (int16_t)offsetof(struct fold_lpm_key, prefixlen),
+			   (int32_t)addr_size(c->fam) * 8));
+		copy_addr(c, (int)offsetof(struct fold_lpm_key, addr), fields & F_SADDR, key);
 		return;
 	}
-	layout_of(fields, &l);
-	copy_field(c, l.saddr, BPF_W, PI(saddr), key);
-	copy_field(c, l.daddr, BPF_W, PI(daddr), key);
+	layout_of(fields, c->fam, &l);
+	copy_addr(c, l.saddr, true, key);
+	copy_addr(c, l.daddr, false, key);
 	copy_field(c, l.sport, BPF_H, PI(sport), key);
 	copy_field(c, l.dport, BPF_H, PI(dport), key);
 	copy_field(c, l.proto, BPF_B, PI(proto), key);
@@ -352,7 +401,7 @@ void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, u
 	int idx, ret;
 
 	for (unsigned int i = 0; i < n; i++) {
-		unsigned int s = rule_shape(ch->rules[start + i]);
+		unsigned int s = rule_shape(ch->rules[start + i], c->fam);
 
 		fields |= s & ~F_PREFIX;
 		prefix |= s & F_PREFIX;
@@ -360,15 +409,14 @@ void cg_emit_fold(struct cg *c, const struct ir_chain *ch, unsigned int start, u
 	snprintf(m.name, sizeof(m.name), "bpfw_run%u", c->out->n_maps);
 	if (prefix) {
 		m.type = BPF_MAP_TYPE_LPM_TRIE;
-		m.key_size = sizeof(struct fold_lpm_key);
 		m.flags = BPF_F_NO_PREALLOC;
-		ret = fill_lpm(&m, ch, start, n, fields & F_SADDR);
+		ret = fill_lpm(&m, ch, start, n, fields & F_SADDR, c->fam);
 	} else {
 		struct key_layout l;
 
-		layout_of(fields, &l);
+		layout_of(fields, c->fam, &l);
 		m.type = BPF_MAP_TYPE_HASH;
-		ret = fill_hash(&m, ch, start, n, &l);
+		ret = fill_hash(&m, ch, start, n, &l, c->fam);
 	}
 	m.max_entries = m.n_entries ? m.n_entries : 1;
 	idx = ret ? ret : cg_add_map(c->out, &m);
