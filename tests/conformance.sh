@@ -36,7 +36,7 @@ SYSTEM_IPT=/usr/sbin/iptables
 FILES=(libxt_standard.t libipt_standard.t libxt_tcp.t libxt_udp.t libipt_icmp.t
 	libxt_comment.t libxt_state.t libxt_multiport.t libxt_limit.t libipt_LOG.t
 	libxt_iprange.t libxt_length.t libipt_ttl.t libipt_REJECT.t libxt_recent.t iptables.t
-	libxt_mac.t libxt_mark.t libxt_pkttype.t libxt_owner.t)
+	libxt_mac.t libxt_mark.t libxt_pkttype.t libxt_owner.t libxt_set.t)
 # Files written for a table bpfw does not have (mangle): run in filter, the
 # chains filter lacks left out, by the system iptables and by bpfw alike.
 IN_FILTER=" libxt_owner.t "
