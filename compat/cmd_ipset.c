@@ -266,6 +266,30 @@ static int report(const struct bpfw_err *err)
 	return err->exit_code;
 }
 
+/* Whether the command (the first word that is not an option) only reads definitions. */
+static bool is_reader(int argc, char **argv)
+{
+	static const char *const readers[] = { "add", "del", "test", "list", "save", "flush",
+					       "-A", "-D", "-T", "-L", "-S", "-F" };
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "-output")) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-' && strlen(argv[i]) > 2)
+			continue;	/* -exist, -quiet, -name, ... */
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "-n") || !strcmp(argv[i], "-t") ||
+		    !strcmp(argv[i], "-s") || !strcmp(argv[i], "-r") || !strcmp(argv[i], "-!"))
+			continue;
+		for (unsigned int k = 0; k < sizeof(readers) / sizeof(readers[0]); k++)
+			if (!strcmp(argv[i], readers[k]))
+				return true;
+		return false;
+	}
+	return false;
+}
+
 int compat_ipset_main(const struct ipt_ctx *ctx, int argc, char **argv)
 {
 	struct ipset_run run = { .mode = IPSET_LIST_FULL };
@@ -292,13 +316,7 @@ int compat_ipset_main(const struct ipt_ctx *ctx, int argc, char **argv)
 	if (ret)
 		goto out;
 	/* element commands and listings write no definition: they share the lock */
-	reads = false;
-	for (int i = 1; i < argc && !reads; i++)
-		reads = !strcmp(argv[i], "add") || !strcmp(argv[i], "del") ||
-			!strcmp(argv[i], "test") || !strcmp(argv[i], "list") ||
-			!strcmp(argv[i], "save") || !strcmp(argv[i], "flush") ||
-			!strcmp(argv[i], "-A") || !strcmp(argv[i], "-D") || !strcmp(argv[i], "-T") ||
-			!strcmp(argv[i], "-L") || !strcmp(argv[i], "-S") || !strcmp(argv[i], "-F");
+	reads = is_reader(argc, argv);
 	lock = reads ? compat_lock_shared(&err) : compat_lock(0, &err);
 	if (lock < 0) {
 		ret = lock;
