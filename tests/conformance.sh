@@ -19,7 +19,9 @@
 # and only what bpfw supports is restored into a fresh namespace and must
 # come back unchanged from iptables-save (ignoring '#' lines and counters).
 # A FILE.refused there lists lines bpfw refuses on purpose (an option it
-# cannot compile); they are left out of what must pass.
+# cannot compile); they are left out of what must pass.  The files of
+# FILES6 run the same way with ip6tables, their lines kept in
+# tests/conformance-expect/ip6tables/ (computed with /usr/sbin/ip6tables).
 #
 # Each .t file and each dump is one check; the last line is
 # "N passed, N failed".
@@ -33,10 +35,15 @@ EXT="$CONF/iptables/extensions"
 DUMPS="$CONF/iptables/dumps"
 EXPECT="$ROOT/tests/conformance-expect"
 SYSTEM_IPT=/usr/sbin/iptables
+SYSTEM_IP6T=/usr/sbin/ip6tables
 FILES=(libxt_standard.t libipt_standard.t libxt_tcp.t libxt_udp.t libipt_icmp.t
 	libxt_comment.t libxt_state.t libxt_multiport.t libxt_limit.t libipt_LOG.t
 	libxt_iprange.t libxt_length.t libipt_ttl.t libipt_REJECT.t libxt_recent.t iptables.t
 	libxt_mac.t libxt_mark.t libxt_pkttype.t libxt_owner.t libxt_set.t)
+FILES6=(libip6t_standard.t libip6t_icmp6.t libip6t_hl.t libip6t_rt.t libip6t_REJECT.t
+	libip6t_LOG.t libip6t_recent.t libxt_standard.t libxt_tcp.t libxt_udp.t libxt_comment.t
+	libxt_state.t libxt_multiport.t libxt_limit.t libxt_length.t libxt_recent.t libxt_mac.t
+	libxt_mark.t libxt_pkttype.t libxt_owner.t libxt_set.t)
 # Files written for a table bpfw does not have (mangle): run in filter, the
 # chains filter lacks left out, by the system iptables and by bpfw alike.
 IN_FILTER=" libxt_owner.t "
@@ -100,39 +107,41 @@ source_of() {
 	echo "$TMP/filter/$f"
 }
 
-# expected_for FILE: makes sure tests/conformance-expect/FILE.pass exists.
+# expected_for FILE SYSTEM DIR: makes sure DIR/FILE.pass exists, computed with SYSTEM.
 expected_for() {
-	local f=$1 out="$EXPECT/$1.pass"
+	local f=$1 system=$2 dir=$3 out="$3/$1.pass"
 	if [ $regen = 0 ] && [ -f "$out" ]; then
 		return 0
 	fi
-	if [ ! -x "$SYSTEM_IPT" ]; then
-		echo "cannot compute $out: $SYSTEM_IPT is missing" >&2
+	if [ ! -x "$system" ]; then
+		echo "cannot compute $out: $system is missing" >&2
 		return 1
 	fi
-	mkdir -p "$EXPECT"
-	echo "computing the lines $SYSTEM_IPT passes in $f"
-	"$CONF/run-t.sh" --ipt "$SYSTEM_IPT" "$(source_of "$f")" >"$TMP/system.log" 2>&1
+	mkdir -p "$dir"
+	echo "computing the lines $system passes in $f"
+	"$CONF/run-t.sh" --ipt "$system" "$(source_of "$f")" >"$TMP/system.log" 2>&1
 	passing_lines "$TMP/system.log" >"$out"
 }
 
+# extension_tests PROG SYSTEM DIR FILE...: the .t files with $ipt_dir/PROG, against DIR's lines.
 extension_tests() {
-	local f log want got x y missing refused
-	echo "== extension tests with $ipt_dir/iptables"
-	for f in "${FILES[@]}"; do
+	local prog=$1 system=$2 dir=$3 f log want got x y missing refused
+	shift 3
+	echo "== extension tests with $ipt_dir/$prog"
+	for f in "$@"; do
 		if [ ! -r "$EXT/$f" ]; then
 			bad "$f: not found in $EXT"
 			continue
 		fi
-		expected_for "$f" || { bad "$f: no expected results"; continue; }
-		log="$TMP/$f.log"
-		"$CONF/run-t.sh" --ipt "$ipt_dir/iptables" "$(source_of "$f")" >"$log" 2>&1
+		expected_for "$f" "$system" "$dir" || { bad "$f: no expected results"; continue; }
+		log="$TMP/$prog-$f.log"
+		"$CONF/run-t.sh" --ipt "$ipt_dir/$prog" "$(source_of "$f")" >"$log" 2>&1
 		if [ $verbose = 1 ]; then
 			cat "$log"
 		fi
-		want="$EXPECT/$f.pass"
-		if [ -f "$EXPECT/$f.refused" ]; then
-			comm -23 "$want" <(sort -u "$EXPECT/$f.refused") >"$TMP/want"
+		want="$dir/$f.pass"
+		if [ -f "$dir/$f.refused" ]; then
+			comm -23 "$want" <(sort -u "$dir/$f.refused") >"$TMP/want"
 			want="$TMP/want"
 		fi
 		passing_lines "$log" >"$TMP/got"
@@ -141,12 +150,12 @@ extension_tests() {
 		missing=$(comm -23 "$want" "$got")
 		x=$((y - $(printf '%s' "$missing" | grep -c '')))
 		refused=""
-		[ -f "$EXPECT/$f.refused" ] &&
-			refused=" ($(grep -c '' "$EXPECT/$f.refused") refused on purpose)"
+		[ -f "$dir/$f.refused" ] &&
+			refused=" ($(grep -c '' "$dir/$f.refused") refused on purpose)"
 		if [ -z "$missing" ]; then
-			ok "$f: $x of $y system-passing lines pass$refused"
+			ok "$prog $f: $x of $y system-passing lines pass$refused"
 		else
-			bad "$f: $x of $y system-passing lines pass; failing:"
+			bad "$prog $f: $x of $y system-passing lines pass; failing:"
 			printf '%s\n' "$missing" | while IFS= read -r line; do
 				grep -F -m1 -- "FAIL ${line%%: *}:" "$log" | sed 's/^/        /' ||
 					printf '        %s\n' "$line"
@@ -154,7 +163,7 @@ extension_tests() {
 		fi
 		extra=$(comm -13 "$want" "$got" | grep -c '')
 		if [ "$extra" -gt 0 ]; then
-			printf '      (%d line(s) pass here that the system iptables fails)\n' "$extra"
+			printf '      (%d line(s) pass here that the system %s fails)\n' "$extra" "$prog"
 		fi
 	done
 }
@@ -235,7 +244,8 @@ main() {
 	if [ ! -x "$ipt_dir/iptables" ]; then
 		bad "no iptables in $ipt_dir (run make)"
 	else
-		extension_tests
+		extension_tests iptables "$SYSTEM_IPT" "$EXPECT" "${FILES[@]}"
+		extension_tests ip6tables "$SYSTEM_IP6T" "$EXPECT/ip6tables" "${FILES6[@]}"
 		dump_tests
 	fi
 	echo
