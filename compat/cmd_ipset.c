@@ -243,9 +243,15 @@ static int run_restore(struct ipset_run *run, FILE *in, struct bpfw_err *err)
 			err->line = lineno;
 	}
 	free(line);
-	if (!ret)
-		ret = ipset_run_commit(run, err);
-	return ret;
+	/* as ipset, the lines before a failing one stay done */
+	if (ret) {
+		struct bpfw_err later = { 0 };
+
+		ipset_run_commit(run, &later);
+		bpfw_err_clear(&later);
+		return ret;
+	}
+	return ipset_run_commit(run, err);
 }
 
 /* ipset's way of printing an error: the version, the line in a restore, the hint. */

@@ -168,6 +168,9 @@ same_restore 'create c hash:ip\nbogus c\n'
 same_restore '# a comment\n\ncreate d hash:net\nadd d 10.0.0.0/8\n'
 same list d
 same_restore 'create a hash:ip\n'
+same_restore 'create e hash:ip\nadd e 10.0.0.5\ncreate f hash:net\ncreate e hash:ip\n'
+same list -n
+same list e
 
 # same_ipt ARGS...: an iptables command through the system's and bpfw's, with the sets above.
 same_ipt() {
