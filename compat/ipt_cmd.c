@@ -71,13 +71,17 @@ static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 					"%s failed (Invalid argument): rule in chain %s", what,
 					cmd->chain);
 	}
-	/* xt_recent: a time, a count or --rttl is for --rcheck and --update */
+	/*
+	 * xt_recent: a time, a count or --rttl is for --rcheck and --update, and
+	 * a count is below XT_RECENT_MAX_NSTAMPS
+	 */
 	for (unsigned int i = 0; i < r->n_matches; i++) {
 		const struct ir_match_recent *rc = r->matches[i].recent;
 
 		if (r->matches[i].kind == IR_MATCH_RECENT &&
-		    (rc->seconds || rc->hitcount || (rc->check_set & IR_RECENT_TTL)) &&
-		    (rc->check_set & (IR_RECENT_SET | IR_RECENT_REMOVE)))
+		    (((rc->seconds || rc->hitcount || (rc->check_set & IR_RECENT_TTL)) &&
+		      (rc->check_set & (IR_RECENT_SET | IR_RECENT_REMOVE))) ||
+		     rc->hitcount > UINT16_MAX))
 			return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, EINVAL,
 					"%s failed (Invalid argument): rule in chain %s", what,
 					cmd->chain);

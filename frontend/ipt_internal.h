@@ -59,6 +59,7 @@ struct ipt_pstate {
 	unsigned int *mseen;		/* per match of cmd->rule: its options given */
 	unsigned int tseen;		/* the target's options given */
 	unsigned int mseen_cap;
+	bool skip;			/* restore: -4 in ip6tables or -6 in iptables skips the line */
 };
 
 /* Record generic option @opt (O_*); iptables' error if repeated or wrongly inverted. */

@@ -367,6 +367,11 @@ static int generic(struct ipt_pstate *ps, char c, const char *arg)
 		/* the other family's option: only the hint, as iptables */
 		if ((c == '6') == (ps->ctx->family == IR_FAMILY_IPV6))
 			return 0;
+		/* a restore file's line for the other family is passed over, as iptables does */
+		if (ps->w->restore) {
+			ps->skip = true;
+			return 1;
+		}
 		return bpfw_errf(ps->err, BPFW_EXIT_PARAMETER, EINVAL,
 				 "Try `%s -h' or '%s --help' for more information.",
 				 ps->ctx->prog, ps->ctx->prog);
@@ -598,6 +603,10 @@ int ipt_parse_words(const struct ipt_ctx *ctx, const struct ipt_where *w, int ar
 	ret = read_words(&ps);
 	if (ret || cmd->op == IPT_OP_VERSION || cmd->op == IPT_OP_HELP)
 		goto out;
+	if (ps.skip) {
+		cmd->op = IPT_OP_NONE;
+		goto out;
+	}
 	ret = finish(&ps);
 	/* a user chain is refused by ipt_cmd_apply first, for any policy */
 	if (!ret && ps.policy && strcmp(ps.policy, "ACCEPT") && strcmp(ps.policy, "DROP") &&
