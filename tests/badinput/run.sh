@@ -94,11 +94,23 @@ BASE='*filter
 [0:0] -A blk -j RETURN
 COMMIT
 '
+BASE6='*filter
+:INPUT DROP [7:700]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [3:300]
+:blk6 - [0:0]
+[1:100] -A INPUT -i lo -j ACCEPT
+[2:200] -A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 135 -j ACCEPT
+[0:0] -A INPUT -s 2001:db8::/32 -j blk6
+[0:0] -A blk6 -s 2001:db8::1/128 -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset
+[0:0] -A blk6 -j RETURN
+COMMIT
+'
 
 # The shell prelude of a case: the tool names call DIR's binaries.
 prelude() { # DIR WRAP
 	local dir=$1 wrap=$2 t
-	for t in iptables iptables-save iptables-restore; do
+	for t in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
 		printf '%s() { %s %q "$@"; }\n' "$t" "$wrap" "$dir/$t"
 	done
 }
@@ -118,12 +130,14 @@ run() {
 # The rule set bpfw runs: its save text with counters and its program ids.
 fingerprint() {
 	ip netns exec "$NS_TEST" "$ipt_dir/iptables-save" -c | grep -v '^#'
+	ip netns exec "$NS_TEST" "$ipt_dir/ip6tables-save" -c | grep -v '^#'
 	ip netns exec "$NS_TEST" tc filter show dev lo ingress | grep -o ' id [0-9]*'
 	ip netns exec "$NS_TEST" tc filter show dev lo egress | grep -o ' id [0-9]*'
 }
 
 load_base() { # NS DIR
-	printf '%s' "$BASE" | ip netns exec "$1" "$2/iptables-restore" -c
+	printf '%s' "$BASE" | ip netns exec "$1" "$2/iptables-restore" -c &&
+		printf '%s' "$BASE6" | ip netns exec "$1" "$2/ip6tables-restore" -c
 }
 
 setup() {
@@ -215,9 +229,10 @@ check_case() {
 	report ok "$name"
 }
 
-# The rule of an "-A ..." command line, as a one-rule restore file.
+# The rule of an "-A ..." command line, as a one-rule restore file of its family.
 restore_of() { # COMMAND
-	printf "printf '%%s\\\\n' '*filter' %q COMMIT | iptables-restore\n" "${1#iptables }"
+	local prog=${1%% *}
+	printf "printf '%%s\\\\n' '*filter' %q COMMIT | %s-restore\n" "${1#"$prog" }" "$prog"
 }
 
 # A restore.txt line as a command: its content through printf %b.
@@ -253,9 +268,9 @@ while IFS= read -r line || [ -n "$line" ]; do
 	if [ -z "$pattern" ] || [[ $line == *"$pattern"* ]]; then
 		printf '%s\n' "$line" >"$TMP/case.sh"
 		check_case "$line" "$cat" "$unsupported" "$TMP/case.sh"
-		if [ $restorable = 1 ] && [[ $line == "iptables -A "* ]]; then
+		if [ $restorable = 1 ] && [[ $line == "iptables -A "* || $line == "ip6tables -A "* ]]; then
 			restore_of "$line" >"$TMP/case.sh"
-			check_case "restore: ${line#iptables }" "$cat (restore)" 0 "$TMP/case.sh"
+			check_case "restore: ${line#*tables }" "$cat (restore)" 0 "$TMP/case.sh"
 		fi
 	fi
 done <"$HERE/commands.txt"
