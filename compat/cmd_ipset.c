@@ -80,7 +80,8 @@ void ipset_run_end(struct ipset_run *run)
 static int opt_name(char *const *words, int n, const char **name, struct bpfw_err *err)
 {
 	if (n > 1)
-		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL, "Unknown argument %s", words[1]);
+		return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL, "Unknown argument %s",
+				 words[1]);
 	*name = n ? words[0] : NULL;
 	return 0;
 }

@@ -247,7 +247,7 @@ int ipset_flush(struct ipset_run *run, const char *name, struct bpfw_err *err)
 	return ret ? ret : flush_set(run, s, err);
 }
 
-/* The live elements of @s written as list (or save, "add NAME ...") writes them, and their number. */
+/* The live elements of @s as list (or save: "add NAME ...") writes them, and their number. */
 static int write_elems(struct ipset_run *run, const struct ir_set *s, FILE *f, unsigned int *n,
 		       struct bpfw_err *err)
 {
@@ -277,8 +277,8 @@ static int write_elems(struct ipset_run *run, const struct ir_set *s, FILE *f, u
 		ipset_elem_from_key(s, next, &e);
 		ipset_fmt_elem(f, s, &e);
 		if (s->with_timeout)
-			fprintf(f, " timeout %llu",
-				v.expires ? (unsigned long long)((v.expires - now) / NS_PER_SEC) : 0ull);
+			fprintf(f, " timeout %llu", v.expires ?
+				(unsigned long long)((v.expires - now) / NS_PER_SEC) : 0ull);
 		fputc('\n', f);
 	}
 	close(fd);

@@ -125,7 +125,7 @@ void ipset_fmt_elem(FILE *f, const struct ir_set *s, const struct ipset_elem *e)
 	fputc(',', f);
 	fmt_proto(f, e->proto);
 	if (e->proto == IPPROTO_ICMP || e->proto == IPPROTO_ICMPV6) {
-		const char *name = e->proto == IPPROTO_ICMP ? ipset_icmp_name(e->port_lo) : NULL;
+		const char *name = ipset_icmp_name(e->port_lo, e->proto == IPPROTO_ICMPV6);
 
 		if (name)
 			fprintf(f, ":%s", name);
@@ -138,8 +138,8 @@ void ipset_fmt_elem(FILE *f, const struct ir_set *s, const struct ipset_elem *e)
 
 void ipset_fmt_options(FILE *f, const struct ir_set *s)
 {
-	fprintf(f, "family %s hashsize %u maxelem %u", s->family == IR_FAMILY_IPV6 ? "inet6" : "inet",
-		s->hashsize, s->maxelem);
+	fprintf(f, "family %s hashsize %u maxelem %u",
+		s->family == IR_FAMILY_IPV6 ? "inet6" : "inet", s->hashsize, s->maxelem);
 	if (s->with_timeout)
 		fprintf(f, " timeout %u", s->timeout);
 	fprintf(f, " bucketsize %u initval 0x%08x", IPSET_BUCKETSIZE, s->initval);

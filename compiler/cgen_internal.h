@@ -158,6 +158,12 @@ void cg_emit_parse_ip6(struct cg *c, uint32_t accept, uint32_t l4_done);
 /* The transport header at R4 + l2 (R3: data_end): ports, flags, ICMP type and code. */
 void cg_emit_parse_l4(struct cg *c, uint32_t done);
 
+/*
+ * Set the byte at @field of the block to @value as a value the verifier
+ * does not know (the opaque zero plus @value), using register @tmp.
+ */
+void cg_emit_set_flag(struct cg *c, int16_t field, uint8_t value, uint8_t tmp);
+
 /* if (@base + @off > data_end (R3)) goto @fail; clobbers R5. */
 void cg_emit_need(struct cg *c, uint8_t base, int32_t off, uint32_t fail);
 
@@ -221,7 +227,7 @@ int cg_meta_check(const struct ir_ruleset *rs, struct bpfw_err *err);
 /* Emit the test of recent match @m: OR a mismatch into register @miss (uses R0..R5, R7). */
 void cg_emit_recent(struct cg *c, const struct ir_match *m, uint8_t miss);
 
-/* A map for every set of @rs; refuses -m set naming a set that is not there or is IPv6 (set.c). */
+/* A map for every set of @rs; refuses -m set naming a missing set or one of another family. */
 int cg_sets_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *err);
 
 /* Emit the test of set match @m: OR a mismatch into register @miss (uses R0..R5, R7). */

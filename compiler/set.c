@@ -57,56 +57,47 @@ static unsigned int set_dim(enum ir_set_type type)
 	return type == IR_SET_HASH_IP_PORT ? 2 : 1;
 }
 
-/* Whether @fn holds for a -m set match of any rule of @t; the first such match in *@out. */
-static bool find_set_match(const struct ir_table *t, const struct ir_match **out)
+struct check {
+	const struct ir_ruleset *rs;
+	enum ir_family fam;
+	struct bpfw_err *err;
+};
+
+/* Every set @r names exists and is of the rule's family; -ENOENT or -EINVAL. */
+static int check_rule(const struct ir_rule *r, void *arg)
 {
-	for (unsigned int i = 0; t && i < t->n_chains; i++)
-		for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
-			const struct ir_match *m = ir_rule_find_match(t->chains[i]->rules[j],
-								      IR_MATCH_SET);
+	const struct check *ck = arg;
 
-			if (m) {
-				*out = m;
-				return true;
-			}
-		}
-	return false;
-}
+	for (unsigned int n = 0; n < r->n_matches; n++) {
+		const char *name = r->matches[n].set.name;
+		const struct ir_set *s;
 
-/* Every set named by an IPv4 rule exists and is of family inet; no IPv6 rule names one. */
-static int check_rules(const struct ir_ruleset *rs, struct bpfw_err *err)
-{
-	for (int i = 0; i < IR_TABLE_MAX; i++) {
-		const struct ir_table *t4 = rs->tables[IR_FAMILY_IPV4][i];
-		const struct ir_match *m;
-
-		if (find_set_match(rs->tables[IR_FAMILY_IPV6][i], &m))
-			return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
-					 "ip6tables -m set (set %s) cannot be compiled yet: bpfw "
-					 "matches sets in IPv4 rules only", m->set.name);
-		for (unsigned int k = 0; t4 && k < t4->n_chains; k++)
-			for (unsigned int j = 0; j < t4->chains[k]->n_rules; j++) {
-				const struct ir_rule *r = t4->chains[k]->rules[j];
-
-				for (unsigned int n = 0; n < r->n_matches; n++) {
-					const struct ir_set *s;
-
-					if (r->matches[n].kind != IR_MATCH_SET)
-						continue;
-					s = ir_set_find(rs, r->matches[n].set.name);
-					if (!s)
-						return bpfw_errf(err, BPFW_EXIT_PARAMETER, ENOENT,
-								 "Set %s doesn't exist.",
-								 r->matches[n].set.name);
-					if (s->family != IR_FAMILY_IPV4)
-						return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
-								 "Set %s is of family inet6: bpfw "
-								 "matches IPv6 sets in rules only "
-								 "once it compiles IPv6", s->name);
-				}
-			}
+		if (r->matches[n].kind != IR_MATCH_SET)
+			continue;
+		s = ir_set_find(ck->rs, name);
+		if (!s)
+			return bpfw_errf(ck->err, BPFW_EXIT_PARAMETER, ENOENT,
+					 "Set %s doesn't exist.", name);
+		if (s->family != ck->fam)
+			return bpfw_errf(ck->err, BPFW_EXIT_PARAMETER, EINVAL,
+					 "The protocol family of set %s is %s, which is not "
+					 "applicable.", name,
+					 s->family == IR_FAMILY_IPV6 ? "IPv6" : "IPv4");
 	}
 	return 0;
+}
+
+/* What the frontend refuses, refused again (a state text does not pass through it). */
+static int check_rules(const struct ir_ruleset *rs, struct bpfw_err *err)
+{
+	int ret = 0;
+
+	for (int f = 0; f < IR_FAMILY_MAX && !ret; f++) {
+		struct check ck = { rs, f, err };
+
+		ret = ir_ruleset_for_each_rule(rs, f, check_rule, &ck);
+	}
+	return ret;
 }
 
 int cg_sets_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *err)
@@ -132,28 +123,42 @@ int cg_sets_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *err
 	return 0;
 }
 
-/* The IPv4 key of @s for the packet at c->match_key2: address, and protocol and port. */
-static void emit_key4(struct cg *c, const struct ir_set *s, const struct ir_match_set *ms,
-		      uint32_t absent)
+/*
+ * The key of @s for the packet at c->match_key2 (up to 20 bytes: the key
+ * slot and the one after it): the address of the first direction, and
+ * hash:ip,port's protocol and port (ICMP: type and code) of the second.
+ */
+static void emit_key(struct cg *c, const struct ir_set *s, const struct ir_match_set *ms,
+		     uint32_t absent)
 {
 	struct emit *e = &c->e;
-	int16_t key = c->match_key2, at = key;
+	bool v6 = c->fam == IR_FAMILY_IPV6;
+	int16_t key = c->match_key2, at = key, alen = v6 ? 16 : 4;
 	uint32_t icmp = emit_label(e), port_done = emit_label(e);
 
 	if (s->type == IR_SET_HASH_NET) {
-		emit(e, ST(BPF_W, R_FP, key, 32));
+		emit(e, ST(BPF_W, R_FP, key, v6 ? 128 : 32));
 		at = key + (int16_t)offsetof(struct cgen_set_net_key, addr);
 	}
-	emit(e, LDX(BPF_W, R1, R_PKT, (ms->src & 1) ? PI(saddr) : PI(daddr)));
-	emit(e, STX(BPF_W, R_FP, R1, at));
+	if (v6) {
+		int16_t field = (ms->src & 1) ? PI(saddr6) : PI(daddr6);
+
+		for (int16_t w = 0; w < 4; w++) {
+			emit(e, LDX(BPF_W, R1, R_PKT, field + 4 * w));
+			emit(e, STX(BPF_W, R_FP, R1, at + 4 * w));
+		}
+	} else {
+		emit(e, LDX(BPF_W, R1, R_PKT, (ms->src & 1) ? PI(saddr) : PI(daddr)));
+		emit(e, STX(BPF_W, R_FP, R1, at));
+	}
 	if (s->type != IR_SET_HASH_IP_PORT)
 		return;
 	/* as ipset: a later fragment has no port and matches no element */
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(frag)));
 	emit_jmp_imm(e, BPF_JNE, false, R1, 0, absent);
 	emit(e, LDX(BPF_B, R2, R_PKT, PI(proto)));
-	emit(e, STX(BPF_H, R_FP, R2, key + 4));		/* proto and the pad byte */
-	emit_jmp_imm(e, BPF_JEQ, false, R2, IPPROTO_ICMP, icmp);
+	emit(e, STX(BPF_H, R_FP, R2, key + alen));	/* proto and the pad byte */
+	emit_jmp_imm(e, BPF_JEQ, false, R2, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, icmp);
 	emit(e, LDX(BPF_H, R3, R_PKT, (ms->src & 2) ? PI(sport) : PI(dport)));
 	emit_ja(e, port_done);
 	emit_bind(e, icmp);
@@ -163,7 +168,8 @@ static void emit_key4(struct cg *c, const struct ir_set *s, const struct ir_matc
 	emit(e, ALU64_REG(BPF_OR, R3, R4));
 	emit_bind(e, port_done);
 	emit(e, ENDIAN_BE(R3, 16));
-	emit(e, STX(BPF_H, R_FP, R3, key + 6));
+	emit(e, STX(BPF_H, R_FP, R3,
+		    key + alen + (int16_t)offsetof(struct cgen_set_port_key, port)));
 }
 
 void cg_emit_set(struct cg *c, const struct ir_match *m, uint8_t miss)
@@ -177,7 +183,7 @@ void cg_emit_set(struct cg *c, const struct ir_match *m, uint8_t miss)
 	for (i = 0; i < c->n_sets && !s; i++)
 		if (!strcmp(c->sets[i].name, ms->name))
 			s = &c->sets[i];
-	if (!s || c->set_map < 0 || c->fam != IR_FAMILY_IPV4 || s->family != IR_FAMILY_IPV4) {
+	if (!s || c->set_map < 0 || s->family != c->fam) {
 		e->err = e->err ?: -EINVAL;	/* cg_sets_plan() refused it */
 		return;
 	}
@@ -190,7 +196,7 @@ void cg_emit_set(struct cg *c, const struct ir_match *m, uint8_t miss)
 		return;
 	}
 	emit_jmp_imm(e, BPF_JNE, false, miss, 0, skip);
-	emit_key4(c, s, ms, absent);
+	emit_key(c, s, ms, absent);
 	cg_emit_lookup(c, c->set_map + (int)(i - 1), c->match_key2);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, absent);
 	if (s->with_timeout) {

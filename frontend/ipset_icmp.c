@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ICMP types and codes by ipset's names, for hash:ip,port's "icmp:NAME". */
+/* ICMP and ICMPv6 types and codes by ipset's names, for hash:ip,port's "icmp:NAME". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +30,40 @@ static const struct {
 	{ "address-mask-request", 17, 0 },	{ "address-mask-reply", 18, 0 },
 };
 
-#define N_ICMP_NAMES (sizeof(icmp_names) / sizeof(icmp_names[0]))
+static const struct {
+	const char *name;
+	uint8_t type, code;
+} icmp6_names[] = {
+	{ "no-route", 1, 0 },			{ "communication-prohibited", 1, 1 },
+	{ "address-unreachable", 1, 3 },	{ "port-unreachable", 1, 4 },
+	{ "packet-too-big", 2, 0 },		{ "ttl-zero-during-transit", 3, 0 },
+	{ "ttl-zero-during-reassembly", 3, 1 },	{ "bad-header", 4, 0 },
+	{ "unknown-header-type", 4, 1 },	{ "unknown-option", 4, 2 },
+	{ "echo-request", 128, 0 },		{ "ping", 128, 0 },
+	{ "echo-reply", 129, 0 },		{ "pong", 129, 0 },
+	{ "router-solicitation", 133, 0 },	{ "router-advertisement", 134, 0 },
+	{ "neighbour-solicitation", 135, 0 },	{ "neigbour-solicitation", 135, 0 },
+	{ "neighbour-advertisement", 136, 0 },	{ "neigbour-advertisement", 136, 0 },
+	{ "redirect", 137, 0 },
+};
 
-int ipset_icmp_parse(const char *s, uint16_t *typecode)
+#define N_ICMP_NAMES (sizeof(icmp_names) / sizeof(icmp_names[0]))
+#define N_ICMP6_NAMES (sizeof(icmp6_names) / sizeof(icmp6_names[0]))
+
+int ipset_icmp_parse(const char *s, bool v6, uint16_t *typecode)
 {
 	const char *slash = strchr(s, '/');
 	char *end;
 	unsigned long type, code;
 
-	for (unsigned int i = 0; i < N_ICMP_NAMES; i++)
+	for (unsigned int i = 0; !v6 && i < N_ICMP_NAMES; i++)
 		if (!strcasecmp(s, icmp_names[i].name)) {
 			*typecode = (uint16_t)(icmp_names[i].type << 8 | icmp_names[i].code);
+			return 0;
+		}
+	for (unsigned int i = 0; v6 && i < N_ICMP6_NAMES; i++)
+		if (!strcasecmp(s, icmp6_names[i].name)) {
+			*typecode = (uint16_t)(icmp6_names[i].type << 8 | icmp6_names[i].code);
 			return 0;
 		}
 	if (!slash || slash == s)
@@ -55,10 +78,13 @@ int ipset_icmp_parse(const char *s, uint16_t *typecode)
 	return 0;
 }
 
-const char *ipset_icmp_name(uint16_t typecode)
+const char *ipset_icmp_name(uint16_t typecode, bool v6)
 {
-	for (unsigned int i = 0; i < N_ICMP_NAMES; i++)
+	for (unsigned int i = 0; !v6 && i < N_ICMP_NAMES; i++)
 		if ((icmp_names[i].type << 8 | icmp_names[i].code) == typecode)
 			return icmp_names[i].name;
+	for (unsigned int i = 0; v6 && i < N_ICMP6_NAMES; i++)
+		if ((icmp6_names[i].type << 8 | icmp6_names[i].code) == typecode)
+			return icmp6_names[i].name;
 	return NULL;
 }

@@ -177,7 +177,7 @@ static int parse_addr(enum ir_family fam, const char *word, uint8_t *addr, uint8
 		char msg[BPFW_ERR_MSG_MAX];
 
 		snprintf(msg, sizeof(msg), "cannot parse %s: resolving to IPv%c address failed",
-			 word, fam == IR_FAMILY_IPV6 ? '6' : '4');
+			 buf, fam == IR_FAMILY_IPV6 ? '6' : '4');
 		return bpfw_errf(err, IPSET_EXIT_OTHER, EINVAL, "Syntax error: %s", msg);
 	}
 	if (slash) {
@@ -214,10 +214,11 @@ static int parse_port(const struct ir_set *s, const char *word, struct ipset_ele
 		 colon ? word : "tcp");
 	if (!strcmp(proto, "icmp") || !strcmp(proto, "icmpv6")) {
 		if ((s->family == IR_FAMILY_IPV6) != (proto[4] == 'v'))
-			return syntax(err, "Protocol %s can be used with family %s only", proto,
+			return syntax(err, "Protocol %s can be used with family %s only",
+				      proto[4] == 'v' ? "ICMPv6" : "ICMP",
 				      proto[4] == 'v' ? "inet6" : "inet");
 		e->proto = proto[4] == 'v' ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
-		if (ipset_icmp_parse(port, &e->port_lo))
+		if (ipset_icmp_parse(port, proto[4] == 'v', &e->port_lo))
 			return syntax(err, "cannot parse '%s' as a ICMP type/code", port);
 		e->port_hi = e->port_lo;
 		return 0;
@@ -279,6 +280,7 @@ int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, struct i
 	unsigned int alen = s->family == IR_FAMILY_IPV6 ? 16 : 4, max = 8 * alen;
 	char addr[INET6_ADDRSTRLEN + 8];
 	const char *comma = strchr(words[0], ',');
+	uint8_t *cidr;
 	unsigned long long v;
 	int ret;
 
@@ -286,15 +288,15 @@ int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, struct i
 	e->family = s->family;
 	if (comma && s->type != IR_SET_HASH_IP_PORT)
 		return bpfw_errf(err, IPSET_EXIT_OTHER, EINVAL,
-				 "Syntax error: Elem separator in %s, but settype %s supports none.",
+				 "Syntax error: Elem separator in %s, but settype %s supports "
+				 "none.",
 				 words[0], type_names[s->type]);
 	if (!comma && s->type == IR_SET_HASH_IP_PORT)
 		return syntax(err, "Second element is missing from %s.", words[0]);
 	snprintf(addr, sizeof(addr), "%.*s",
 		 comma ? (int)(comma - words[0]) : (int)strlen(words[0]), words[0]);
-	ret = parse_addr(s->family, addr, e->addr,
-			 s->type == IR_SET_HASH_NET || s->family == IR_FAMILY_IPV4 ? &e->cidr : NULL,
-			 err);
+	cidr = s->type == IR_SET_HASH_NET || s->family == IR_FAMILY_IPV4 ? &e->cidr : NULL;
+	ret = parse_addr(s->family, addr, e->addr, cidr, err);
 	if (ret)
 		return ret;
 	if (!strchr(addr, '/'))
@@ -363,6 +365,7 @@ int ipset_state_parse(const char *text, size_t len, struct ir_ruleset *rs, struc
 	}
 	free(copy);
 	if (ret && !err->exit_code)
-		bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL, "The running rule set's state text is damaged");
+		bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
+			  "The running rule set's state text is damaged");
 	return ret;
 }

@@ -30,8 +30,8 @@ static int parse_dirs(struct ipt_pstate *ps, const char *arg, struct ir_match_se
 		if (!strncmp(p, "src", 3))
 			ms->src |= (uint8_t)(1u << ms->dim);
 		else if (strncmp(p, "dst", 3))
-			return ipt_perr(ps, "You must spefify (the comma separated list of) 'src' or "
-					"'dst'.");
+			return ipt_perr(ps, "You must spefify (the comma separated list of) "
+					"'src' or 'dst'.");
 		ms->dim++;
 		p = comma ? comma + 1 : NULL;
 	}
@@ -74,9 +74,21 @@ int ipt_set_final(struct ipt_pstate *ps, unsigned int seen)
 int ipt_set_check_exists(const struct ipt_ctx *ctx, const struct ipt_where *w,
 			 const struct ir_ruleset *rs, const struct ir_rule *r, struct bpfw_err *err)
 {
-	for (unsigned int i = 0; r && i < r->n_matches; i++)
-		if (r->matches[i].kind == IR_MATCH_SET && !ir_set_find(rs, r->matches[i].set.name))
-			return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, ENOENT, "Set %s doesn't exist.\n",
-					r->matches[i].set.name);
+	for (unsigned int i = 0; r && i < r->n_matches; i++) {
+		const char *name = r->matches[i].set.name;
+		const struct ir_set *s;
+
+		if (r->matches[i].kind != IR_MATCH_SET)
+			continue;
+		s = ir_set_find(rs, name);
+		if (!s)
+			return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, ENOENT,
+					"Set %s doesn't exist.\n", name);
+		if (s->family != ctx->family)
+			return ipt_fail(ctx, w, err, IPT_FAIL_PARAM, EINVAL,
+					"The protocol family of set %s is %s, which is not "
+					"applicable.\n", name,
+					s->family == IR_FAMILY_IPV6 ? "IPv6" : "IPv4");
+	}
 	return 0;
 }

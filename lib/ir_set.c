@@ -43,7 +43,8 @@ static int count_refs(const struct ir_rule *r, void *arg)
 	struct refs *refs = arg;
 
 	for (unsigned int i = 0; i < r->n_matches; i++)
-		if (r->matches[i].kind == IR_MATCH_SET && !strcmp(r->matches[i].set.name, refs->name))
+		if (r->matches[i].kind == IR_MATCH_SET &&
+		    !strcmp(r->matches[i].set.name, refs->name))
 			refs->n++;
 	return 0;
 }

@@ -41,11 +41,11 @@ struct ipset_elem {
 	bool timeout_given;
 };
 
-/* "TYPE/CODE" or an ICMP name ("echo-request") into type << 8 | code (ipset_icmp.c). */
-int ipset_icmp_parse(const char *s, uint16_t *typecode);
+/* "TYPE/CODE" or an ICMP (@v6: ICMPv6) name ("echo-request") into type << 8 | code. */
+int ipset_icmp_parse(const char *s, bool v6, uint16_t *typecode);
 
-/* ipset's name of ICMP type << 8 | code, or NULL (then it prints "TYPE/CODE"). */
-const char *ipset_icmp_name(uint16_t typecode);
+/* ipset's name of ICMP (@v6: ICMPv6) type << 8 | code, or NULL (it prints "TYPE/CODE"). */
+const char *ipset_icmp_name(uint16_t typecode, bool v6);
 
 /* The name of a set type ("hash:ip"), or NULL. */
 const char *ipset_type_name(enum ir_set_type type);

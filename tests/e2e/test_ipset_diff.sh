@@ -102,6 +102,7 @@ same add nets 10.9.9.9
 same add nets 10.9.9.9/32
 same add nets 10.1.2.3/0
 same add nets 10.1.2.3/33
+same add nets 300.1.2.3/8
 same add svc 10.0.0.1,tcp:80
 same add svc 10.0.0.1,udp:53 timeout 0
 same add svc 10.0.0.1,53
@@ -180,6 +181,23 @@ same_ipt() {
 	assert_eq "iptables $*" "${a//(nf_tables)/(bpfw)}" "$b"
 }
 
+section "family inet6"
+same create n6 hash:net family inet6
+same add n6 2001:db8::/32
+same add n6 2001:db8:1::5
+same add n6 2001:db8:1::5/128
+same add n6 10.0.0.0/8
+same test n6 2001:db8::1
+same list n6
+same create p6 hash:ip,port family inet6
+same add p6 ::1,icmpv6:128/0
+same add p6 ::1,icmpv6:echo-request
+same add p6 2001:db8::9,udp:53
+same save p6
+same create i6 hash:ip family inet6 timeout 30
+same add i6 2001:db8::1 timeout 0
+same list i6
+
 section "iptables -m set against the system"
 same create used hash:ip
 same create pairs hash:ip,port
@@ -199,6 +217,20 @@ same_ipt -A INPUT -m set --match-set used src,dst,src,dst,src,dst,src -j DROP
 same_ipt -A INPUT -m set --match-set 0123456789012345678901234567890123 src -j DROP
 same_ipt -A INPUT -m set --match-set used src --match-set used dst -j DROP
 same_ipt -A INPUT -m set -j DROP
+same_ipt -A INPUT -m set --match-set n6 src -j DROP
+
+# same_ip6t ARGS...: the same through ip6tables.
+same_ip6t() {
+	local a b
+	a=$(in_ns sys /usr/sbin/ip6tables "$@" 2>&1; echo "exit $?")
+	b=$(in_ns bpfw "$IPT_DIR/ip6tables" "$@" 2>&1; echo "exit $?")
+	assert_eq "ip6tables $*" "${a//(nf_tables)/(bpfw)}" "$b"
+}
+
+same_ip6t -A INPUT -m set --match-set n6 src -j DROP
+same_ip6t -A INPUT -m set ! --match-set p6 dst,dst -j DROP
+same_ip6t -A INPUT -m set --match-set used src -j DROP
+same_ip6t -S INPUT
 same list -t pairs
 same list -t used
 same destroy used

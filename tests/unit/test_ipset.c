@@ -74,7 +74,8 @@ static void test_create(void)
 	CU_ASSERT_EQUAL(s.hashsize, 128);	/* a power of two, as the kernel's table */
 	CU_ASSERT_EQUAL(s.maxelem, 7);
 	CU_ASSERT_TRUE(s.with_timeout);
-	CU_ASSERT_EQUAL(create("hash:ip,port hashsize 0 bucketsize 12 initval 0x1234", &s, &err), 0);
+	CU_ASSERT_EQUAL(create("hash:ip,port hashsize 0 bucketsize 12 initval 0x1234", &s, &err),
+			0);
 	CU_ASSERT_EQUAL(s.hashsize, 64);
 	CU_ASSERT_EQUAL(s.initval, 0x1234);
 
@@ -208,6 +209,21 @@ static void test_keys_and_format(void)
 	CAPTURE(buf, ipset_fmt_elem(f_, &port, &back));
 	CU_ASSERT_STRING_EQUAL(buf, "1.2.3.4,icmp:host-unreachable");
 
+	{
+		struct ir_set p6;
+
+		create("hash:ip,port family inet6", &p6, &err);
+		CU_ASSERT_EQUAL(elem(&p6, "::1,icmpv6:ping", &e, &err), 0);
+		CU_ASSERT_EQUAL(e.proto, IPPROTO_ICMPV6);
+		CU_ASSERT_EQUAL(e.port_lo, 128 << 8);
+		ipset_elem_key(&p6, &e, key);
+		ipset_elem_from_key(&p6, key, &back);
+		CAPTURE(buf, ipset_fmt_elem(f_, &p6, &back));
+		CU_ASSERT_STRING_EQUAL(buf, "::1,ipv6-icmp:echo-request");
+		CU_ASSERT_NOT_EQUAL(elem(&p6, "::1,icmp:8/0", &e, &err), 0);
+		CU_ASSERT_STRING_EQUAL(err.msg, "Syntax error: Protocol ICMP can be used with "
+				       "family inet only");
+	}
 	elem(&six, "2001:db8::/32", &e, &err);
 	cgen_set_map(&six, &m);
 	CU_ASSERT_EQUAL(ipset_elem_key(&six, &e, key), m.key_size);

@@ -4,7 +4,8 @@
  * maps as ipset add does, packets run with BPF_PROG_TEST_RUN.  hash:ip by
  * source and destination, hash:net's longest prefix, hash:ip,port's
  * protocol and port (ICMP by type and code), !, too few directions,
- * expired elements, and the refusals (a set that is not there, IPv6).
+ * expired elements, IPv6 sets in ip6tables rules, and the refusals (a set
+ * that is not there, a set of the other family).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -75,8 +76,9 @@ static void test_hash_ip(void)
 	struct fw fw;
 
 	to_dst.dst = "10.1.1.1";
-	CU_ASSERT_EQUAL_FATAL(fw_load_opts(&fw, "-A INPUT -m set --match-set bans src -j DROP;"
-					       "-A INPUT -m set --match-set dsts dst -j DROP", &o), 0);
+	CU_ASSERT_EQUAL_FATAL(fw_load_opts(&fw,
+					   "-A INPUT -m set --match-set bans src -j DROP;"
+					   "-A INPUT -m set --match-set dsts dst -j DROP", &o), 0);
 	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.0.0.1", 80)), PASS);
 	CU_ASSERT_EQUAL(add(&fw, &sets[0], "10.0.0.1", 0), 0);
 	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.0.0.1", 80)), DROP);
@@ -96,11 +98,12 @@ static void test_invert_and_dims(void)
 	const struct fw_opts o = { .sets = sets, .n_sets = 2 };
 	struct fw fw;
 
-	CU_ASSERT_EQUAL_FATAL(fw_load_opts(&fw, "-A INPUT -p tcp --dport 22 -m set ! --match-set ok "
-					       "src -j DROP;"
-					       "-A INPUT -m set --match-set svc src -j DROP;"
-					       "-A INPUT -m set ! --match-set svc src -j ACCEPT;"
-					       "-P INPUT DROP", &o), 0);
+	CU_ASSERT_EQUAL_FATAL(fw_load_opts(&fw,
+					   "-A INPUT -p tcp --dport 22 "
+					   "-m set ! --match-set ok src -j DROP;"
+					   "-A INPUT -m set --match-set svc src -j DROP;"
+					   "-A INPUT -m set ! --match-set svc src -j ACCEPT;"
+					   "-P INPUT DROP", &o), 0);
 	CU_ASSERT_EQUAL(add(&fw, &sets[0], "10.0.0.1", 0), 0);
 	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.0.0.1", 22)), PASS);
 	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.0.0.2", 22)), DROP);
@@ -187,23 +190,65 @@ static void test_refusals(void)
 	struct ir_table *t;
 	struct fw fw;
 
-	six.family = IR_FAMILY_IPV6;
 	/* a set that does not exist: iptables' refusal, before anything is compiled */
 	CU_ASSERT_NOT_EQUAL(fw_load(&fw, "-A INPUT -m set --match-set nosuch src -j DROP"), 0);
 	ir_ruleset_free(fw.rs);
-	/* an IPv6 set in an IPv4 rule: the compiler says why */
+	/* a set of the other family: iptables refuses it; so does the compiler, for a state */
 	CU_ASSERT_FATAL(rs != NULL);
+	six.family = IR_FAMILY_IPV6;
 	CU_ASSERT_EQUAL(ir_set_add(rs, &six), 0);
+	CU_ASSERT_NOT_EQUAL(fw_apply(rs, "-A INPUT -m set --match-set six src -j DROP"), 0);
+	rs->sets[0].family = IR_FAMILY_IPV4;
 	CU_ASSERT_EQUAL(ir_table_get(rs, IR_FAMILY_IPV4, IR_TABLE_FILTER, &t), 0);
 	CU_ASSERT_EQUAL(fw_apply(rs, "-A INPUT -m set --match-set six src -j DROP"), 0);
+	rs->sets[0].family = IR_FAMILY_IPV6;
 	ir_chain_find(t, "INPUT")->rules[0]->slot = 3;
 	for (unsigned int i = 0; i < t->n_chains; i++)
 		t->chains[i]->policy_slot = i;
 	cgen_opts_default(&copts);
-	CU_ASSERT_EQUAL(cgen_compile(rs, &copts, &out, &err), -EOPNOTSUPP);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "Set six is of family inet6"));
+	CU_ASSERT_EQUAL(cgen_compile(rs, &copts, &out, &err), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err.msg, "The protocol family of set six is IPv6, which is not "
+			       "applicable.");
 	cgen_output_free(&out);
 	ir_ruleset_free(rs);
+}
+
+static void test_ipv6(void)
+{
+	struct ir_set sets[] = { def("ips6", IR_SET_HASH_IP, 1), def("nets6", IR_SET_HASH_NET, 2),
+				 def("svc6", IR_SET_HASH_IP_PORT, 3),
+				 def("ips4", IR_SET_HASH_IP, 4) };
+	const struct fw_opts o = { .sets = sets, .n_sets = 4 };
+	struct pkt_spec ping = { .v6 = true, .src = "2001:db8::7", .dst = "::1",
+				 .proto = IPPROTO_ICMPV6, .icmp_type = 128 };
+	struct fw fw;
+
+	for (int i = 0; i < 3; i++)
+		sets[i].family = IR_FAMILY_IPV6;
+	CU_ASSERT_EQUAL_FATAL(fw_load_opts(&fw,
+					   "ip6 -A INPUT -m set --match-set ips6 src -j DROP;"
+					   "ip6 -A INPUT -m set --match-set nets6 src -j DROP;"
+					   "ip6 -A INPUT -m set --match-set svc6 src,dst -j DROP;"
+					   "-A INPUT -m set --match-set ips4 src -j DROP", &o), 0);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP6("2001:db8::1", 80)), PASS);
+	CU_ASSERT_EQUAL(add(&fw, &sets[0], "2001:db8::1", 0), 0);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP6("2001:db8::1", 80)), DROP);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP6("2001:db8::2", 80)), PASS);
+	CU_ASSERT_EQUAL(fw_counter6(&fw, "INPUT", 1).packets, 1);
+	CU_ASSERT_EQUAL(add(&fw, &sets[1], "2001:db8:1::/48", 0), 0);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP6("2001:db8:1:2::3", 80)), DROP);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP6("2001:db8:2::3", 80)), PASS);
+	CU_ASSERT_EQUAL(add(&fw, &sets[2], "2001:db8::7,tcp:443", 0), 0);
+	CU_ASSERT_EQUAL(add(&fw, &sets[2], "2001:db8::7,icmpv6:ping", 0), 0);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP6("2001:db8::7", 443)), DROP);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP6("2001:db8::7", 444)), PASS);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &ping), DROP);
+	ping.icmp_type = 129;
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &ping), PASS);
+	/* the IPv4 rules have their own set */
+	CU_ASSERT_EQUAL(add(&fw, &sets[3], "10.0.0.1", 0), 0);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.0.0.1", 80)), DROP);
+	fw_free(&fw);
 }
 
 static void test_no_rules(void)
@@ -227,7 +272,8 @@ static const struct cu_test tests[] = {
 	{ "hash:net: longest prefix", test_hash_net },
 	{ "hash:ip,port: protocol, port, ICMP type, fragments", test_hash_ip_port },
 	{ "timeouts: an expired element is absent", test_timeout },
-	{ "refused: a set that is not there, an IPv6 set", test_refusals },
+	{ "refused: a set that is not there, a set of the other family", test_refusals },
+	{ "IPv6: hash:ip, hash:net, hash:ip,port with ICMPv6", test_ipv6 },
 	{ "sets no rule uses have their maps", test_no_rules },
 	{ NULL, NULL },
 };
