@@ -47,6 +47,16 @@ const char *ipt_dangling_jump(const struct ir_table *t)
 	return NULL;
 }
 
+/* Whether @a's mask is all zero, for @family. */
+static bool addr_is_any(const struct ir_addr *a, enum ir_family family)
+{
+	static const struct in6_addr zero;
+
+	if (family == IR_FAMILY_IPV6)
+		return !memcmp(&a->mask.v6, &zero, sizeof(zero));
+	return !a->mask.v4.s_addr;
+}
+
 /* The kernel's checks of a new rule: match needs its protocol, jumps must go somewhere. */
 static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 			  struct ir_table *t, const struct ipt_cmd *cmd, struct bpfw_err *err)
@@ -86,6 +96,11 @@ static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 					"%s failed (Invalid argument): rule in chain %s", what,
 					cmd->chain);
 	}
+	/* nf_tables cannot say "not any address": an inverted /0 is refused */
+	if (((r->ip.invflags & IR_INV_SRC) && addr_is_any(&r->ip.src, ctx->family)) ||
+	    ((r->ip.invflags & IR_INV_DST) && addr_is_any(&r->ip.dst, ctx->family)))
+		return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, EINVAL,
+				"%s failed (Invalid argument): rule in chain %s", what, cmd->chain);
 	/* xt_REJECT: a reset answers TCP only, and only the filter table's hooks answer */
 	if (r->target.kind == IR_TARGET_REJECT &&
 	    ((r->target.reject == IR_REJECT_TCP_RESET &&
