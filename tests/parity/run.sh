@@ -13,7 +13,8 @@
 # once with the system iptables (/usr/sbin) in a fresh namespace and once
 # with DIR's iptables in another.  For every command the exit status,
 # stdout and stderr must be the same, and so must `iptables -S`,
-# `iptables -L -n -v` and `iptables-save` after the entry.  The oracle's
+# `iptables -L -n -v` and `iptables-save` after the entry (and their
+# ip6tables forms after an entry that uses ip6tables).  The oracle's
 # "(nf_tables)" reads "(bpfw)"; iptables-save's date lines are dropped.
 #
 # commands.txt: "= NAME" starts an entry, the lines after it are its
@@ -95,6 +96,11 @@ done <"$1"
 run "iptables -S"
 run "iptables -L -n -v"
 run "iptables-save"
+if grep -q ip6tables "$1"; then
+	run "ip6tables -S"
+	run "ip6tables -L -n -v"
+	run "ip6tables-save"
+fi
 '
 
 # side DIR NS CMDFILE OUT: one entry with DIR's iptables in a fresh namespace NS.
