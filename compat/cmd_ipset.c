@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bpfw/compat.h"
+#include "bpfw/ld.h"
 #include "ipset_run.h"
 
 #define MAX_WORDS	64
@@ -48,13 +49,39 @@ static void usage(FILE *f)
 		"timeout)\n", IPSET_VERSION);
 }
 
+/*
+ * The running sets without the rules: add, del, test and flush cost one
+ * map update and the reading of the sets' section (written first), however
+ * many rules there are.
+ */
+static int begin_light(struct txn *t, struct bpfw_err *err)
+{
+	const char *p, *end;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->rs = ir_ruleset_new();
+	if (!t->rs)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	ret = ld_live_open(&t->live, err);
+	if (ret || !t->live.present || !t->live.state)
+		return ret;
+	p = strchr(t->live.state, '\n');
+	if (!p || strncmp(p + 1, IPSET_STATE_TAG, strlen(IPSET_STATE_TAG)))
+		return 0;
+	p += 1 + strlen(IPSET_STATE_TAG);
+	end = strstr(p, "\n%");
+	end = end ? end + 1 : p + strlen(p);
+	return ipset_state_parse(p, end - p, t->rs, err);
+}
+
 int ipset_run_begin(struct ipset_run *run, struct bpfw_err *err)
 {
 	if (run->begun)
 		return 0;
 	memset(&run->t, 0, sizeof(run->t));
 	run->begun = true;
-	return txn_begin(&run->t, err);
+	return run->light ? begin_light(&run->t, err) : txn_begin(&run->t, err);
 }
 
 int ipset_run_commit(struct ipset_run *run, struct bpfw_err *err)
@@ -175,6 +202,9 @@ static int run_command(struct ipset_run *run, char **words, int n, FILE *in, boo
 		ret = opt_name(words, n, &name, err);
 		return ret ? ret : run_restore(run, in, err);
 	}
+	/* the element commands of one command line need the sets only */
+	run->light = !restoring && (!strcmp(cmd, "add") || !strcmp(cmd, "del") ||
+				    !strcmp(cmd, "test") || !strcmp(cmd, "flush"));
 	ret = ipset_run_begin(run, err);
 	if (ret)
 		return ret;

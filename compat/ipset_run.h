@@ -24,9 +24,13 @@ struct ipset_run {
 	bool quiet;			/* -q */
 	enum ipset_list_mode mode;
 	bool pending;			/* definitions changed in t.rs, not committed yet */
+	bool light;			/* begin with the sets only, not the rules (elements) */
 };
 
-/* Begin the transaction if it is not (again, after a commit). */
+/*
+ * Begin the transaction if it is not (again, after a commit); with
+ * run->light, read only the sets' section of the state, not the rules.
+ */
 int ipset_run_begin(struct ipset_run *run, struct bpfw_err *err);
 
 /* Commit pending definition changes (a new generation), and end the transaction. */
