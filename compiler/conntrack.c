@@ -70,8 +70,8 @@ static void lookup_live(struct cg *c, int16_t key, uint32_t hit)
 
 static void set_state(struct cg *c, uint8_t state, uint8_t dir, uint32_t done)
 {
-	emit(&c->e, ST(BPF_B, R_PKT, PI(ctstate), state));
-	emit(&c->e, ST(BPF_B, R_PKT, PI(ctdir), dir));
+	cg_emit_set_flag(c, PI(ctstate), state, R1);
+	cg_emit_set_flag(c, PI(ctdir), dir, R1);
 	emit_ja(&c->e, done);
 }
 
@@ -293,7 +293,6 @@ void cg_emit_ct_state(struct cg *c)
 		emit(e, STX(BPF_DW, R_FP, R1, STK_CTKEY + off));
 		emit(e, STX(BPF_DW, R_FP, R1, STK_CTREV + off));
 	}
-	emit(e, STX(BPF_DW, R_FP, R1, STK_CTVAL));
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(frag)));
 	emit_jmp_imm(e, BPF_JNE, false, R1, 0, invalid);
 	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
@@ -313,18 +312,16 @@ void cg_emit_ct_state(struct cg *c)
 	set_state(c, IR_CT_NEW, CG_CTDIR_NONE, done);
 
 	emit_bind(e, orig);
-	emit(e, STX(BPF_DW, R_FP, R0, STK_CTVAL));
 	emit(e, LDX(BPF_W, R1, R0, VAL(flags)));
-	emit(e, ST(BPF_B, R_PKT, PI(ctdir), CG_CTDIR_ORIGINAL));
-	emit(e, ST(BPF_B, R_PKT, PI(ctstate), IR_CT_NEW));
+	cg_emit_set_flag(c, PI(ctdir), CG_CTDIR_ORIGINAL, R2);
+	cg_emit_set_flag(c, PI(ctstate), IR_CT_NEW, R2);
 	emit_jmp_imm(e, BPF_JSET, false, R1, CGEN_CT_SEEN_REPLY, replied);
 	emit_ja(e, done);
 	emit_bind(e, replied);
-	emit(e, ST(BPF_B, R_PKT, PI(ctstate), IR_CT_ESTABLISHED));
+	cg_emit_set_flag(c, PI(ctstate), IR_CT_ESTABLISHED, R2);
 	emit_ja(e, done);
 
 	emit_bind(e, reply);
-	emit(e, STX(BPF_DW, R_FP, R0, STK_CTVAL));
 	set_state(c, IR_CT_ESTABLISHED, CG_CTDIR_REPLY, done);
 
 	emit_bind(e, icmp_error);
@@ -346,7 +343,7 @@ void cg_emit_ct_state(struct cg *c)
 	emit_bind(e, done);
 }
 
-/* R1 = the timeout of the packet's connection after it (R_PROTO, R2: replied). */
+/* R1 = the timeout of the packet's connection after it (R2: replied); clobbers R3, R_PROTO. */
 static void emit_timeout(struct cg *c)
 {
 	struct emit *e = &c->e;
@@ -386,6 +383,7 @@ void cg_emit_ct_accept(struct cg *c)
 {
 	struct emit *e = &c->e;
 	uint32_t out = emit_label(e), known = emit_label(e), orig = emit_label(e);
+	uint32_t refresh = emit_label(e);
 
 	if (c->ct_accept == UINT32_MAX)
 		return;
@@ -411,27 +409,33 @@ void cg_emit_ct_accept(struct cg *c)
 	emit(e, CALL_HELPER(BPF_FUNC_map_update_elem));
 	emit_ja(e, out);
 
-	/* a known one: a reply marks it replied; either way it lives on */
+	/*
+	 * A known one: looked up again rather than kept from before the rules,
+	 * so that every path reaches the rules with the same stack (the
+	 * verifier checks them once).  A reply marks it replied; either way it
+	 * lives on.
+	 */
 	emit_bind(e, known);
-	emit(e, LDX(BPF_DW, R0, R_FP, STK_CTVAL));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, CG_CTDIR_ORIGINAL, orig);
+	cg_emit_lookup(c, c->ct_map, STK_CTREV);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
 	emit(e, LDX(BPF_W, R2, R0, VAL(flags)));
-	emit(e, LDX(BPF_B, R1, R_PKT, PI(ctdir)));
-	emit_jmp_imm(e, BPF_JEQ, false, R1, CG_CTDIR_ORIGINAL, orig);
 	emit(e, ALU64_IMM(BPF_OR, R2, CGEN_CT_SEEN_REPLY));
 	emit(e, STX(BPF_W, R0, R2, VAL(flags)));
+	emit_ja(e, refresh);
 	emit_bind(e, orig);
+	cg_emit_lookup(c, c->ct_map, STK_CTKEY);
+	emit_bind(e, refresh);
+	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
+	emit(e, MOV64_REG(R7, R0));
 	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
 	emit(e, MOV64_REG(R_NOW, R0));
-	emit(e, LDX(BPF_DW, R0, R_FP, STK_CTVAL));
-	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
-	emit(e, LDX(BPF_W, R2, R0, VAL(flags)));
+	emit(e, MOV64_REG(R4, R7));		/* emit_timeout() leaves R4 alone */
+	emit(e, LDX(BPF_W, R2, R4, VAL(flags)));
 	emit(e, ALU64_IMM(BPF_AND, R2, CGEN_CT_SEEN_REPLY));
 	emit_timeout(c);
 	emit(e, ALU64_REG(BPF_ADD, R1, R_NOW));
-	emit(e, LDX(BPF_DW, R0, R_FP, STK_CTVAL));
-	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
-	emit(e, STX(BPF_DW, R0, R1, VAL(expires)));
+	emit(e, STX(BPF_DW, R4, R1, VAL(expires)));
 	emit_bind(e, out);
 	emit(e, MOV64_IMM(R0, TC_ACT_UNSPEC));
 	emit(e, EXIT_INSN());

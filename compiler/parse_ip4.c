@@ -24,6 +24,13 @@
 #define IP_OFFMASK	0x1fff
 #define TCP_FLAGS_OFF	13	/* the byte after doff/res1 in struct tcphdr */
 
+void cg_emit_set_flag(struct cg *c, int16_t field, uint8_t value, uint8_t tmp)
+{
+	emit(&c->e, LDX(BPF_H, tmp, R_PKT, PI(opaque_zero)));
+	emit(&c->e, ALU64_IMM(BPF_ADD, tmp, value));
+	emit(&c->e, STX(BPF_B, R_PKT, tmp, field));
+}
+
 void cg_emit_need(struct cg *c, uint8_t base, int32_t off, uint32_t fail)
 {
 	struct emit *e = &c->e;
@@ -57,7 +64,7 @@ void cg_emit_parse_l4(struct cg *c, uint32_t done)
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct tcphdr, dest), PI(dport));
 	emit(e, LDX(BPF_B, R1, R4, l2 + TCP_FLAGS_OFF));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(tcpflags)));
-	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+	cg_emit_set_flag(c, PI(l4), 1, R1);
 	emit_ja(e, done);
 
 	emit_bind(e, not_tcp);
@@ -65,7 +72,7 @@ void cg_emit_parse_l4(struct cg *c, uint32_t done)
 	cg_emit_need(c, R4, l2 + (int32_t)sizeof(struct udphdr), done);
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct udphdr, source), PI(sport));
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct udphdr, dest), PI(dport));
-	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+	cg_emit_set_flag(c, PI(l4), 1, R1);
 	emit_ja(e, done);
 
 	/* UDP-Lite, SCTP and DCCP begin with the two ports too (multiport) */
@@ -82,7 +89,7 @@ void cg_emit_parse_l4(struct cg *c, uint32_t done)
 	emit(e, STX(BPF_B, R_PKT, R1, PI(icmp_type)));
 	emit(e, LDX(BPF_B, R1, R4, l2 + (int16_t)offsetof(struct icmphdr, code)));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(icmp_code)));
-	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+	cg_emit_set_flag(c, PI(l4), 1, R1);
 	/* the identifier of an echo and the like, for connection tracking */
 	cg_emit_need(c, R4, l2 + (int32_t)sizeof(struct icmphdr), done);
 	load_be16(c, R4, l2 + (int16_t)offsetof(struct icmphdr, un.echo.id), PI(icmp_id));
@@ -92,7 +99,7 @@ void cg_emit_parse_l4(struct cg *c, uint32_t done)
 	cg_emit_need(c, R4, l2 + 4, done);
 	load_be16(c, R4, l2, PI(sport));
 	load_be16(c, R4, l2 + 2, PI(dport));
-	emit(e, ST(BPF_B, R_PKT, PI(l4), 1));
+	cg_emit_set_flag(c, PI(l4), 1, R1);
 }
 
 /* The IPv4 header, with R2 = data, R3 = data_end checked for its fixed part. */
@@ -126,7 +133,7 @@ static void parse_ip4(struct cg *c, uint32_t accept, uint32_t l4_done)
 	emit(e, ENDIAN_BE(R1, 16));
 	emit(e, ALU64_IMM(BPF_AND, R1, IP_OFFMASK));
 	emit_jmp_imm(e, BPF_JEQ, false, R1, 0, first);
-	emit(e, ST(BPF_B, R_PKT, PI(frag), 1));
+	cg_emit_set_flag(c, PI(frag), 1, R1);
 	emit_ja(e, l4_done);
 	emit_bind(e, first);
 	emit(e, MOV64_REG(R4, R2));
@@ -154,13 +161,16 @@ void cg_emit_prologue(struct cg *c, uint32_t other, uint32_t accept)
 	}
 	emit_jmp_imm(e, BPF_JNE, true, R0, proto, other);
 
+	/*
+	 * Zeros the verifier cannot tell from other values, and flags set
+	 * the same way (cg_emit_set_flag()): whichever way the parsing went,
+	 * the rules then start from one state, which the verifier checks once.
+	 */
 	emit(e, MOV64_REG(R_PKT, R_FP));
 	emit(e, ALU64_IMM(BPF_ADD, R_PKT, STK_PKT));
-	emit(e, MOV64_IMM(R0, 0));
+	emit(e, LDX(BPF_W, R0, R_FP, STK_ZERO));
 	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_pktinfo); off += 8)
 		emit(e, STX(BPF_DW, R_PKT, R0, off));
-	emit(e, LDX(BPF_W, R0, R_FP, STK_ZERO));
-	emit(e, STX(BPF_H, R_PKT, R0, PI(opaque_zero)));
 
 	emit(e, LDX(BPF_W, R2, R_CTX, c->kind == CGEN_PROG_XDP ? XDP(data) : SKB(data)));
 	emit(e, LDX(BPF_W, R3, R_CTX, c->kind == CGEN_PROG_XDP ? XDP(data_end) : SKB(data_end)));
@@ -170,6 +180,16 @@ void cg_emit_prologue(struct cg *c, uint32_t other, uint32_t accept)
 	else
 		parse_ip4(c, accept, l4_done);
 	emit_bind(e, l4_done);
+	/*
+	 * Each way through the parsing wrote other fields, some bytes at a
+	 * time: read and write the block back in words, so that it looks the
+	 * same to the verifier whichever way the packet went, and the rules
+	 * are checked once rather than once per way.
+	 */
+	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_pktinfo); off += 8) {
+		emit(e, LDX(BPF_DW, R1, R_PKT, off));
+		emit(e, STX(BPF_DW, R_PKT, R1, off));
+	}
 }
 
 void cg_emit_ifname(struct cg *c, uint8_t reg, int16_t field)

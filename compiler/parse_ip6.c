@@ -51,7 +51,7 @@ static void walk_step(struct cg *c, uint32_t accept, uint32_t done, uint32_t l4_
 	emit(e, MOV64_REG(R4, R2));
 	emit(e, ALU64_REG(BPF_ADD, R4, R0));
 	cg_emit_need(c, R4, l2 + 4, accept);
-	emit(e, ST(BPF_B, R_PKT, PI(rt), 1));
+	cg_emit_set_flag(c, PI(rt), 1, R5);
 	emit(e, LDX(BPF_B, R1, R4, l2 + 1));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(rt_len)));
 	emit(e, LDX(BPF_B, R1, R4, l2 + 2));
@@ -87,7 +87,7 @@ static void walk_step(struct cg *c, uint32_t accept, uint32_t done, uint32_t l4_
 	/* a later fragment: its next header is the protocol, no transport header */
 	emit(e, LDX(BPF_B, R1, R4, l2));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(proto)));
-	emit(e, ST(BPF_B, R_PKT, PI(frag), 1));
+	cg_emit_set_flag(c, PI(frag), 1, R1);
 	emit_ja(e, l4_done);
 	emit_bind(e, first);
 	emit(e, MOV64_IMM(R5, 8));

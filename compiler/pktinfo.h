@@ -52,10 +52,9 @@ struct cgen_pktinfo {
 #define STK_FOLD	(STK_KEY - 16)		/* key of a folded run's lookup */
 #define STK_ZERO	(STK_FOLD - 8)		/* opaque_zero, until the prologue moves it */
 #define STK_GEN		(STK_ZERO + 4)		/* the generation the map held */
-/* conntrack.c: the packet's connection key, the reversed key, the entry found */
+/* conntrack.c: the packet's connection key and the reversed key */
 #define STK_CTKEY	(STK_ZERO - (int16_t)sizeof(struct cgen_ct_key))
 #define STK_CTREV	(STK_CTKEY - (int16_t)sizeof(struct cgen_ct_key))
-#define STK_CTVAL	(STK_CTREV - 8)
 /* The route lookup's block is dead once the hooks run: classified runs keep
  * their five vector pointers there (classify.c). */
 #define STK_CLS		STK_FIB
