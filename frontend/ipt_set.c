@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* -m set --match-set NAME src|dst[,...], as libxt_set (revision 4) reads it. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ipt_internal.h"
@@ -49,6 +50,8 @@ int ipt_parse_set(struct ipt_pstate *ps, struct ir_match *m, unsigned int *seen,
 	if (o->id == ST_OTHER)
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PARAM, EOPNOTSUPP,
 				"set: option \"--%s\" is not supported by bpfw\n", o->name);
+	if (o->id == ST_SET && !ps->w->quiet)
+		fprintf(stderr, "--set option deprecated, please use --match-set\n");
 	if (*seen)
 		return ipt_perr(ps, "--match-set can be specified only once");
 	ms->invert = ps->invert;

@@ -218,6 +218,8 @@ same_ipt -A INPUT -m set --match-set 0123456789012345678901234567890123 src -j D
 same_ipt -A INPUT -m set --match-set used src --match-set used dst -j DROP
 same_ipt -A INPUT -m set -j DROP
 same_ipt -A INPUT -m set --match-set n6 src -j DROP
+same_ipt -A INPUT -m set --set used dst -j DROP
+same_ipt -D INPUT -m set --match-set used dst -j DROP
 
 # same_ip6t ARGS...: the same through ip6tables.
 same_ip6t() {
