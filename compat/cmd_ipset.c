@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bpfw/compat.h"
 #include "bpfw/ld.h"
@@ -303,6 +304,15 @@ static int report(const struct bpfw_err *err)
 	return err->exit_code;
 }
 
+/* What ipset says when the kernel refuses someone who is not root. */
+static int need_root(struct bpfw_err *err)
+{
+	if (geteuid() == 0)
+		return 0;
+	return bpfw_errf(err, IPSET_EXIT_OTHER, EPERM,
+			 "Kernel error received: Operation not permitted");
+}
+
 /* Whether the command (the first word that is not an option) only reads definitions. */
 static bool is_reader(int argc, char **argv)
 {
@@ -341,15 +351,19 @@ int compat_ipset_main(const struct ipt_ctx *ctx, int argc, char **argv)
 	/* only version and help run without the rule set */
 	for (int i = 1; i < argc; i++) {
 		const char *w = argv[i];
+		bool version = !strcmp(w, "version") || !strcmp(w, "-V") || !strcmp(w, "-v") ||
+			       !strcmp(w, "--version");
 
-		if (!strcmp(w, "version") || !strcmp(w, "-V") || !strcmp(w, "-v") ||
-		    !strcmp(w, "--version") || !strcmp(w, "help") || !strcmp(w, "-h") ||
-		    !strcmp(w, "-H") || !strcmp(w, "--help")) {
+		if (version || !strcmp(w, "help") || !strcmp(w, "-h") || !strcmp(w, "-H") ||
+		    !strcmp(w, "--help")) {
 			ret = run_command(&run, argv + 1, argc - 1, stdin, false, &err);
+			/* ipset asks the kernel for its protocol after printing its own */
+			if (!ret && version)
+				ret = need_root(&err);
 			goto out;
 		}
 	}
-	ret = compat_require_root("ipset", &err);
+	ret = need_root(&err);
 	if (ret)
 		goto out;
 	/* element commands and listings write no definition: they share the lock */
@@ -366,7 +380,7 @@ out:
 	ipset_run_end(&run);
 	if (lock >= 0)
 		compat_unlock(lock);
-	fflush(stdout);
+	/* stdout as ipset's: flushed at exit, after a message on stderr when it is a pipe */
 	status = report(&err);
 	bpfw_err_clear(&err);
 	return status;

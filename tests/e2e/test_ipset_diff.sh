@@ -239,4 +239,25 @@ same destroy used
 same rename used other
 same destroy
 
+section "as nobody: the kernel's refusal"
+# same_nobody ARGS...: the command as nobody through both.
+same_nobody() {
+	local a b
+	a=$(in_ns sys setpriv --reuid=65534 --regid=65534 --clear-groups "$SYS_IPSET" "$@" 2>&1
+	    echo "exit $?")
+	b=$(in_ns bpfw setpriv --reuid=65534 --regid=65534 --clear-groups "$IPSET" "$@" 2>&1
+	    echo "exit $?")
+	assert_eq "ipset $* as nobody" "$a" "$b"
+}
+
+if in_ns bpfw setpriv --reuid=65534 --regid=65534 --clear-groups "$IPSET" help >/dev/null 2>&1
+then
+	same_nobody list
+	same_nobody -v
+	same_nobody add used 10.0.0.1
+	same_nobody create x hash:ip
+else
+	info "nobody cannot run $IPSET here (a private directory): skipped"
+fi
+
 e2e_finish
