@@ -144,8 +144,9 @@ static int take_options(struct ipset_run *run, char **words, int n, struct bpfw_
 			run->mode = IPSET_LIST_NAMES;
 		else if (!strcmp(w, "-t") || !strcmp(w, "-terse"))
 			run->mode = run->mode == IPSET_LIST_NAMES ? run->mode : IPSET_LIST_TERSE;
-		else if (!strcmp(w, "-s") || !strcmp(w, "-sorted") || !strcmp(w, "-r") ||
-			 !strcmp(w, "-resolve"))
+		else if (!strcmp(w, "-s") || !strcmp(w, "-sorted"))
+			run->sorted = true;
+		else if (!strcmp(w, "-r") || !strcmp(w, "-resolve"))
 			continue;
 		else if (!strcmp(w, "-o") || !strcmp(w, "-output")) {
 			if (i + 1 >= n || (strcmp(words[i + 1], "plain") &&

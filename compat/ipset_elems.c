@@ -6,6 +6,7 @@
  * element past its expiry counts as absent everywhere (and add replaces it).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -247,42 +248,95 @@ int ipset_flush(struct ipset_run *run, const char *name, struct bpfw_err *err)
 	return ret ? ret : flush_set(run, s, err);
 }
 
-/* The live elements of @s as list (or save: "add NAME ...") writes them, and their number. */
-static int write_elems(struct ipset_run *run, const struct ir_set *s, FILE *f, unsigned int *n,
-		       struct bpfw_err *err)
+/* A live element and its expiry, as list and save write them. */
+struct live_elem {
+	struct ipset_elem e;
+	uint64_t expires;
+};
+
+/* -sorted's order: the address, then the protocol and port, then longer prefixes first. */
+static int elem_cmp(const void *pa, const void *pb)
+{
+	const struct ipset_elem *a = &((const struct live_elem *)pa)->e;
+	const struct ipset_elem *b = &((const struct live_elem *)pb)->e;
+	int c = memcmp(a->addr, b->addr, sizeof(a->addr));
+
+	if (c)
+		return c;
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port_lo != b->port_lo)
+		return a->port_lo < b->port_lo ? -1 : 1;
+	return a->cidr > b->cidr ? -1 : a->cidr < b->cidr;
+}
+
+/* The live elements of @s's map into a malloc'd array, and their number. */
+static int read_elems(struct ipset_run *run, const struct ir_set *s, struct live_elem **out,
+		      unsigned int *n, struct bpfw_err *err)
 {
 	uint8_t key[KEY_MAX], next[KEY_MAX];
+	struct live_elem *v = NULL;
+	unsigned int cap = 0;
 	struct cgen_map m;
 	uint64_t now = now_ns();
 	bool first = true;
-	int fd = open_map(run, s, err);
+	int fd = open_map(run, s, err), ret = 0;
 
 	if (fd < 0)
 		return fd;
 	cgen_set_map(s, &m);
 	*n = 0;
 	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
-		struct cgen_set_val v;
-		struct ipset_elem e;
+		struct cgen_set_val val;
 
 		first = false;
 		memcpy(key, next, m.key_size);
-		if (bpf_map_lookup_elem(fd, next, &v) || expired(&v, now))
+		if (bpf_map_lookup_elem(fd, next, &val) || expired(&val, now))
 			continue;
-		(*n)++;
-		if (!f)
-			continue;
-		if (run->mode == IPSET_LIST_SAVE)
-			fprintf(f, "add %s ", s->name);
-		ipset_elem_from_key(s, next, &e);
-		ipset_fmt_elem(f, s, &e);
-		if (s->with_timeout)
-			fprintf(f, " timeout %llu", v.expires ?
-				(unsigned long long)((v.expires - now) / NS_PER_SEC) : 0ull);
-		fputc('\n', f);
+		if (*n == cap) {
+			struct live_elem *more = realloc(v, (cap ? cap * 2 : 64) * sizeof(*v));
+
+			if (!more) {
+				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM,
+						"Cannot allocate memory");
+				break;
+			}
+			v = more;
+			cap = cap ? cap * 2 : 64;
+		}
+		ipset_elem_from_key(s, next, &v[*n].e);
+		v[(*n)++].expires = val.expires;
 	}
 	close(fd);
+	if (ret) {
+		free(v);
+		return ret;
+	}
+	if (run->sorted && *n)
+		qsort(v, *n, sizeof(*v), elem_cmp);
+	*out = v;
 	return 0;
+}
+
+/* The live elements of @s as list (or save: "add NAME ...") writes them, and their number. */
+static int write_elems(struct ipset_run *run, const struct ir_set *s, FILE *f, unsigned int *n,
+		       struct bpfw_err *err)
+{
+	struct live_elem *v = NULL;
+	uint64_t now = now_ns();
+	int ret = read_elems(run, s, &v, n, err);
+
+	for (unsigned int i = 0; !ret && f && i < *n; i++) {
+		if (run->mode == IPSET_LIST_SAVE)
+			fprintf(f, "add %s ", s->name);
+		ipset_fmt_elem(f, s, &v[i].e);
+		if (s->with_timeout)
+			fprintf(f, " timeout %llu", v[i].expires > now ?
+				(unsigned long long)((v[i].expires - now) / NS_PER_SEC) : 0ull);
+		fputc('\n', f);
+	}
+	free(v);
+	return ret;
 }
 
 /* One set as list (in run->mode) or save writes it. */

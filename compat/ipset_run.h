@@ -25,6 +25,7 @@ struct ipset_run {
 	enum ipset_list_mode mode;
 	bool pending;			/* definitions changed in t.rs, not committed yet */
 	bool light;			/* begin with the sets only, not the rules (elements) */
+	bool sorted;			/* -s: list and save elements in order */
 };
 
 /*

@@ -48,6 +48,16 @@ same() {
 	assert_eq "ipset $*" "$a" "$b"
 }
 
+# same_sorted ARGS...: a command with -s, whose order is compared too.
+same_sorted() {
+	local a b
+	a=$(in_ns sys "$SYS_IPSET" "$@" 2>&1; echo "exit $?")
+	b=$(in_ns bpfw "$IPSET" "$@" 2>&1; echo "exit $?")
+	a=$(sed -e 's/initval 0x[0-9a-f]*/initval SEED/' -e 's/^Size in memory: .*/Size: N/' <<<"$a")
+	b=$(sed -e 's/initval 0x[0-9a-f]*/initval SEED/' -e 's/^Size in memory: .*/Size: N/' <<<"$b")
+	assert_eq "ipset $* (in order)" "$a" "$b"
+}
+
 # same_restore FILE-TEXT: ipset restore of the text, through both.
 same_restore() {
 	local a b
@@ -140,6 +150,20 @@ same save nets
 same save nosuch
 same list -o save nets
 same list -t
+
+section "sorted"
+same create srt hash:net
+for a in 10.0.0.0/8 9.1.0.0/16 10.0.0.0/16 1.2.3.4 200.1.1.1 10.0.0.5; do
+	same add srt $a
+done
+same_sorted list -s srt
+same create srtp hash:ip,port
+for a in 1.1.1.1,udp:53 1.1.1.1,tcp:80 1.1.1.1,tcp:22 1.1.1.0,icmp:ping 1.1.1.1,sctp:5; do
+	same add srtp $a
+done
+same_sorted save -s srtp
+same destroy srt
+same destroy srtp
 
 section "flush, rename, swap, destroy"
 same flush ips
