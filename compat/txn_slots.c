@@ -45,21 +45,20 @@ static int chain_for_each(struct ir_chain *c, slot_fn fn, void *arg)
 	return 0;
 }
 
-/* Call @fn for every slot holder of the ruleset. */
+/* Call @fn for every slot holder of the ruleset, nftables tables last. */
 static int for_each(struct ir_ruleset *rs, slot_fn fn, void *arg)
 {
-	for (int f = 0; f < IR_FAMILY_MAX; f++) {
-		for (int i = 0; i < IR_TABLE_MAX; i++) {
-			struct ir_table *t = rs->tables[f][i];
+	const unsigned int n_ipt = IR_FAMILY_MAX * IR_TABLE_MAX;
 
-			if (!t)
-				continue;
-			for (unsigned int c = 0; c < t->n_chains; c++) {
-				int ret = chain_for_each(t->chains[c], fn, arg);
+	for (unsigned int n = 0; n < n_ipt + rs->n_nft; n++) {
+		struct ir_table *t = n < n_ipt ? rs->tables[n / IR_TABLE_MAX][n % IR_TABLE_MAX]
+					       : rs->nft[n - n_ipt];
 
-				if (ret)
-					return ret;
-			}
+		for (unsigned int c = 0; t && c < t->n_chains; c++) {
+			int ret = chain_for_each(t->chains[c], fn, arg);
+
+			if (ret)
+				return ret;
 		}
 	}
 	return 0;

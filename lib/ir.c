@@ -103,9 +103,12 @@ const char *ir_ct_state_name(unsigned int bit)
 int ir_ruleset_for_each_rule(const struct ir_ruleset *rs, enum ir_family family,
 			     int (*fn)(const struct ir_rule *r, void *arg), void *arg)
 {
-	for (int id = 0; id < IR_TABLE_MAX; id++) {
-		const struct ir_table *t = rs->tables[family][id];
+	for (unsigned int id = 0; id < IR_TABLE_MAX + rs->n_nft; id++) {
+		const struct ir_table *t = id < IR_TABLE_MAX ? rs->tables[family][id]
+							     : rs->nft[id - IR_TABLE_MAX];
 
+		if (id >= IR_TABLE_MAX && !ir_nft_table_has_family(t, family))
+			continue;
 		for (unsigned int i = 0; t && i < t->n_chains; i++)
 			for (unsigned int j = 0; j < t->chains[i]->n_rules; j++) {
 				int ret = fn(t->chains[i]->rules[j], arg);
@@ -337,7 +340,7 @@ bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b)
 {
 	if (!ipspec_equal(&a->ip, &b->ip) || a->n_matches != b->n_matches)
 		return false;
-	if (a->target.kind != b->target.kind)
+	if (a->target.kind != b->target.kind || a->nfproto != b->nfproto || a->nft != b->nft)
 		return false;
 	if (a->target.kind == IR_TARGET_REJECT && a->target.reject != b->target.reject)
 		return false;
@@ -425,6 +428,9 @@ void ir_ruleset_free(struct ir_ruleset *rs)
 	for (int f = 0; f < IR_FAMILY_MAX; f++)
 		for (int i = 0; i < IR_TABLE_MAX; i++)
 			ir_table_free(rs->tables[f][i]);
+	for (unsigned int i = 0; i < rs->n_nft; i++)
+		ir_table_free(rs->nft[i]);
+	free(rs->nft);
 	free(rs->sets);
 	free(rs);
 }
@@ -436,6 +442,7 @@ static struct ir_chain *chain_clone(const struct ir_chain *c)
 	if (!n)
 		return NULL;
 	n->policy = c->policy;
+	n->priority = c->priority;
 	n->policy_slot = c->policy_slot;
 	n->counter = c->counter;
 	n->counter_given = c->counter_given;
@@ -459,6 +466,8 @@ struct ir_table *ir_table_clone(const struct ir_table *t)
 		return NULL;
 	n->family = t->family;
 	n->id = t->id;
+	memcpy(n->name, t->name, sizeof(n->name));
+	n->nft_family = t->nft_family;
 	for (unsigned int i = 0; i < t->n_chains; i++) {
 		struct ir_chain *c = chain_clone(t->chains[i]);
 
@@ -496,6 +505,20 @@ struct ir_ruleset *ir_ruleset_clone(const struct ir_ruleset *rs)
 		}
 	}
 	n->set_seq = rs->set_seq;
+	if (rs->n_nft) {
+		n->nft = calloc(rs->n_nft, sizeof(*n->nft));
+		if (!n->nft) {
+			ir_ruleset_free(n);
+			return NULL;
+		}
+		for (; n->n_nft < rs->n_nft; n->n_nft++) {
+			n->nft[n->n_nft] = ir_table_clone(rs->nft[n->n_nft]);
+			if (!n->nft[n->n_nft]) {
+				ir_ruleset_free(n);
+				return NULL;
+			}
+		}
+	}
 	return n;
 }
 
@@ -561,7 +584,7 @@ int ir_chain_del(struct ir_table *t, struct ir_chain *c)
 {
 	unsigned int i;
 
-	if (ir_chain_is_builtin(c))
+	if (ir_chain_is_builtin(c) && !t->name[0])	/* an nftables base chain may go */
 		return -EPERM;
 	if (ir_chain_refcount(t, c->name))
 		return -EMLINK;

@@ -417,6 +417,12 @@ struct ir_target {
 	enum ir_reject_with reject;		/* REJECT */
 };
 
+/* What an nftables rule has beyond iptables' shape (struct ir_rule's @nft). */
+enum {
+	IR_NFT_COUNTER = 1 << 0,	/* a "counter" statement: listed with its counts */
+	IR_NFT_LOG = 1 << 1,		/* a "log" statement (target.log) before the verdict */
+};
+
 struct ir_rule {
 	struct ir_ipspec ip;
 	struct ir_match *matches;	/* in the order given */
@@ -425,11 +431,17 @@ struct ir_rule {
 	uint32_t slot;			/* counter slot, IR_SLOT_NONE until assigned */
 	struct ir_counter counter;	/* read from the kernel for listing, or given by -c */
 	bool counter_given;		/* -c / [p:b]: write @counter into the slot */
+	uint8_t nfproto;		/* nftables inet tables: 4 or 6 for one family only, else 0 */
+	uint8_t nft;			/* IR_NFT_* */
 };
+
+#define IR_NFT_NAMELEN		64	/* an nftables table's name, including NUL */
+#define IR_PRIO_FILTER		0	/* NF_IP_PRI_FILTER: where iptables' filter table runs */
 
 struct ir_chain {
 	char name[IR_CHAIN_MAXNAMELEN];
 	enum ir_hook hook;		/* IR_HOOK_NONE for user chains */
+	int32_t priority;		/* nftables base chains: the hook priority */
 	enum ir_verdict policy;		/* built-in chains only */
 	uint32_t policy_slot;		/* counter slot of the policy, IR_SLOT_NONE if none */
 	struct ir_counter counter;	/* policy counter: read, or given by the user */
@@ -439,12 +451,27 @@ struct ir_chain {
 	unsigned int cap_rules;
 };
 
+/* nftables' families of the tables bpfw runs (NFPROTO_IPV4, _IPV6, _INET). */
+enum ir_nft_family {
+	IR_NFT_IP,
+	IR_NFT_IP6,
+	IR_NFT_INET,
+	IR_NFT_FAMILY_MAX,
+};
+
 struct ir_table {
-	enum ir_family family;
+	enum ir_family family;		/* nftables inet tables: IR_FAMILY_IPV4, see @nft_family */
 	enum ir_table_id id;
 	struct ir_chain **chains;	/* built-in chains first, in hook order */
 	unsigned int n_chains;
 	unsigned int cap_chains;
+	/*
+	 * An nftables table of its own (in ir_ruleset.nft): its name and
+	 * family; its base chains have a hook (and a priority and policy),
+	 * its other chains IR_HOOK_NONE, in creation order.
+	 */
+	char name[IR_NFT_NAMELEN];
+	enum ir_nft_family nft_family;
 };
 
 struct ir_ruleset {
@@ -452,6 +479,12 @@ struct ir_ruleset {
 	struct ir_set *sets;		/* ipset's sets, in creation order */
 	unsigned int n_sets;
 	uint32_t set_seq;		/* the next set's id: ids are never reused */
+	/*
+	 * nftables tables other than iptables' own (ip filter, ip6 filter and
+	 * ip raw are tables[][] above), in creation order.
+	 */
+	struct ir_table **nft;
+	unsigned int n_nft;
 };
 
 /* Name of a table as iptables spells it ("filter"), or NULL. */
@@ -549,8 +582,9 @@ struct ir_match *ir_rule_find_match(const struct ir_rule *r, enum ir_match_kind 
 bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b);
 
 /*
- * Call @fn on every rule of @family in @rs, table by table, chain by chain,
- * in order, until it returns non-zero; that value, or 0.
+ * Call @fn on every rule of @family in @rs, table by table (nftables tables
+ * of that family or inet last), chain by chain, in order, until it returns
+ * non-zero; that value, or 0.
  */
 int ir_ruleset_for_each_rule(const struct ir_ruleset *rs, enum ir_family family,
 			     int (*fn)(const struct ir_rule *r, void *arg), void *arg);
@@ -566,6 +600,24 @@ void ir_set_del(struct ir_ruleset *rs, struct ir_set *s);
 
 /* Number of -m set matches of any family that name set @name. */
 unsigned int ir_set_refcount(const struct ir_ruleset *rs, const char *name);
+
+/* The nftables table @name of @family in rs->nft, or NULL. */
+struct ir_table *ir_nft_table_find(const struct ir_ruleset *rs, enum ir_nft_family family,
+				   const char *name);
+
+/* Add an empty nftables table (no chains); -EEXIST if it exists, -EINVAL for a bad name. */
+int ir_nft_table_add(struct ir_ruleset *rs, enum ir_nft_family family, const char *name,
+		     struct ir_table **out);
+
+/* Remove and free nftables table @t of rs->nft. */
+void ir_nft_table_del(struct ir_ruleset *rs, struct ir_table *t);
+
+/* Add base chain @name to nftables table @t at @hook with @priority and @policy. */
+int ir_nft_base_chain_add(struct ir_table *t, const char *name, enum ir_hook hook,
+			  int32_t priority, enum ir_verdict policy, struct ir_chain **out);
+
+/* Whether nftables table @t's rules apply to packets of @family. */
+bool ir_nft_table_has_family(const struct ir_table *t, enum ir_family family);
 
 /* Whether a chain name is a built-in hook name of @t. */
 bool ir_chain_is_builtin(const struct ir_chain *c);
