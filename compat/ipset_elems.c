@@ -36,6 +36,12 @@ static bool expired(const struct cgen_set_val *v, uint64_t now)
 	return v->expires && v->expires <= now;
 }
 
+/* Whether the value @v found for a packet or a test makes it a member. */
+static bool member(const struct cgen_set_val *v, uint64_t now)
+{
+	return !expired(v, now) && !(v->flags & CGEN_SET_NOMATCH);
+}
+
 /* The running map of @s; ipset's error if there is none (the set is not committed). */
 static int open_map(struct ipset_run *run, const struct ir_set *s, struct bpfw_err *err)
 {
@@ -115,12 +121,12 @@ static bool test_key(int fd, const struct ir_set *s, const struct ipset_elem *e,
 	bool first = true;
 
 	if (s->type != IR_SET_HASH_NET || e->cidr == (s->family == IR_FAMILY_IPV6 ? 128 : 32))
-		return !bpf_map_lookup_elem(fd, key, &v) && !expired(&v, now_ns());
+		return !bpf_map_lookup_elem(fd, key, &v) && member(&v, now_ns());
 	while (!bpf_map_get_next_key(fd, first ? NULL : cur, next)) {
 		first = false;
 		memcpy(cur, next, key_size);
 		if (!memcmp(next, key, key_size))
-			return !bpf_map_lookup_elem(fd, next, &v) && !expired(&v, now_ns());
+			return !bpf_map_lookup_elem(fd, next, &v) && member(&v, now_ns());
 	}
 	return false;
 }
@@ -144,15 +150,63 @@ static int test_answer(struct ipset_run *run, const struct ir_set *s,
 	return bpfw_errf(err, IPSET_EXIT_OTHER, ENOENT, "%s is NOT in set %s.", buf, s->name);
 }
 
+/* Where the expansion of an element into single ones is. */
+struct expansion {
+	uint64_t addr;		/* family inet: the next address, host order */
+	uint32_t port;		/* the next port */
+	bool done;
+};
+
+/*
+ * The next single element @e names, into @one: each address of a prefix or
+ * range of hash:ip and hash:ip,port, each port of a range, the prefixes
+ * that cover a range of hash:net (as ipset splits it); false when done.
+ */
+static bool expand_next(const struct ir_set *s, const struct ipset_elem *e, struct expansion *x,
+			struct ipset_elem *one)
+{
+	uint32_t a = (uint32_t)x->addr, cidr = 32;
+
+	if (x->done)
+		return false;
+	*one = *e;
+	one->range = false;
+	if (s->family == IR_FAMILY_IPV6 || (s->type == IR_SET_HASH_NET && !e->range)) {
+		one->port_lo = one->port_hi = (uint16_t)x->port;
+		x->done = x->port++ >= e->port_hi;
+		return true;
+	}
+	if (s->type == IR_SET_HASH_NET) {
+		/* the largest aligned block from @a that stays in the range */
+		while (cidr > 1 && !(a & ((1ull << (33 - cidr)) - 1)) &&
+		       a + (1ull << (33 - cidr)) - 1 <= e->hi4)
+			cidr--;
+		x->addr += 1ull << (32 - cidr);
+	} else {
+		one->port_lo = one->port_hi = (uint16_t)x->port;
+		if (x->port++ >= e->port_hi) {
+			x->port = e->port_lo;
+			x->addr++;
+		}
+	}
+	x->done = x->addr > e->hi4;
+	a = htonl(a);
+	memcpy(one->addr, &a, 4);
+	one->cidr = (uint8_t)cidr;
+	return true;
+}
+
 int ipset_elem_cmd(struct ipset_run *run, char cmd, char *const *words, int n,
 		   struct bpfw_err *err)
 {
 	const char *what = cmd == 'a' ? "add" : cmd == 'd' ? "del" : "test";
-	uint32_t alen, count, port, key_size;
 	struct cgen_set_val val = { 0 };
-	struct ipset_elem e;
+	struct ipset_elem e, one;
+	struct expansion x;
 	struct ir_set *s;
 	uint8_t key[KEY_MAX];
+	uint64_t count;
+	uint32_t key_size;
 	int fd, ret;
 
 	if (n < 1)
@@ -167,17 +221,16 @@ int ipset_elem_cmd(struct ipset_run *run, char cmd, char *const *words, int n,
 	if (!ret)
 		ret = ipset_run_find(run, words[0], &s, err);
 	if (!ret)
-		ret = ipset_parse_elem(s, words + 1, n - 1, &e, err);
+		ret = ipset_parse_elem(s, words + 1, n - 1, cmd != 'd', &e, err);
 	if (ret)
 		return ret;
-	alen = s->family == IR_FAMILY_IPV6 ? 16 : 4;
-	/* hash:ip takes a prefix as its addresses, hash:ip,port a port range as its ports */
-	count = s->type == IR_SET_HASH_NET || e.cidr >= 8 * alen ? 1 :
-		e.cidr < 12 ? EXPAND_MAX + 1 : 1u << (8 * alen - e.cidr);
-	count *= (uint32_t)(e.port_hi - e.port_lo) + 1;
+	count = (uint64_t)(e.port_hi - e.port_lo) + 1;
+	if (s->family == IR_FAMILY_IPV4 && s->type != IR_SET_HASH_NET)
+		count *= (uint64_t)(e.hi4 - e.lo4) + 1;
 	if (count > EXPAND_MAX)
 		return bpfw_errf(err, IPSET_EXIT_OTHER, E2BIG, "Hash is full, cannot add more "
 				 "elements");
+	val.flags = e.nomatch ? CGEN_SET_NOMATCH : 0;
 	if (e.timeout_given ? e.timeout : s->with_timeout ? s->timeout : 0)
 		val.expires = now_ns() + (uint64_t)(e.timeout_given ? e.timeout : s->timeout) *
 					 NS_PER_SEC;
@@ -190,22 +243,8 @@ int ipset_elem_cmd(struct ipset_run *run, char cmd, char *const *words, int n,
 		close(fd);
 		return ret;
 	}
-	for (uint32_t i = 0; i < count && !ret; i++) {
-		struct ipset_elem one = e;
-
-		if (s->type == IR_SET_HASH_IP || s->type == IR_SET_HASH_IP_PORT) {
-			uint32_t hosts = e.cidr >= 8 * alen ? 1 : 1u << (8 * alen - e.cidr);
-			uint32_t a, off = i / ((uint32_t)(e.port_hi - e.port_lo) + 1);
-
-			port = i % ((uint32_t)(e.port_hi - e.port_lo) + 1);
-			one.port_lo = (uint16_t)(e.port_lo + port);
-			if (hosts > 1) {
-				memcpy(&a, one.addr + alen - 4, 4);
-				a = htonl(ntohl(a) + off);
-				memcpy(one.addr + alen - 4, &a, 4);
-			}
-			one.cidr = (uint8_t)(8 * alen);
-		}
+	x = (struct expansion){ .addr = e.lo4, .port = e.port_lo };
+	while (!ret && expand_next(s, &e, &x, &one)) {
 		key_size = ipset_elem_key(s, &one, key);
 		if (cmd == 'a')
 			ret = add_key(run, fd, s, key, key_size, &val, err);
@@ -252,6 +291,7 @@ int ipset_flush(struct ipset_run *run, const char *name, struct bpfw_err *err)
 struct live_elem {
 	struct ipset_elem e;
 	uint64_t expires;
+	uint32_t flags;
 };
 
 /* -sorted's order: the address, then the protocol and port, then longer prefixes first. */
@@ -305,6 +345,7 @@ static int read_elems(struct ipset_run *run, const struct ir_set *s, struct live
 			cap = cap ? cap * 2 : 64;
 		}
 		ipset_elem_from_key(s, next, &v[*n].e);
+		v[*n].flags = val.flags;
 		v[(*n)++].expires = val.expires;
 	}
 	close(fd);
@@ -333,6 +374,8 @@ static int write_elems(struct ipset_run *run, const struct ir_set *s, FILE *f, u
 		if (s->with_timeout)
 			fprintf(f, " timeout %llu", v[i].expires > now ?
 				(unsigned long long)((v[i].expires - now) / NS_PER_SEC) : 0ull);
+		if (v[i].flags & CGEN_SET_NOMATCH)
+			fputs(" nomatch", f);
 		fputc('\n', f);
 	}
 	free(v);

@@ -199,6 +199,11 @@ void cg_emit_set(struct cg *c, const struct ir_match *m, uint8_t miss)
 	emit_key(c, s, ms, absent);
 	cg_emit_lookup(c, c->set_map + (int)(i - 1), c->match_key2);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, absent);
+	if (s->type == IR_SET_HASH_NET) {
+		/* the longest prefix is an exception: not a member, as ipset's nomatch */
+		emit(e, LDX(BPF_W, R1, R0, offsetof(struct cgen_set_val, flags)));
+		emit_jmp_imm(e, BPF_JSET, false, R1, CGEN_SET_NOMATCH, absent);
+	}
 	if (s->with_timeout) {
 		emit(e, LDX(BPF_DW, R_EXPIRES, R0, offsetof(struct cgen_set_val, expires)));
 		emit_jmp_imm(e, BPF_JEQ, false, R_EXPIRES, 0, found);

@@ -274,8 +274,33 @@ static int parse_port(const struct ir_set *s, const char *word, struct ipset_ele
 	return 0;
 }
 
-int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, struct ipset_elem *e,
-		     struct bpfw_err *err)
+/* "A-B" of family inet: the addresses from A to B (in either order). */
+static int parse_range(const char *word, struct ipset_elem *e, struct bpfw_err *err)
+{
+	const char *dash = strchr(word, '-');
+	char lo[INET_ADDRSTRLEN + 8];
+	uint32_t a, b;
+	int ret;
+
+	snprintf(lo, sizeof(lo), "%.*s", (int)(dash - word), word);
+	ret = parse_addr(IR_FAMILY_IPV4, lo, (uint8_t *)&a, NULL, err);
+	if (!ret)
+		ret = parse_addr(IR_FAMILY_IPV4, dash + 1, (uint8_t *)&b, NULL, err);
+	if (ret)
+		return ret;
+	a = ntohl(a);
+	b = ntohl(b);
+	e->lo4 = a < b ? a : b;
+	e->hi4 = a < b ? b : a;
+	e->range = true;
+	e->cidr = 32;
+	a = htonl(e->lo4);
+	memcpy(e->addr, &a, 4);
+	return 0;
+}
+
+int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, bool nomatch_ok,
+		     struct ipset_elem *e, struct bpfw_err *err)
 {
 	unsigned int alen = s->family == IR_FAMILY_IPV6 ? 16 : 4, max = 8 * alen;
 	char addr[INET6_ADDRSTRLEN + 8];
@@ -295,6 +320,8 @@ int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, struct i
 		return syntax(err, "Second element is missing from %s.", words[0]);
 	snprintf(addr, sizeof(addr), "%.*s",
 		 comma ? (int)(comma - words[0]) : (int)strlen(words[0]), words[0]);
+	if (s->family == IR_FAMILY_IPV4 && strchr(addr, '-'))
+		return parse_range(addr, e, err);
 	cidr = s->type == IR_SET_HASH_NET || s->family == IR_FAMILY_IPV4 ? &e->cidr : NULL;
 	ret = parse_addr(s->family, addr, e->addr, cidr, err);
 	if (ret)
@@ -305,12 +332,23 @@ int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, struct i
 		return bpfw_errf(err, IPSET_EXIT_OTHER, EINVAL,
 				 "The value of the CIDR parameter of the IP address is invalid");
 	mask_addr(e->addr, alen, e->cidr);
+	if (s->family == IR_FAMILY_IPV4) {
+		uint32_t a;
+
+		memcpy(&a, e->addr, 4);
+		e->lo4 = ntohl(a);
+		e->hi4 = e->cidr ? e->lo4 | (uint32_t)(0xffffffffull >> e->cidr) : UINT32_MAX;
+	}
 	if (comma) {
 		ret = parse_port(s, comma + 1, e, err);
 		if (ret)
 			return ret;
 	}
 	for (int i = 1; i < n; i++) {
+		if (!strcmp(words[i], "nomatch") && s->type == IR_SET_HASH_NET && nomatch_ok) {
+			e->nomatch = true;
+			continue;
+		}
 		if (strcmp(words[i], "timeout"))
 			return unknown_arg(err, words[i]);
 		if (i + 1 >= n)

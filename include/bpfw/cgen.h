@@ -73,9 +73,15 @@ struct cgen_recent_entry {
 
 #define CGEN_MAP_NAME_SET	"bpfw_set"	/* and the set's id: its map is found by that name */
 
+enum {
+	CGEN_SET_NOMATCH = 1 << 0,	/* hash:net: a prefix that is an exception, not a member */
+};
+
 /* An element of a set: when it expires (bpf_ktime_get_ns()), 0 if never. */
 struct cgen_set_val {
 	uint64_t expires;
+	uint32_t flags;		/* CGEN_SET_* */
+	uint32_t pad;
 };
 
 /* hash:net's key: an LPM trie key, the prefix length and the address (network order). */

@@ -37,6 +37,9 @@ struct ipset_elem {
 	uint8_t proto;		/* hash:ip,port */
 	uint16_t port_lo;	/* host order; ICMP: type << 8 | code */
 	uint16_t port_hi;	/* a range "tcp:1-3" adds each port */
+	uint32_t lo4, hi4;	/* family inet: the addresses named (a prefix or "A-B"), host order */
+	bool range;		/* given as "A-B" */
+	bool nomatch;		/* hash:net (add, test): an exception to the prefixes around it */
 	uint32_t timeout;	/* seconds, with @timeout_given */
 	bool timeout_given;
 };
@@ -58,9 +61,12 @@ const char *ipset_type_name(enum ir_set_type type);
 int ipset_parse_create(char *const *words, int n, bool state, struct ir_set *s,
 		       struct bpfw_err *err);
 
-/* One element of set @s ("10.0.0.1", "10.0.0.0/8", "1.2.3.4,udp:53") and its "timeout N". */
-int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, struct ipset_elem *e,
-		     struct bpfw_err *err);
+/*
+ * One element of set @s ("10.0.0.1", "10.0.0.0/8", "10.0.0.1-10.0.0.9",
+ * "1.2.3.4,udp:53") and its "timeout N", and "nomatch" where @nomatch_ok.
+ */
+int ipset_parse_elem(const struct ir_set *s, char *const *words, int n, bool nomatch_ok,
+		     struct ipset_elem *e, struct bpfw_err *err);
 
 /* A set name given to a command: at most 31 characters. */
 int ipset_check_name(const char *name, struct bpfw_err *err);

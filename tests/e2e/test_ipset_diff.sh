@@ -113,6 +113,22 @@ same add nets 10.9.9.9/32
 same add nets 10.1.2.3/0
 same add nets 10.1.2.3/33
 same add nets 300.1.2.3/8
+same add ips 10.0.3.9-10.0.3.5
+same add ips 10.0.3.6-10.0.3.12
+same add ips 10.0.3.6-10.0.3.12 -exist
+same del ips 10.0.3.5-10.0.3.7
+same add nets 10.2.0.1-10.2.0.10
+same add nets 10.3.0.0/24 nomatch
+same add nets 10.3.0.0/16
+same add nets 10.3.0.0/24
+same add nets 10.3.0.0/24 -exist
+same add nets 10.3.0.0/24 nomatch -exist
+same test nets 10.3.0.5
+same test nets 10.3.0.0/24
+same test nets 10.3.1.5
+same del nets 10.3.0.0/24 nomatch
+same add ips 10.0.0.1 nomatch
+same add svc 10.0.0.1,80 nomatch
 same add svc 10.0.0.1,tcp:80
 same add svc 10.0.0.1,udp:53 timeout 0
 same add svc 10.0.0.1,53

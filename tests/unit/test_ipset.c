@@ -44,7 +44,7 @@ static int elem(const struct ir_set *s, const char *line, struct ipset_elem *e,
 	for (char *t = strtok(buf, " "); t && n < 8; t = strtok(NULL, " "))
 		words[n++] = t;
 	bpfw_err_clear(err);
-	return ipset_parse_elem(s, words, n, e, err);
+	return ipset_parse_elem(s, words, n, true, e, err);
 }
 
 /* The text @fn writes to a FILE, in a static buffer. */
@@ -129,6 +129,16 @@ static void test_elems(void)
 	CU_ASSERT_EQUAL(elem(&ip, "10.0.0.7/30", &e, &err), 0);
 	CU_ASSERT_EQUAL(e.cidr, 30);
 	CU_ASSERT_EQUAL(e.addr[3], 4);	/* masked */
+	CU_ASSERT_EQUAL(e.lo4, 0x0a000004);
+	CU_ASSERT_EQUAL(e.hi4, 0x0a000007);
+	CU_ASSERT_EQUAL(elem(&ip, "10.0.0.9-10.0.0.5", &e, &err), 0);
+	CU_ASSERT_TRUE(e.range);
+	CU_ASSERT_EQUAL(e.lo4, 0x0a000005);
+	CU_ASSERT_EQUAL(e.hi4, 0x0a000009);
+	CU_ASSERT_EQUAL(elem(&net, "10.0.0.0/24 nomatch", &e, &err), 0);
+	CU_ASSERT_TRUE(e.nomatch);
+	CU_ASSERT_NOT_EQUAL(elem(&ip, "10.0.0.1 nomatch", &e, &err), 0);
+	CU_ASSERT_STRING_EQUAL(err.msg, "Unknown argument: `nomatch'");
 	CU_ASSERT_EQUAL(elem(&net, "10.1.2.3/16", &e, &err), 0);
 	CU_ASSERT_EQUAL(e.cidr, 16);
 	CU_ASSERT_EQUAL(e.addr[2], 0);

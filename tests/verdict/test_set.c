@@ -43,14 +43,15 @@ static int set_fd(struct fw *fw, const struct ir_set *s)
 }
 
 /* ipset add @s @elem (as the ipset command parses it), expiring at @expires (0: never). */
-static int add(struct fw *fw, const struct ir_set *s, const char *elem, uint64_t expires)
+static int add_flags(struct fw *fw, const struct ir_set *s, const char *elem, uint64_t expires,
+		     uint32_t flags)
 {
 	struct bpfw_err err = { 0 };
-	struct cgen_set_val v = { .expires = expires };
+	struct cgen_set_val v = { .expires = expires, .flags = flags };
 	char *words[] = { (char *)elem };
 	struct ipset_elem e;
 	uint8_t key[32];
-	int ret = ipset_parse_elem(s, words, 1, &e, &err);
+	int ret = ipset_parse_elem(s, words, 1, false, &e, &err);
 
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", elem, err.msg);
@@ -58,6 +59,11 @@ static int add(struct fw *fw, const struct ir_set *s, const char *elem, uint64_t
 	}
 	ipset_elem_key(s, &e, key);
 	return bpf_map_update_elem(set_fd(fw, s), key, &v, BPF_ANY) ? -errno : 0;
+}
+
+static int add(struct fw *fw, const struct ir_set *s, const char *elem, uint64_t expires)
+{
+	return add_flags(fw, s, elem, expires, 0);
 }
 
 static uint64_t now_ns(void)
@@ -129,6 +135,12 @@ static void test_hash_net(void)
 	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("11.0.0.1", 80)), PASS);
 	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("192.168.1.7", 80)), DROP);
 	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("192.168.1.8", 80)), PASS);
+	/* nomatch: the longest prefix is an exception to the shorter ones */
+	CU_ASSERT_EQUAL(add_flags(&fw, &sets[0], "10.9.0.0/16", 0, CGEN_SET_NOMATCH), 0);
+	CU_ASSERT_EQUAL(add(&fw, &sets[0], "10.9.9.0/24", 0), 0);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.9.1.1", 80)), PASS);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.9.9.1", 80)), DROP);
+	CU_ASSERT_EQUAL(fw_run(&fw, IN, &(struct pkt_spec)TCP("10.8.1.1", 80)), DROP);
 	fw_free(&fw);
 }
 
@@ -269,7 +281,7 @@ static void test_no_rules(void)
 static const struct cu_test tests[] = {
 	{ "hash:ip by source and destination", test_hash_ip },
 	{ "! and fewer directions than dimensions", test_invert_and_dims },
-	{ "hash:net: longest prefix", test_hash_net },
+	{ "hash:net: longest prefix, nomatch", test_hash_net },
 	{ "hash:ip,port: protocol, port, ICMP type, fragments", test_hash_ip_port },
 	{ "timeouts: an expired element is absent", test_timeout },
 	{ "refused: a set that is not there, a set of the other family", test_refusals },
