@@ -148,7 +148,12 @@ static int take_options(struct ipset_run *run, char **words, int n, struct bpfw_
 			run->sorted = true;
 		else if (!strcmp(w, "-r") || !strcmp(w, "-resolve"))
 			continue;
-		else if (!strcmp(w, "-o") || !strcmp(w, "-output")) {
+		else if (!strcmp(w, "-f") || !strcmp(w, "-file")) {
+			if (i + 1 >= n)
+				return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
+						 "Missing mandatory argument to option %s", w);
+			run->file = words[++i];
+		} else if (!strcmp(w, "-o") || !strcmp(w, "-output")) {
 			if (i + 1 >= n || (strcmp(words[i + 1], "plain") &&
 					   strcmp(words[i + 1], "save")))
 				return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
@@ -202,7 +207,18 @@ static int run_command(struct ipset_run *run, char **words, int n, FILE *in, boo
 			return bpfw_errf(err, IPSET_EXIT_PARAMETER, EINVAL,
 					 "Restore command is not supported in restore mode");
 		ret = opt_name(words, n, &name, err);
-		return ret ? ret : run_restore(run, in, err);
+		if (ret)
+			return ret;
+		if (run->file) {
+			/* ipset gives up silently on a file it cannot open */
+			in = fopen(run->file, "r");
+			if (!in)
+				return bpfw_errf(err, 255, errno, "%s", "");
+			ret = run_restore(run, in, err);
+			fclose(in);
+			return ret;
+		}
+		return run_restore(run, in, err);
 	}
 	/* the element commands of one command line need the sets only */
 	run->light = !restoring && (!strcmp(cmd, "add") || !strcmp(cmd, "del") ||
@@ -234,6 +250,18 @@ static int run_command(struct ipset_run *run, char **words, int n, FILE *in, boo
 		return ipset_flush(run, name, err);
 	if (!strcmp(cmd, "save") && run->mode != IPSET_LIST_NAMES)
 		run->mode = IPSET_LIST_SAVE;
+	if (run->file) {
+		FILE *out = fopen(run->file, "w");
+
+		if (!out)
+			return bpfw_errf(err, IPSET_EXIT_OTHER, errno,
+					 "Cannot open %s for writing: %m", run->file);
+		ret = ipset_list(run, name, out, err);
+		if (fclose(out) && !ret)
+			ret = bpfw_errf(err, IPSET_EXIT_OTHER, errno, "Cannot write %s: %m",
+					run->file);
+		return ret;
+	}
 	return ipset_list(run, name, stdout, err);
 }
 
@@ -290,8 +318,8 @@ static int run_restore(struct ipset_run *run, FILE *in, struct bpfw_err *err)
 /* ipset's way of printing an error: the version, the line in a restore, the hint. */
 static int report(const struct bpfw_err *err)
 {
-	if (!err->exit_code)
-		return 0;
+	if (!err->exit_code || !err->msg[0])
+		return err->exit_code;
 	if (strstr(err->msg, " is NOT in set ")) {
 		fprintf(stderr, "%s\n", err->msg);
 		return err->exit_code;

@@ -71,6 +71,9 @@ int ipset_destroy(struct ipset_run *run, const char *name, struct bpfw_err *err)
 		rs->n_sets = 0;
 		return 0;
 	}
+	/* -exist: a set that is not there is destroyed already */
+	if (run->exist && !ir_set_find(rs, name))
+		return 0;
 	ret = ipset_run_find(run, name, &s, err);
 	if (ret)
 		return ret;

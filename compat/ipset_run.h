@@ -26,6 +26,7 @@ struct ipset_run {
 	bool pending;			/* definitions changed in t.rs, not committed yet */
 	bool light;			/* begin with the sets only, not the rules (elements) */
 	bool sorted;			/* -s: list and save elements in order */
+	const char *file;		/* -f: where restore reads and list and save write */
 };
 
 /*

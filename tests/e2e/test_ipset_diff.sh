@@ -197,6 +197,8 @@ same add ips3 10.0.0.3
 same swap ips2 ips3
 same list ips2
 same destroy nosuch
+same -exist destroy nosuch
+same -exist flush nosuch
 same destroy ips2 extra
 same destroy ips2
 same list -n
@@ -220,6 +222,20 @@ same_ipt() {
 	b=$(in_ns bpfw "$IPT_DIR/iptables" "$@" 2>&1; echo "exit $?")
 	assert_eq "iptables $*" "${a//(nf_tables)/(bpfw)}" "$b"
 }
+
+section "files"
+same save -f "$E2E_TMP/saved.no/x"
+same -f
+same restore -f "$E2E_TMP/none"
+for n in sys bpfw; do
+	b=$IPSET
+	[ $n = sys ] && b=$SYS_IPSET
+	in_ns $n "$b" save d -f "$E2E_TMP/save.$n"
+done
+assert_eq "save -f writes the file" "$(norm <"$E2E_TMP/save.sys")" "$(norm <"$E2E_TMP/save.bpfw")"
+sed -i 's/^create d /create d2 /; s/^add d /add d2 /' "$E2E_TMP/save.sys"
+same restore -f "$E2E_TMP/save.sys"
+same list d2
 
 section "family inet6"
 same create n6 hash:net family inet6
