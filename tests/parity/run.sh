@@ -4,7 +4,7 @@
 # Usage: tests/parity/run.sh [--ipt-dir DIR] [-k PATTERN] [-v]
 #
 #   --ipt-dir DIR  where the iptables, iptables-save and iptables-restore
-#                  under test are (default: the project's build/;
+#                  under test are (default: $IPT_DIR, else the project's build/;
 #                  /usr/sbin checks the harness against itself)
 #   -k PATTERN     run only the entries whose name contains PATTERN
 #   -v             print every entry's transcript
@@ -31,7 +31,7 @@ CORPUS="$ROOT/tests/parity/commands.txt"
 ORACLE_DIR=/usr/sbin
 CMD_TIMEOUT=10
 
-ipt_dir="$ROOT/build"
+ipt_dir="${IPT_DIR:-$ROOT/build}"
 pattern=""
 verbose=0
 n_pass=0
