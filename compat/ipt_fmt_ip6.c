@@ -117,7 +117,7 @@ static void rt_list(FILE *out, const struct ir_match_rt *rt)
 
 	fputs(" rt", out);
 	if (rt->flags & IR_RT_TYPE)
-		fprintf(out, " type:%s%d", rt->invflags & IR_RT_TYPE ? "!" : "", rt->type);
+		fprintf(out, " type:%s%d", rt->invflags & IR_RT_TYPE ? "!" : "", (int)rt->type);
 	if (rt->segs_lo != 0 || rt->segs_hi != UINT32_MAX || inv_segs) {
 		if (rt->segs_lo == rt->segs_hi)
 			fprintf(out, " segsleft:%s%u", inv_segs ? "!" : "", rt->segs_lo);

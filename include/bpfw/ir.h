@@ -133,7 +133,7 @@ enum {
 struct ir_match_rt {
 	uint8_t flags;		/* IR_RT_* given */
 	uint8_t invflags;	/* IR_RT_TYPE, IR_RT_SEGS, IR_RT_LEN inverted */
-	uint8_t type;
+	uint32_t type;		/* as ip6tables takes it: above 255 it never matches the 8-bit field */
 	uint32_t segs_lo, segs_hi;
 	uint32_t len;
 	uint8_t n_addrs;	/* --rt-0-addrs, type 0 only */
