@@ -159,4 +159,26 @@ assert_eq "restored as saved" "$(sort "$E2E_TMP/sets.save")" "$(ips save | sort)
 ipt_ok server -A INPUT -m set --match-set empty src -j DROP
 expect drop client tcp 10.99.1.1 22
 
+section "fail2ban's iptables-ipset action, command by command"
+ipt_ok server -F INPUT
+assert_ok "actionstart: ipset -exist create" \
+	ips -exist create f2b-sshd hash:ip timeout 0 maxelem 65536
+ipt_ok server -w -I INPUT -p tcp -m multiport --dports 22 -m set --match-set f2b-sshd src \
+	-j REJECT --reject-with icmp-port-unreachable
+id1=$(prog_id)
+expect accept client tcp 10.99.1.1 22
+assert_ok "actionban: ipset -exist add ... timeout 0" ips -exist add f2b-sshd 10.99.1.2 timeout 0
+assert_eq "banned: refused by the REJECT" refused "$(probe client tcp 10.99.1.1 22)"
+expect accept client tcp 10.99.1.1 80
+assert_ok "banned twice: -exist" ips -exist add f2b-sshd 10.99.1.2 timeout 0
+assert_ok "actionunban: ipset -exist del" ips -exist del f2b-sshd 10.99.1.2
+expect accept client tcp 10.99.1.1 22
+assert_ok "unbanned twice: -exist" ips -exist del f2b-sshd 10.99.1.2
+assert_eq "bans and unbans made no new program" "$id1" "$(prog_id)"
+ipt_ok server -w -D INPUT -p tcp -m multiport --dports 22 -m set --match-set f2b-sshd src \
+	-j REJECT --reject-with icmp-port-unreachable
+assert_ok "actionstop: ipset flush" ips flush f2b-sshd
+assert_ok "actionstop: ipset -exist destroy" ips -exist destroy f2b-sshd
+assert_ok "actionstop again: -exist destroy of a set that is gone" ips -exist destroy f2b-sshd
+
 e2e_finish
