@@ -172,6 +172,11 @@ void cg_emit_return(struct cg *c, bool sub, enum cg_code code)
 {
 	int32_t v;
 
+	/* accepted by a base chain that is not the hook's last: on to the next */
+	if (!sub && code == CG_ACCEPT && c->accept_next != UINT32_MAX) {
+		emit_ja(&c->e, c->accept_next);
+		return;
+	}
 	/* the rules accepted it: the connection table learns of it first */
 	if (!sub && code == CG_ACCEPT && c->ct_accept != UINT32_MAX) {
 		emit_ja(&c->e, c->ct_accept);
@@ -223,15 +228,25 @@ static uint32_t chain_label(struct cg *c, const char *name)
 	return c->chain_label[i];
 }
 
+/* Whether @r of an inet table is for the other family only: it never matches here. */
+static bool rule_other_family(const struct cg *c, const struct ir_rule *r)
+{
+	return r->nfproto && r->nfproto != (c->fam == IR_FAMILY_IPV6 ? 6 : 4);
+}
+
 static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t policy)
 {
 	struct emit *e = &c->e;
 	uint32_t next = emit_label(e);
 	int16_t key = sub ? STK_SUB_KEY : STK_KEY;
 
+	if (rule_other_family(c, r))
+		return;
 	c->match_key = key;
 	c->match_key2 = sub ? STK_SUB_FOLD : STK_FOLD;
 	cg_emit_matches(c, r, next);
+	if (r->nft & IR_NFT_LOG)
+		cg_emit_log(c, r);	/* nftables' log statement, then the verdict */
 	if (r->target.kind == IR_TARGET_ACCEPT || r->target.kind == IR_TARGET_DROP) {
 		emit_count_return(c, r->slot,
 				  r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT);
@@ -462,13 +477,77 @@ void cg_emit_subprograms(struct cg *c, const struct cg_half *halves, unsigned in
 	} while (more && !c->e.err);
 }
 
-/* A hook's built-in chain; a table not in use accepts everything. */
-void cg_emit_hook(struct cg *c, const struct ir_chain *ch)
+/* A base chain at a hook, of one half. */
+struct hook_chain {
+	const struct cg_half *half;
+	const struct ir_chain *ch;
+};
+
+/* Order of base chains at a hook: by priority, iptables' tables first among equals. */
+static int by_priority(const void *a, const void *b)
 {
-	if (ch)
-		emit_builtin(c, ch);
-	else
+	const struct hook_chain *x = a, *y = b;
+	int32_t px = x->ch->priority, py = y->ch->priority;
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	if (!x->half->t->name[0] != !y->half->t->name[0])
+		return x->half->t->name[0] ? 1 : -1;
+	return x < y ? -1 : 1;
+}
+
+/* The base chains of @hook in the @n halves, in the order they run; their number. */
+static unsigned int hook_chains(const struct cg_half *halves, unsigned int n, enum ir_hook hook,
+				struct hook_chain *out)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct ir_table *t = halves[i].t;
+
+		for (unsigned int j = 0; t && j < t->n_chains; j++) {
+			if (t->chains[j]->hook != hook)
+				continue;
+			out[k].half = &halves[i];
+			out[k++].ch = t->chains[j];
+		}
+	}
+	qsort(out, k, sizeof(*out), by_priority);
+	return k;
+}
+
+void cg_emit_hook(struct cg *c, const struct cg_half *halves, unsigned int n, enum ir_hook hook)
+{
+	struct emit *e = &c->e;
+	struct hook_chain *seq;
+	unsigned int total = 0, k;
+
+	for (unsigned int i = 0; i < n; i++)
+		total += halves[i].t ? halves[i].t->n_chains : 0;
+	seq = calloc(total ? total : 1, sizeof(*seq));
+	if (!seq) {
+		e->err = e->err ?: -ENOMEM;
+		return;
+	}
+	k = hook_chains(halves, n, hook, seq);
+	/*
+	 * Each base chain in turn: DROP ends the hook, ACCEPT only the chain
+	 * (nftables' semantics), and the last one's ACCEPT accepts.
+	 */
+	for (unsigned int i = 0; i < k && !e->err; i++) {
+		uint32_t next = i + 1 < k ? emit_label(e) : UINT32_MAX;
+
+		cg_half_enter(c, seq[i].half);
+		c->accept_next = next;
+		emit_builtin(c, seq[i].ch);
+		cg_emit_count_exit(c, false);
+		c->accept_next = UINT32_MAX;
+		if (next != UINT32_MAX)
+			emit_bind(e, next);
+	}
+	if (!k)
 		cg_emit_return(c, false, CG_ACCEPT);
+	free(seq);
 }
 
 /* Whether every chain of @t is empty with policy ACCEPT (or @t is NULL). */
@@ -480,17 +559,33 @@ static bool table_is_empty(const struct ir_table *t)
 	return true;
 }
 
-/* A TC program: the IPv4 filter table's hooks, and the IPv6 one's when it has rules. */
-static void emit_tc(struct cg *c, const struct ir_table *t4, const struct ir_table *t6)
+/*
+ * A TC program: per family, iptables' filter table and the nftables tables
+ * of that family, each a half; the IPv4 part always, the IPv6 part when a
+ * table has rules for it.
+ */
+static void emit_tc(struct cg *c, const struct ir_ruleset *rs)
 {
-	struct cg_half h[IR_FAMILY_MAX];
-	unsigned int n = 1;
+	unsigned int cap = IR_FAMILY_MAX * (1 + rs->n_nft), n = 0;
+	struct cg_half *h = calloc(cap, sizeof(*h));
 
-	memset(h, 0, sizeof(h));
-	if (cg_half_init(c, &h[0], t4, IR_FAMILY_IPV4) ||
-	    (!table_is_empty(t6) && cg_half_init(c, &h[n++], t6, IR_FAMILY_IPV6))) {
+	if (!h) {
 		c->e.err = c->e.err ?: -ENOMEM;
-		goto out;
+		return;
+	}
+	for (int f = 0; f < IR_FAMILY_MAX; f++) {
+		const struct ir_table *t = rs->tables[f][IR_TABLE_FILTER];
+
+		if ((f == IR_FAMILY_IPV4 || !table_is_empty(t)) &&
+		    cg_half_init(c, &h[n++], t, f))
+			goto nomem;
+		for (unsigned int i = 0; i < rs->n_nft; i++) {
+			t = rs->nft[i];
+			if (!ir_nft_table_has_family(t, f) || table_is_empty(t))
+				continue;
+			if (cg_half_init(c, &h[n++], t, f))
+				goto nomem;
+		}
 	}
 	if (c->kind == CGEN_PROG_TC_INGRESS)
 		cg_emit_ingress(c, h, n);
@@ -500,17 +595,21 @@ static void emit_tc(struct cg *c, const struct ir_table *t4, const struct ir_tab
 	cg_emit_ct_accept(c);
 	c->ct_accept = UINT32_MAX;
 	cg_emit_subprograms(c, h, n);
+	goto out;
+nomem:
+	c->e.err = c->e.err ?: -ENOMEM;
 out:
 	c->half = NULL;
 	c->t = NULL;
 	c->chain_label = NULL;
 	c->chunked = NULL;
-	for (unsigned int i = 0; i < IR_FAMILY_MAX; i++)
+	for (unsigned int i = 0; i < cap; i++)
 		cg_half_release(&h[i]);
+	free(h);
 }
 
 static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const char *name,
-			const struct ir_table *t, const struct ir_table *t6, struct cg *c,
+			const struct ir_ruleset *rs, const struct ir_table *raw, struct cg *c,
 			struct bpfw_err *err)
 {
 	struct cgen_prog *p = &out->progs[kind];
@@ -524,10 +623,11 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	c->count_exit = UINT32_MAX;
 	c->n_chunks = c->chunks_done = 0;
 	c->ct_accept = kind != CGEN_PROG_XDP && c->ct_map >= 0 ? emit_label(&c->e) : UINT32_MAX;
+	c->accept_next = UINT32_MAX;
 	if (kind == CGEN_PROG_XDP)
-		cg_emit_xdp(c, c->opts->xdp_prev, t);
+		cg_emit_xdp(c, c->opts->xdp_prev, raw);
 	else
-		emit_tc(c, t, t6);
+		emit_tc(c, rs);
 	ret = emit_finish(&c->e);
 	emit_release(&c->e);
 	if (ret)
@@ -583,7 +683,7 @@ static bool any_rule(const struct ir_table *const *tables, unsigned int n,
 
 static bool rule_logs(const struct ir_rule *r)
 {
-	return r->target.kind == IR_TARGET_LOG;
+	return r->target.kind == IR_TARGET_LOG || (r->nft & IR_NFT_LOG);
 }
 
 static bool rule_rejects(const struct ir_rule *r)
@@ -608,6 +708,22 @@ static int add_map_if(struct cgen_output *out, bool want, const struct cgen_map 
 		return 0;
 	*idx = cg_add_map(out, m);
 	return *idx < 0 ? -ENOMEM : 0;
+}
+
+/* The base chains of an nftables table that bpfw runs: filter at input, forward, output. */
+static int check_nft_table(const struct ir_table *t, struct bpfw_err *err)
+{
+	for (unsigned int i = 0; i < t->n_chains; i++) {
+		enum ir_hook h = t->chains[i]->hook;
+
+		if (h != IR_HOOK_NONE && h != IR_HOOK_INPUT && h != IR_HOOK_FORWARD &&
+		    h != IR_HOOK_OUTPUT)
+			return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
+					 "Chain %s of table %s: bpfw runs nftables base chains at the "
+					 "input, forward and output hooks only", t->chains[i]->name,
+					 t->name);
+	}
+	return 0;
 }
 
 /* The matches of an IPv6 rule that bpfw compiles for IPv4 only. */
@@ -655,6 +771,8 @@ static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
 	ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV6, check_ip6_rule, err);
 	if (!ret)
 		ret = cg_meta_check(rs, err);
+	for (unsigned int i = 0; i < rs->n_nft && !ret; i++)
+		ret = check_nft_table(rs->nft[i], err);
 	if (ret)
 		return ret;
 	for (unsigned int i = 0; raw && i < raw->n_chains; i++)
@@ -726,29 +844,37 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	struct cg c = { .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
 			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1, .set_map = -1,
 			.out = out };
-	/* the filter tables, and the raw tables XDP runs: the new one and the running one */
-	const struct ir_table *const all[] = { t, t6, raw, prev };
-	const unsigned int n_all = 4, n_filter = 2;
+	/*
+	 * The tables TC runs (filter of both families, the nftables tables),
+	 * then the raw tables XDP runs: the new one and the running one.
+	 */
+	const unsigned int n_filter = 2 + rs->n_nft, n_all = n_filter + 2;
+	const struct ir_table **all = calloc(n_all, sizeof(*all));
 	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
-	int ret;
+	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (!all)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	all[0] = t;
+	all[1] = t6;
+	for (unsigned int i = 0; i < rs->n_nft; i++)
+		all[2 + i] = rs->nft[i];
+	all[n_filter] = raw;
+	all[n_filter + 1] = prev;
 	ret = check_unsupported(rs, err);
+	for (unsigned int i = 0; i < n_all - 1 && !ret; i++)
+		if (all[i])
+			ret = ir_table_check_jumps(all[i], opts->max_chain_depth, err);
 	if (ret)
-		return ret;
-	if (t)
-		ret = ir_table_check_jumps(t, opts->max_chain_depth, err);
-	if (!ret && t6)
-		ret = ir_table_check_jumps(t6, opts->max_chain_depth, err);
-	if (!ret && raw)
-		ret = ir_table_check_jumps(raw, opts->max_chain_depth, err);
-	if (ret)
-		return ret;
+		goto out;
 	/* the running raw rules count in their own slots until the switch */
-	if (count_slots(t, &out->n_slots) || count_slots(t6, &out->n_slots) ||
-	    count_slots(raw, &out->n_slots) || count_slots(prev, &out->n_slots))
-		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
-				 "Internal error: a rule has no counter slot");
+	for (unsigned int i = 0; i < n_all && !ret; i++)
+		if (count_slots(all[i], &out->n_slots))
+			ret = bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
+					"Internal error: a rule has no counter slot");
+	if (ret)
+		goto out;
 	counters.max_entries = out->n_slots ? out->n_slots : 1;
 	c.counters_map = cg_add_map(out, &counters);
 	c.gen_map = cg_add_map(out, &gen);
@@ -771,14 +897,15 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		ret = cg_limit_plan(&c, all, n_all, err);
 	if (ret)
 		goto out;
-	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", t, t6, &c, err);
+	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", rs, NULL, &c, err);
 	if (!ret)
-		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", t, t6, &c, err);
+		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", rs, NULL, &c, err);
 	if (!ret && xdp) {
-		ret = compile_prog(out, CGEN_PROG_XDP, CGEN_PROG_NAME_XDP, raw, NULL, &c, err);
+		ret = compile_prog(out, CGEN_PROG_XDP, CGEN_PROG_NAME_XDP, rs, raw, &c, err);
 		out->xdp_retire = !cgen_table_needs_xdp(raw);
 	}
 out:
+	free(all);
 	free(c.chunks);
 	cg_blobs_free(&c.ports);
 	cg_blobs_free(&c.limits);

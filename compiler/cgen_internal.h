@@ -94,6 +94,7 @@ struct cg {
 	struct cg_blobs ports;		/* the multiport bitmaps (ports.c) */
 	struct cg_blobs limits;		/* the rate limiters' states (limit.c) */
 	uint32_t ct_accept;		/* the main function's accept-and-track block, or UINT32_MAX */
+	uint32_t accept_next;		/* ACCEPT in the main function jumps here, if not UINT32_MAX */
 	uint32_t *chain_label;		/* per chain of @t: its subprogram, UINT32_MAX if unused */
 	uint32_t count_exit;		/* this function's count-and-return block, or UINT32_MAX */
 	bool *chunked;			/* per chain of @t: emitted as chunks (chunk.c) */
@@ -136,8 +137,11 @@ unsigned int cg_chunk_end(const struct cg *c, const struct ir_chain *ch, unsigne
 /* Index of chain @name in @t, or -1. */
 int cg_chain_index(const struct ir_table *t, const char *name);
 
-/* A hook's built-in chain, its rules and policy; a table not in use accepts everything. */
-void cg_emit_hook(struct cg *c, const struct ir_chain *ch);
+/*
+ * The base chains of @hook in the @n halves (one family's), by priority:
+ * each one's rules and policy, an ACCEPT going on to the next; none accepts.
+ */
+void cg_emit_hook(struct cg *c, const struct cg_half *halves, unsigned int n, enum ir_hook hook);
 
 /* The ingress program: INPUT for this host, FORWARD for routed packets, per family half. */
 void cg_emit_ingress(struct cg *c, const struct cg_half *halves, unsigned int n);

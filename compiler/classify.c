@@ -71,7 +71,7 @@ static bool cls_reduce(const struct ir_rule *r, struct cls_rule *out)
 	memset(out, 0, sizeof(*out));
 	if (r->target.kind != IR_TARGET_ACCEPT && r->target.kind != IR_TARGET_DROP)
 		return false;
-	if (ip->iif[0] || ip->oif[0] || ip->frag ||
+	if (ip->iif[0] || ip->oif[0] || ip->frag || r->nfproto || r->nft & IR_NFT_LOG ||
 	    (ip->invflags & ~(IR_INV_SRC | IR_INV_DST | IR_INV_PROTO)))
 		return false;
 	out->saddr = ntohl(ip->src.addr.v4.s_addr);

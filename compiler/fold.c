@@ -106,7 +106,9 @@ static unsigned int rule_shape(const struct ir_rule *r, enum ir_family fam)
 
 	if (r->target.kind != IR_TARGET_ACCEPT && r->target.kind != IR_TARGET_DROP)
 		return 0;
-	if (ip->invflags || ip->iif[0] || ip->oif[0] || ip->frag)
+	if (ip->invflags || ip->iif[0] || ip->oif[0] || ip->frag || r->nft & IR_NFT_LOG)
+		return 0;
+	if (r->nfproto && r->nfproto != (fam == IR_FAMILY_IPV6 ? 6 : 4))
 		return 0;
 	slen = mask_len(&ip->src, fam);
 	dlen = mask_len(&ip->dst, fam);

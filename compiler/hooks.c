@@ -100,11 +100,11 @@ static void emit_route(struct cg *c, uint32_t input, uint32_t fwd, uint32_t acce
 	emit_ja(e, accept);	/* blackhole, unreachable...: the kernel drops it */
 }
 
-/* One family's INPUT and FORWARD, the packet read. */
-static void ingress_half(struct cg *c, uint32_t accept)
+/* One family's INPUT and FORWARD in its @n halves, the packet read. */
+static void ingress_family(struct cg *c, const struct cg_half *halves, unsigned int n,
+			   uint32_t accept)
 {
 	struct emit *e = &c->e;
-	const struct ir_table *t = c->t;
 	uint32_t to_input = emit_label(e), to_fwd = emit_label(e);
 
 	if (c->ct_map >= 0)
@@ -116,13 +116,13 @@ static void ingress_half(struct cg *c, uint32_t accept)
 	emit_bind(e, to_fwd);
 	emit(e, LDX(BPF_W, R7, R_FP, STK_FIB + FIB(ifindex)));
 	cg_emit_ifname(c, R7, PI(oif));
-	cg_emit_hook(c, t ? ir_chain_find(t, "FORWARD") : NULL);
+	cg_emit_hook(c, halves, n, IR_HOOK_FORWARD);
 	emit_bind(e, to_input);
-	cg_emit_hook(c, t ? ir_chain_find(t, "INPUT") : NULL);
+	cg_emit_hook(c, halves, n, IR_HOOK_INPUT);
 }
 
-/* One family's OUTPUT, the packet read. */
-static void egress_half(struct cg *c, uint32_t accept)
+/* One family's OUTPUT in its @n halves, the packet read. */
+static void egress_family(struct cg *c, const struct cg_half *halves, unsigned int n)
 {
 	struct emit *e = &c->e;
 
@@ -130,17 +130,19 @@ static void egress_half(struct cg *c, uint32_t accept)
 		cg_emit_ct_state(c);
 	emit(e, LDX(BPF_W, R7, R_CTX, (int16_t)offsetof(struct __sk_buff, ifindex)));
 	cg_emit_ifname(c, R7, PI(oif));
-	cg_emit_hook(c, c->t ? ir_chain_find(c->t, "OUTPUT") : NULL);
+	cg_emit_hook(c, halves, n, IR_HOOK_OUTPUT);
 }
 
 /*
- * A TC program: the generation check, then per family half the packet's
- * parsing and that family's hooks; packets of no half pass.
+ * A TC program: the generation check, then per family the packet's parsing
+ * and that family's hooks (its halves are together in @halves, IPv4 first);
+ * packets of no family with a half pass.
  */
 static void emit_hooks(struct cg *c, const struct cg_half *halves, unsigned int n, bool ingress)
 {
 	struct emit *e = &c->e;
 	uint32_t accept = emit_label(e), next = emit_label(e);
+	unsigned int i = 0;
 
 	emit_generation_check(c, accept);
 	if (!ingress) {
@@ -152,17 +154,22 @@ static void emit_hooks(struct cg *c, const struct cg_half *halves, unsigned int 
 	emit_ja(e, next);
 	emit_bind(e, accept);
 	cg_emit_pass(c);
-	for (unsigned int i = 0; i < n; i++) {
-		uint32_t other = i + 1 < n ? emit_label(e) : accept;
+	while (i < n) {
+		unsigned int k = i;
+		uint32_t other;
 
+		while (k < n && halves[k].fam == halves[i].fam)
+			k++;
+		other = k < n ? emit_label(e) : accept;
 		emit_bind(e, next);
 		cg_half_enter(c, &halves[i]);
 		cg_emit_prologue(c, other, accept);
 		if (ingress)
-			ingress_half(c, accept);
+			ingress_family(c, halves + i, k - i, accept);
 		else
-			egress_half(c, accept);
+			egress_family(c, halves + i, k - i);
 		next = other;
+		i = k;
 	}
 }
 

@@ -56,10 +56,10 @@ void cg_emit_xdp(struct cg *c, const struct ir_table *prev, const struct ir_tabl
 	emit(e, LDX(BPF_W, R1, R_FP, STK_GEN));
 	emit_jmp_imm(e, BPF_JGE, false, R1, (int32_t)c->opts->generation, to_new);
 
-	cg_emit_hook(c, h[0].t ? ir_chain_find(h[0].t, "PREROUTING") : NULL);
+	cg_emit_hook(c, &h[0], 1, IR_HOOK_PREROUTING);
 	emit_bind(e, to_new);
 	cg_half_enter(c, &h[1]);
-	cg_emit_hook(c, h[1].t ? ir_chain_find(h[1].t, "PREROUTING") : NULL);
+	cg_emit_hook(c, &h[1], 1, IR_HOOK_PREROUTING);
 	cg_emit_count_exit(c, false);
 
 	/* each half's user chains and chunks */

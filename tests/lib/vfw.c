@@ -56,11 +56,13 @@ int fw_apply(struct ir_ruleset *rs, const char *line)
 	return ret;
 }
 
-/* Give every rule and built-in policy of every table a counter slot, in order. */
+/* Give every rule and built-in policy of every table a counter slot, in order, nftables' last. */
 static void assign_slots(struct ir_ruleset *rs, uint32_t next)
 {
-	for (int id = 0; id < IR_TABLE_MAX * IR_FAMILY_MAX; id++) {
-		struct ir_table *t = rs->tables[id / IR_TABLE_MAX][id % IR_TABLE_MAX];
+	for (unsigned int id = 0; id < IR_TABLE_MAX * IR_FAMILY_MAX + rs->n_nft; id++) {
+		struct ir_table *t = id < IR_TABLE_MAX * IR_FAMILY_MAX ?
+				     rs->tables[id / IR_TABLE_MAX][id % IR_TABLE_MAX] :
+				     rs->nft[id - IR_TABLE_MAX * IR_FAMILY_MAX];
 
 		for (unsigned int i = 0; t && i < t->n_chains; i++) {
 			struct ir_chain *c = t->chains[i];
@@ -98,6 +100,8 @@ int fw_load_opts(struct fw *fw, const char *cmds, const struct fw_opts *o)
 			ret = fw_apply(fw->rs, line);
 	}
 	free(copy);
+	if (!ret && o->edit)
+		ret = o->edit(fw->rs);
 	if (ret)
 		return ret;
 	assign_slots(fw->rs, o->first_slot);

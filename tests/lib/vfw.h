@@ -33,6 +33,7 @@ struct fw_opts {
 	const struct ir_table *xdp_prev;	/* the running raw rules XDP hands over from */
 	const struct ir_set *sets;	/* ipset's sets, defined before the rules */
 	unsigned int n_sets;
+	int (*edit)(struct ir_ruleset *rs);	/* changes the commands cannot make, or NULL */
 };
 
 struct pkt_spec {
