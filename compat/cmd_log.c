@@ -40,18 +40,19 @@ static int log_of_slot(const struct ir_rule *r, void *arg)
 {
 	struct log_query *q = arg;
 
-	if (r->slot != q->slot || r->target.kind != IR_TARGET_LOG)
+	if (r->slot != q->slot || (r->target.kind != IR_TARGET_LOG && !(r->nft & IR_NFT_LOG)))
 		return 0;
 	q->log = &r->target.log;
 	return 1;
 }
 
-/* The LOG rule with counter slot @slot, or NULL. */
+/* The LOG rule (or nftables rule with a log statement) with counter slot @slot, or NULL. */
 static const struct ir_target_log *find_log(const struct ir_ruleset *rs, uint32_t slot)
 {
 	struct log_query q = { .slot = slot };
 
-	ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV4, log_of_slot, &q);
+	if (!ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV4, log_of_slot, &q))
+		ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV6, log_of_slot, &q);
 	return q.log;
 }
 
