@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <linux/rtnetlink.h>
 
 #include "../frontend/ipt_internal.h"
 
@@ -92,6 +93,18 @@ static int check_new_rule(const struct ipt_ctx *ctx, const struct ipt_where *w,
 		    (((rc->seconds || rc->hitcount || (rc->check_set & IR_RECENT_TTL)) &&
 		      (rc->check_set & (IR_RECENT_SET | IR_RECENT_REMOVE))) ||
 		     rc->hitcount > UINT16_MAX))
+			return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, EINVAL,
+					"%s failed (Invalid argument): rule in chain %s", what,
+					cmd->chain);
+	}
+	/* xt_addrtype for IPv6: no BROADCAST, BLACKHOLE, nor PROHIBIT and the types after it */
+	for (unsigned int i = 0; ctx->family == IR_FAMILY_IPV6 && i < r->n_matches; i++) {
+		const struct ir_match_addrtype *at = &r->matches[i].addrtype;
+		uint16_t types = at->src | at->dst;
+
+		if (r->matches[i].kind == IR_MATCH_ADDRTYPE &&
+		    (types & ((1u << RTN_BROADCAST) | (1u << RTN_BLACKHOLE) |
+			      (UINT16_MAX << RTN_PROHIBIT))))
 			return ipt_fail(ctx, w, err, IPT_FAIL_KERNEL, EINVAL,
 					"%s failed (Invalid argument): rule in chain %s", what,
 					cmd->chain);
