@@ -565,7 +565,8 @@ static int finish(struct ipt_pstate *ps)
 	if (ps->table && ir_table_id_parse(ps->table, &cmd->table))
 		return ipt_fail(ps->ctx, ps->w, ps->err, IPT_FAIL_PLAIN, ENOENT,
 				"table '%s' does not exist\n"
-				"Perhaps iptables or your kernel needs to be upgraded.", ps->table);
+				"Perhaps %s or your kernel needs to be upgraded.", ps->table,
+				ps->ctx->prog);
 	cmd->op = cmd_ops[highest_bit(ps->cmds & ~((1u << C_ZERO) | (1u << C_ZERO_NUM))) ?:
 			  highest_bit(ps->cmds)];
 	if (cmd->flags & IPT_F_HOOK_XDP) {
