@@ -67,6 +67,15 @@ static int parse_range6(const char *arg, struct in6_addr *lo, struct in6_addr *h
 	return 0;
 }
 
+/* Whether the source (@src) or destination range of @r ends before it starts. */
+static bool reversed(const struct ir_match_iprange *r, bool src, enum ir_family family)
+{
+	if (family == IR_FAMILY_IPV6)
+		return memcmp(src ? &r->src6_lo : &r->dst6_lo, src ? &r->src6_hi : &r->dst6_hi,
+			      sizeof(struct in6_addr)) > 0;
+	return src ? r->src_lo > r->src_hi : r->dst_lo > r->dst_hi;
+}
+
 static int parse_iprange(struct ipt_pstate *ps, struct ir_match *m, const struct ipt_mopt *o,
 			 const char *arg)
 {
@@ -83,6 +92,9 @@ static int parse_iprange(struct ipt_pstate *ps, struct ir_match *m, const struct
 				  bad, sizeof(bad));
 	if (ret)
 		return ipt_perr(ps, "iprange: Bad value for \"--%s\" option: \"%s\"", o->name, bad);
+	if (!ps->w->quiet && reversed(r, src, ps->ctx->family))
+		fprintf(stderr, "xt_iprange: range %.*s-%s is reversed and will never match\n",
+			(int)(strchr(arg, '-') - arg), arg, strchr(arg, '-') + 1);
 	if (src) {
 		r->src = true;
 		r->inv_src = ps->invert;
