@@ -117,6 +117,7 @@ int txn_begin(struct txn *t, struct bpfw_err *err)
 		t->live.kept_fds[k] = -1;
 	t->old_slots = NULL;
 	t->live_raw = NULL;
+	t->live_raw6 = NULL;
 	t->rs = ir_ruleset_new();
 	if (!t->rs)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
@@ -132,6 +133,12 @@ int txn_begin(struct txn *t, struct bpfw_err *err)
 	if (cgen_table_needs_xdp(raw)) {
 		t->live_raw = ir_table_clone(raw);
 		if (!t->live_raw)
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	}
+	raw = t->rs->tables[IR_FAMILY_IPV6][IR_TABLE_RAW];
+	if (cgen_table_needs_xdp(raw)) {
+		t->live_raw6 = ir_table_clone(raw);
+		if (!t->live_raw6)
 			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 	}
 	return txn_slots_snapshot(t, err);
@@ -171,6 +178,7 @@ static int build(struct txn *t, struct cgen_output *out, struct ld_objects *objs
 	cgen_opts_default(&copts);
 	copts.generation = t->live.present ? t->live.generation + 1 : 1;
 	copts.xdp_prev = t->live_raw;
+	copts.xdp_prev6 = t->live_raw6;
 	opts.generation = copts.generation;
 	ret = cgen_compile(t->rs, &copts, out, err);
 	if (ret)
@@ -239,4 +247,6 @@ void txn_end(struct txn *t)
 	t->old_slots = NULL;
 	ir_table_free(t->live_raw);
 	t->live_raw = NULL;
+	ir_table_free(t->live_raw6);
+	t->live_raw6 = NULL;
 }

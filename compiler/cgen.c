@@ -25,6 +25,7 @@ void cgen_opts_default(struct cgen_opts *opts)
 	opts->max_chain_depth = DEFAULT_CHAIN_DEPTH;
 	opts->generation = 0;
 	opts->xdp_prev = NULL;
+	opts->xdp_prev6 = NULL;
 }
 
 int cgen_output_find_map(const struct cgen_output *out, enum cgen_map_role role)
@@ -609,8 +610,7 @@ out:
 }
 
 static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const char *name,
-			const struct ir_ruleset *rs, const struct ir_table *raw, struct cg *c,
-			struct bpfw_err *err)
+			const struct ir_ruleset *rs, struct cg *c, struct bpfw_err *err)
 {
 	struct cgen_prog *p = &out->progs[kind];
 	int ret;
@@ -625,7 +625,7 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	c->ct_accept = kind != CGEN_PROG_XDP && c->ct_map >= 0 ? emit_label(&c->e) : UINT32_MAX;
 	c->accept_next = UINT32_MAX;
 	if (kind == CGEN_PROG_XDP)
-		cg_emit_xdp(c, c->opts->xdp_prev, raw);
+		cg_emit_xdp(c, rs);
 	else
 		emit_tc(c, rs);
 	ret = emit_finish(&c->e);
@@ -746,35 +746,11 @@ static int check_ip6_rule(const struct ir_rule *r, void *arg)
 	return 0;
 }
 
-/*
- * Tables bpfw cannot enforce yet must not be accepted silently, and the raw
- * table runs at XDP, before the stack has routed the packet.
- */
-static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
+/* What XDP cannot run in raw table @raw (either family's; NULL is fine). */
+static int check_raw(const struct ir_table *raw, struct bpfw_err *err)
 {
-	const struct ir_table *raw = rs->tables[IR_FAMILY_IPV4][IR_TABLE_RAW];
 	const struct ir_chain *out = raw ? ir_chain_find(raw, "OUTPUT") : NULL;
-	int ret;
 
-	for (int f = 0; f < IR_FAMILY_MAX; f++) {
-		for (int i = 0; i < IR_TABLE_MAX; i++) {
-			const struct ir_table *t = rs->tables[f][i];
-
-			if (i == IR_TABLE_FILTER || (f == IR_FAMILY_IPV4 && i == IR_TABLE_RAW))
-				continue;
-			if (!table_is_empty(t))
-				return bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
-						 "The %s table of %s cannot be compiled yet",
-						 ir_table_name(i), f == IR_FAMILY_IPV4 ? "IPv4" : "IPv6");
-		}
-	}
-	ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV6, check_ip6_rule, err);
-	if (!ret)
-		ret = cg_meta_check(rs, err);
-	for (unsigned int i = 0; i < rs->n_nft && !ret; i++)
-		ret = check_nft_table(rs->nft[i], err);
-	if (ret)
-		return ret;
 	for (unsigned int i = 0; raw && i < raw->n_chains; i++)
 		for (unsigned int j = 0; j < raw->chains[i]->n_rules; j++)
 			if (cg_rule_uses_ct(raw->chains[i]->rules[j]))
@@ -796,13 +772,32 @@ static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
 	return 0;
 }
 
+/*
+ * Rules bpfw cannot enforce yet must not be accepted silently, and the raw
+ * tables run at XDP, before the stack has routed the packet.
+ */
+static int check_unsupported(const struct ir_ruleset *rs, struct bpfw_err *err)
+{
+	int ret;
+
+	ret = ir_ruleset_for_each_rule(rs, IR_FAMILY_IPV6, check_ip6_rule, err);
+	if (!ret)
+		ret = cg_meta_check(rs, err);
+	for (unsigned int i = 0; i < rs->n_nft && !ret; i++)
+		ret = check_nft_table(rs->nft[i], err);
+	for (int f = 0; f < IR_FAMILY_MAX && !ret; f++)
+		ret = check_raw(rs->tables[f][IR_TABLE_RAW], err);
+	return ret;
+}
+
 int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		 struct cgen_output *out, struct bpfw_err *err)
 {
 	const struct ir_table *t = rs->tables[IR_FAMILY_IPV4][IR_TABLE_FILTER];
 	const struct ir_table *t6 = rs->tables[IR_FAMILY_IPV6][IR_TABLE_FILTER];
 	const struct ir_table *raw = rs->tables[IR_FAMILY_IPV4][IR_TABLE_RAW];
-	const struct ir_table *prev = opts->xdp_prev;
+	const struct ir_table *raw6 = rs->tables[IR_FAMILY_IPV6][IR_TABLE_RAW];
+	const struct ir_table *prev = opts->xdp_prev, *prev6 = opts->xdp_prev6;
 	struct cgen_map counters = {
 		.role = CGEN_MAP_COUNTERS, .name = CGEN_MAP_NAME_COUNTERS,
 		.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = sizeof(uint32_t),
@@ -846,11 +841,12 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 			.out = out };
 	/*
 	 * The tables TC runs (filter of both families, the nftables tables),
-	 * then the raw tables XDP runs: the new one and the running one.
+	 * then the raw tables XDP runs: the new ones and the running ones.
 	 */
-	const unsigned int n_filter = 2 + rs->n_nft, n_all = n_filter + 2;
+	const unsigned int n_filter = 2 + rs->n_nft, n_all = n_filter + 4;
 	const struct ir_table **all = calloc(n_all, sizeof(*all));
-	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev);
+	bool xdp = cgen_table_needs_xdp(raw) || cgen_table_needs_xdp(prev) ||
+		   cgen_table_needs_xdp(raw6) || cgen_table_needs_xdp(prev6);
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -861,9 +857,11 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	for (unsigned int i = 0; i < rs->n_nft; i++)
 		all[2 + i] = rs->nft[i];
 	all[n_filter] = raw;
-	all[n_filter + 1] = prev;
+	all[n_filter + 1] = raw6;
+	all[n_filter + 2] = prev;
+	all[n_filter + 3] = prev6;
 	ret = check_unsupported(rs, err);
-	for (unsigned int i = 0; i < n_all - 1 && !ret; i++)
+	for (unsigned int i = 0; i < n_filter + 2 && !ret; i++)
 		if (all[i])
 			ret = ir_table_check_jumps(all[i], opts->max_chain_depth, err);
 	if (ret)
@@ -897,12 +895,12 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 		ret = cg_limit_plan(&c, all, n_all, err);
 	if (ret)
 		goto out;
-	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", rs, NULL, &c, err);
+	ret = compile_prog(out, CGEN_PROG_TC_INGRESS, "bpfw_ingress", rs, &c, err);
 	if (!ret)
-		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", rs, NULL, &c, err);
+		ret = compile_prog(out, CGEN_PROG_TC_EGRESS, "bpfw_egress", rs, &c, err);
 	if (!ret && xdp) {
-		ret = compile_prog(out, CGEN_PROG_XDP, CGEN_PROG_NAME_XDP, rs, raw, &c, err);
-		out->xdp_retire = !cgen_table_needs_xdp(raw);
+		ret = compile_prog(out, CGEN_PROG_XDP, CGEN_PROG_NAME_XDP, rs, &c, err);
+		out->xdp_retire = !cgen_table_needs_xdp(raw) && !cgen_table_needs_xdp(raw6);
 	}
 out:
 	free(all);

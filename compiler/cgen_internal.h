@@ -172,10 +172,11 @@ void cg_emit_set_flag(struct cg *c, int16_t field, uint8_t value, uint8_t tmp);
 void cg_emit_need(struct cg *c, uint8_t base, int32_t off, uint32_t fail);
 
 /*
- * The XDP program: @prev's raw PREROUTING while the generation map holds
- * less than this program's generation, @next's from then on (NULL: pass).
+ * The XDP program: per family, the running raw PREROUTING (c->opts'
+ * xdp_prev, xdp_prev6) while the generation map holds less than this
+ * program's generation, @rs's raw tables' from then on.
  */
-void cg_emit_xdp(struct cg *c, const struct ir_table *prev, const struct ir_table *next);
+void cg_emit_xdp(struct cg *c, const struct ir_ruleset *rs);
 
 /* The function's shared count-and-return block (emit_count_return()), if used. */
 void cg_emit_count_exit(struct cg *c, bool sub);

@@ -178,6 +178,7 @@ struct cgen_opts {
 	 * raw rules too and applies them until the generation map switches.
 	 */
 	const struct ir_table *xdp_prev;
+	const struct ir_table *xdp_prev6;	/* and the running IPv6 raw table */
 };
 
 /* Default options: Ethernet framing, the deepest nesting BPF calls allow. */

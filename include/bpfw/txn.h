@@ -25,6 +25,7 @@ struct txn {
 	uint32_t n_old_slots;		/* bits in @old_slots */
 	bool counters_reused;		/* the new program counts into the running map */
 	struct ir_table *live_raw;	/* the running raw rules, which XDP applies until the switch */
+	struct ir_table *live_raw6;	/* and the running IPv6 raw rules */
 };
 
 /* Read the running rule set (an empty one if none runs) into @t->rs. */

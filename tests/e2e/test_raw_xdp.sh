@@ -3,8 +3,9 @@
 # before the stack (native XDP on the veth, generic on lo), counts per rule,
 # stays in place while the filter table changes, is replaced in one switch
 # when it changes itself, and goes away with its last rule; bpfw's own
-# "-N CHAIN --hook xdp" makes a chain run there first.  What XDP
-# cannot run is refused and leaves the running rules alone.
+# "-N CHAIN --hook xdp" makes a chain run there first; ip6tables' raw
+# table runs in the same program.  What XDP cannot run is refused and
+# leaves the running rules alone.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -143,6 +144,35 @@ C
 		fail "cannot attach another XDP program: $(cat "$E2E_TMP/clang.err")"
 	fi
 fi
+
+section "ip6tables -t raw: IPv6 frames in the same XDP program"
+IP6T="$IPT_DIR/ip6tables"
+ip -n "$(ns server)" addr add fd00:98::1/64 dev eth0 nodad
+ip -n "$(ns client)" addr add fd00:98::2/64 dev eth0 nodad
+ping6_probe() {
+	if in_ns client ping -6 -n -q -c 1 -W "$E2E_TIMEOUT" fd00:98::1 >/dev/null 2>&1; then
+		echo reached
+	else
+		echo blocked
+	fi
+}
+assert_eq "ping6 before" reached "$(ping6_probe)"
+if out=$(in_ns server "$IP6T" -t raw -A PREROUTING -s fd00:98::2 -p ipv6-icmp \
+	 --icmpv6-type echo-request -j DROP 2>&1); then
+	pass "ip6tables -t raw -A PREROUTING"
+else
+	fail "ip6tables -t raw -A PREROUTING: $out"
+fi
+assert_eq "ping6 dropped at XDP" blocked "$(ping6_probe)"
+expect accept client tcp 10.99.1.1 22 10.99.1.3
+pkts=$(in_ns server "$IP6T" -t raw -L PREROUTING -n -v -x | awk '/ipv6-icmp/ { print $1; exit }')
+if [ "${pkts:-0}" -gt 0 ] 2>/dev/null; then
+	pass "the IPv6 raw rule counted $pkts packets"
+else
+	fail "the IPv6 raw rule counted '${pkts:-nothing}' packets"
+fi
+in_ns server "$IP6T" -t raw -F >/dev/null 2>&1
+assert_eq "ping6 after the IPv6 raw rules are gone" reached "$(ping6_probe)"
 
 section "the last raw rule goes: so does the XDP program"
 ipt_ok server -t raw -F

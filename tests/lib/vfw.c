@@ -108,6 +108,7 @@ int fw_load_opts(struct fw *fw, const char *cmds, const struct fw_opts *o)
 	cgen_opts_default(&copts);
 	copts.generation = o->generation;
 	copts.xdp_prev = o->xdp_prev;
+	copts.xdp_prev6 = o->xdp_prev6;
 	ret = cgen_compile(fw->rs, &copts, &fw->out, &err);
 	if (!ret)
 		ret = ld_objects_create(&fw->out, &opts, &fw->objs, &err);

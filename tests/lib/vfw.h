@@ -31,6 +31,7 @@ struct fw_opts {
 	uint32_t generation;		/* the programs' generation */
 	uint32_t first_slot;		/* counter slots are given in order from here */
 	const struct ir_table *xdp_prev;	/* the running raw rules XDP hands over from */
+	const struct ir_table *xdp_prev6;	/* and the running IPv6 ones */
 	const struct ir_set *sets;	/* ipset's sets, defined before the rules */
 	unsigned int n_sets;
 	int (*edit)(struct ir_ruleset *rs);	/* changes the commands cannot make, or NULL */

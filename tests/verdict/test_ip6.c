@@ -237,6 +237,43 @@ static void test_fold(void)
 	fw_free(&fw);
 }
 
+/* The IPv6 raw table at XDP, beside the IPv4 one, and its hand-over at the switch. */
+static void test_raw_xdp(void)
+{
+	struct pkt_spec s = tcp6("2001:db8::66", ME, 1, 22, TH_SYN);
+	struct fw fw, next;
+	struct fw_opts o = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "ip6 -t raw -A PREROUTING -s 2001:db8::66 -j DROP;"
+				      "-t raw -A PREROUTING -s 10.0.0.66 -j DROP"), 0);
+	CU_ASSERT_TRUE(fw.out.progs[CGEN_PROG_XDP].present);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &s), DROP);
+	s.src = PEER;
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &s), PASS);
+	s = TCP("10.0.0.66", 22);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &s), DROP);
+	s = TCP("10.0.0.67", 22);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &s), PASS);
+
+	/* the next generation drops another address; until the switch the old rule holds */
+	o.generation = 2;
+	o.first_slot = 100;
+	o.xdp_prev6 = fw.rs->tables[IR_FAMILY_IPV6][IR_TABLE_RAW];
+	CU_ASSERT_EQUAL_FATAL(fw_load_opts(&next, "ip6 -t raw -A PREROUTING -s " PEER " -j DROP",
+					   &o), 0);
+	fw_set_generation(&next, 1);
+	s = tcp6("2001:db8::66", ME, 1, 22, TH_SYN);
+	CU_ASSERT_EQUAL(fw_run(&next, CGEN_PROG_XDP, &s), DROP);
+	s.src = PEER;
+	CU_ASSERT_EQUAL(fw_run(&next, CGEN_PROG_XDP, &s), PASS);
+	fw_set_generation(&next, 2);
+	CU_ASSERT_EQUAL(fw_run(&next, CGEN_PROG_XDP, &s), DROP);
+	s.src = "2001:db8::66";
+	CU_ASSERT_EQUAL(fw_run(&next, CGEN_PROG_XDP, &s), PASS);
+	fw_free(&next);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
 	{ "each family's rules on its own packets", test_families },
 	{ "IPv6 addresses and prefixes", test_addresses },
@@ -245,6 +282,7 @@ static const struct cu_test tests[] = {
 	{ "connection tracking of IPv6", test_conntrack },
 	{ "-m recent with IPv6 sources", test_recent },
 	{ "IPv6 runs folded into lookups", test_fold },
+	{ "the IPv6 raw table at XDP", test_raw_xdp },
 	{ NULL, NULL },
 };
 
