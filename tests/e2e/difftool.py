@@ -21,6 +21,7 @@ Prints "PASS text", "FAIL text" and indented detail lines.
 import argparse
 import ctypes
 import ipaddress
+import json
 import os
 import random
 import re
@@ -95,6 +96,8 @@ class Fam4:
 			   "source-quench", "any", "8", "0", "3", "3/3", "3/1", "11/1", "13",
 			   "30", "200", "200/7"]
 	hop = "ttl"
+	# the kinds of lookup of runs bpfw makes for this family
+	lookups = ("hash run", "lpm run", "classified")
 
 	@staticmethod
 	def host_str(a):
@@ -133,6 +136,7 @@ class Fam6:
 			   "ttl-zero-during-transit", "parameter-problem", "packet-too-big",
 			   "128", "129", "1", "1/3", "3/1", "4", "200", "200/7"]
 	hop = "hl"
+	lookups = ("hash run", "lpm run")
 
 	@staticmethod
 	def host_str(a):
@@ -153,10 +157,18 @@ PORTS = [0, 1, 22, 53, 80, 123, 443, 1023, 1024, 3306, 5000, 8080, 8443, 32768, 
 class Gen:
 	"""Draws one rule set and the packets sent through it."""
 
-	def __init__(self, fam, rng, skip=()):
+	def __init__(self, fam, rng, skip=(), ct_share=0.35, ct_all=False):
 		self.f = fam
 		self.r = rng
 		self.skip = set(skip)	# what bpfw cannot compile for this family yet
+		# a stateful round: state matches, and packets that are flows
+		self.ct = "conntrack" not in self.skip and rng.random() < ct_share
+		self.flows = []
+		# packets whose state bpfw is known to decide otherwise (only with
+		# --ct-all): TCP other than SYNs, echo replies from outside, ICMP errors
+		# quoting what this host received
+		self.ct_all = ct_all
+		self.ct_errors = True
 		self.srcs = []
 		for n in fam.src_nets:
 			net = ipaddress.ip_network(n)
@@ -308,6 +320,13 @@ class Gen:
 		return '-m comment --comment "%s"' % self.r.choice(
 			["ssh", "blocklist entry", "web-01", "x", "allow dns", "rule %d" % self.r.randint(1, 999)])
 
+	def m_state(self):
+		states = ["NEW", "ESTABLISHED", "RELATED", "INVALID"]
+		pick = sorted(self.r.sample(states, self.r.choice([1, 1, 1, 2])), key=states.index)
+		if self.r.random() < 0.6:
+			return "-m conntrack %s--ctstate %s" % (self.neg(0.2), ",".join(pick))
+		return "-m state %s--state %s" % (self.neg(0.2), ",".join(pick))
+
 	def m_addrtype(self):
 		# the kernel has no BROADCAST for IPv6
 		t = self.r.choice(["LOCAL", "UNICAST", "MULTICAST"] + (["BROADCAST"] if self.f.v == 4 else []))
@@ -347,6 +366,8 @@ class Gen:
 			      (0.08, self.m_comment), (0.05, self.m_addrtype)):
 			if r.random() < p and fn.__name__[2:] not in self.skip:
 				o.append(fn())
+		if self.ct and r.random() < 0.35:
+			o.append(self.m_state())
 		if "multiport" in self.skip or "icmp" in self.skip:
 			o = [x for x in o if not x.startswith("-m multiport") and not x.startswith("-m icmp")]
 		return o
@@ -444,10 +465,19 @@ class Gen:
 		nchains = self.r.choice([0, 0, 1, 1, 2, 3])
 		users = ["c%d" % i for i in range(nchains)]
 		chains = {"INPUT": self.chain_body("INPUT", users, 400)}
+		if self.ct:
+			# what stateful rule sets begin with
+			for _ in range(self.r.choice([0, 1, 1, 2])):
+				st = self.r.choice(["ESTABLISHED,RELATED", "ESTABLISHED", "RELATED", "INVALID", "NEW"])
+				o = ["-m conntrack --ctstate " + st]
+				if self.r.random() < 0.3:
+					o = ["-p " + self.r.choice(["tcp", "udp", self.f.icmp_name])] + o
+				t = "DROP" if st == "INVALID" else self.r.choice(["ACCEPT", "ACCEPT", "DROP"])
+				chains["INPUT"].insert(0, (o, t))
 		for i, c in enumerate(users):
 			chains[c] = self.chain_body(c, users[i + 1:], 150)
 		policy = self.r.choice(["ACCEPT", "DROP"])
-		return RuleSet(self.f, policy, users, chains)
+		return RuleSet(self.f, policy, users, chains, self.ct)
 
 	# -- packets
 	def pick_src(self):
@@ -479,6 +509,63 @@ class Gen:
 		return self.r.randrange(65536)
 
 	def packet(self, pid):
+		if self.ct and self.r.random() < 0.85:
+			return self.flow_packet(pid, self.plain_packet(pid))
+		p = self.plain_packet(pid)
+		if self.ct and not self.ct_all:
+			# only what has the same state in both (see --ct-all)
+			if p["proto"] == 6:
+				p["flags"] = 0x02
+			elif p["proto"] == self.f.icmp_proto:
+				p["icmp"] = (8, 0) if self.f.v == 4 else (128, 0)
+		return p
+
+	def flow_packet(self, pid, p):
+		"""A packet of a connection: a new one, another of one seen before (each
+		way round), or an ICMP error quoting one."""
+		r, f = self.r, self.f
+		x = r.random()
+		if x < 0.3 or not self.flows:
+			fl = {"proto": r.choice([6, 17, 17, f.icmp_proto, f.icmp_proto]), "src": self.pick_src(),
+			      "dsttext": r.choice(f.dst_local), "sport": self.pick_port(),
+			      "dport": self.pick_port(), "echo": len(self.flows)}
+			self.flows.append(fl)
+		else:
+			fl = r.choice(self.flows)
+			if fl["proto"] == 6 and not self.ct_all:
+				# a TCP connection answered by a reset is gone in netfilter,
+				# replied in bpfw: one SYN per connection
+				fl = {"proto": 17, "src": fl["src"], "dsttext": fl["dsttext"],
+				      "sport": fl["sport"], "dport": fl["dport"], "echo": len(self.flows)}
+				self.flows.append(fl)
+		p.update({"src": fl["src"], "dsttext": fl["dsttext"], "dst": f.pack(fl["dsttext"]),
+			  "sport": fl["sport"], "dport": fl["dport"], "df": False})
+		hl = 20 if f.v == 4 else 40
+		p["len"] = hl + {6: 20, 17: 8}.get(fl["proto"], 8) + len(MAGIC) + 6
+		if x < 0.85 or not self.ct_errors:
+			p["proto"] = fl["proto"]
+			if fl["proto"] == 6:
+				# mostly SYNs; the rest as a client would go on (or not)
+				p["flags"] = 0x02
+				if self.ct_all:
+					p["flags"] = r.choice([0x02, 0x02, 0x02, 0x10, 0x18, 0x11, 0x04, 0x14, 0x12])
+			elif fl["proto"] == f.icmp_proto:
+				req, rep = (8, 0) if f.v == 4 else (128, 129)
+				p["icmp"] = (rep, 0) if self.ct_all and r.random() < 0.15 else (req, 0)
+				p["echo"] = fl["echo"]
+			return p
+		# an ICMP error quoting the flow, as sent or as answered
+		p["proto"] = f.icmp_proto
+		if f.v == 4:
+			p["icmp"] = r.choice([(3, 3), (3, 1), (3, 4), (11, 0), (12, 0), (4, 0)])
+		else:
+			p["icmp"] = r.choice([(1, 4), (1, 3), (2, 0), (3, 0), (4, 0)])
+		p["quote"] = dict(fl, reply=not self.ct_all or r.random() < 0.5)
+		p["len"] = hl + 8 + hl + 8 + len(MAGIC) + 6
+		p["src"] = self.pick_src()
+		return p
+
+	def plain_packet(self, pid):
 		r = self.r
 		f = self.f
 		p = {"id": pid, "src": self.pick_src()}
@@ -519,15 +606,17 @@ class Gen:
 
 
 class RuleSet:
-	def __init__(self, fam, policy, users, chains):
+	def __init__(self, fam, policy, users, chains, ct=False):
 		self.f = fam
 		self.policy = policy
 		self.users = users
 		self.chains = chains
+		self.ct = ct
 
 	def copy(self, chains=None):
 		return RuleSet(self.f, self.policy, self.users,
-			       chains if chains is not None else {c: list(b) for c, b in self.chains.items()})
+			       chains if chains is not None else {c: list(b) for c, b in self.chains.items()},
+			       self.ct)
 
 	def nrules(self):
 		return sum(len(b) for b in self.chains.values())
@@ -559,7 +648,34 @@ class RuleSet:
 
 # ------------------------------------------------------------------ frames
 
-def l4_bytes(fam, p, src, dst, payload):
+def echo_id(n, rnd):
+	"""Echo flows have ids of their trial: no state carries over."""
+	return (rnd * 64 + n) & 0xFFFF
+
+
+def quote(fam, fl, rnd):
+	"""The first bytes of a flow's packet, as sent or as answered."""
+	a, b = fam.pack(fl["src"]), fam.pack(fl["dsttext"])
+	sp, dp = fl["sport"], fl["dport"]
+	proto = fl["proto"]
+	if fl["reply"]:
+		a, b, sp, dp = b, a, dp, sp
+	if proto == 6:
+		l4 = struct.pack("!HHI", sp, dp, 0x1000)
+	elif proto == 17:
+		l4 = struct.pack("!HHHH", sp, dp, 40, 0)
+	else:
+		req, rep = (8, 0) if fam.v == 4 else (128, 129)
+		l4 = struct.pack("!BBHHH", rep if fl["reply"] else req, 0, 0, echo_id(fl["echo"], rnd), 1)
+	if fam.v == 4:
+		h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 32, 1, 0, 64, proto, 0, a, b)
+		h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+	else:
+		h = struct.pack("!IHBB16s16s", 6 << 28, 32, proto, 64, a, b)
+	return h + l4
+
+
+def l4_bytes(fam, p, src, dst, payload, rnd):
 	proto = p["proto"]
 	if proto == 6:
 		h = struct.pack("!HHIIBBHHH", p["sport"], p["dport"], 0x1000 + p["id"], 0, 5 << 4,
@@ -569,7 +685,14 @@ def l4_bytes(fam, p, src, dst, payload):
 		seg = struct.pack("!HHHH", p["sport"], p["dport"], 8 + len(payload), 0) + payload
 	elif proto in (1, 58):
 		t, c = p["icmp"]
-		seg = struct.pack("!BBHI", t, c, 0, p["id"] & 0xFFFF) + payload
+		rest = p["id"] & 0xFFFF
+		if "echo" in p:
+			rest = (echo_id(p["echo"], rnd) << 16) | (p["id"] & 0xFFFF)
+		elif t == 2 and proto == 58:
+			rest = 1280
+		if "quote" in p:
+			payload = quote(fam, p["quote"], rnd) + payload
+		seg = struct.pack("!BBHI", t, c, 0, rest) + payload
 	else:
 		return payload
 	if fam.v == 4:
@@ -591,17 +714,26 @@ def frame(fam, p, rnd):
 	dst = p["dst"]
 	hl = 20 if fam.v == 4 else 40
 	l4hdr = {6: 20, 17: 8, 1: 8, 58: 8}.get(p["proto"], 0)
+	if "quote" in p:
+		l4hdr += hl + 8
 	pad = p["len"] - hl - l4hdr - len(MAGIC) - 6
 	payload = MAGIC + struct.pack("!HI", rnd & 0xFFFF, p["id"]) + bytes((i * 7) & 0xFF for i in range(max(0, pad)))
-	seg = l4_bytes(fam, p, src, dst, payload)
+	seg = l4_bytes(fam, p, src, dst, payload, rnd)
+	eth = RCV_MAC + SND_MAC + struct.pack("!H", fam.ethertype)
 	if fam.v == 4:
-		h = struct.pack("!BBHHHBBH4s4s", 0x45, p["tos"], hl + len(seg), p["id"] & 0xFFFF,
-				0x4000 if p["df"] else 0, p["ttl"], p["proto"], 0, src, dst)
-		h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-	else:
-		h = struct.pack("!IHBB16s16s", (6 << 28) | (p["tos"] << 20), len(seg), p["proto"],
-				p["ttl"], src, dst)
-	return RCV_MAC + SND_MAC + struct.pack("!H", fam.ethertype) + h + seg
+		def ip4(body, ipid, frag):
+			h = struct.pack("!BBHHHBBH4s4s", 0x45, p["tos"], hl + len(body), ipid, frag,
+					p["ttl"], p["proto"], 0, src, dst)
+			return eth + h[:10] + struct.pack("!H", csum(h)) + h[12:] + body
+		if p.get("frag"):
+			# two fragments, the transport header in the first; ids of the trial
+			cut = max(8, (len(seg) // 2) & ~7)
+			ipid = (rnd * 512 + p["id"]) & 0xFFFF
+			return [ip4(seg[:cut], ipid, 0x2000), ip4(seg[cut:], ipid, cut // 8)]
+		return [ip4(seg, p["id"] & 0xFFFF, 0x4000 if p["df"] else 0)]
+	h = struct.pack("!IHBB16s16s", (6 << 28) | (p["tos"] << 20), len(seg), p["proto"],
+			p["ttl"], src, dst)
+	return [eth + h + seg]
 
 
 def describe(fam, p):
@@ -617,7 +749,17 @@ def describe(fam, p):
 			f for f in TCP_FLAGS if p["flags"] & FLAG_BITS[f]) or "none")
 	if p["proto"] in (1, 58):
 		s += " type %d code %d" % p["icmp"]
-	s += " %s %d len %d tos 0x%02x%s" % (fam.hop, p["ttl"], p["len"], p["tos"], " DF" if p["df"] and fam.v == 4 else "")
+		if "echo" in p:
+			s += " (echo flow %d)" % p["echo"]
+		if "quote" in p:
+			q = p["quote"]
+			s += " quoting the %s of %s %s:%d -> %s:%d%s" % (
+				"answer" if q["reply"] else "packet", names.get(q["proto"]),
+				fam.host_str(q["src"]), q["sport"], q["dsttext"], q["dport"],
+				" (echo flow %d)" % q["echo"] if q["proto"] in (1, 58) else "")
+	s += " %s %d len %d tos 0x%02x%s%s" % (fam.hop, p["ttl"], p["len"], p["tos"],
+					     " DF" if p["df"] and fam.v == 4 else "",
+					     " in two fragments" if p.get("frag") else "")
 	return s
 
 
@@ -638,13 +780,18 @@ class Side:
 		self.ns = ns
 		self.fam = fam
 		if kind == "bpfw":
-			self.restore = [os.path.join(tooldir, fam.tool + "-restore")]
+			self.restore = [os.path.join(tooldir, fam.tool + "-restore"), "-w", "30"]
 			self.save = [os.path.join(tooldir, fam.tool + "-save")]
 		else:
 			t = fam.tool
-			self.restore = [os.path.join(tooldir, "%s-%s-restore" % (t, kind))]
+			self.restore = [os.path.join(tooldir, "%s-%s-restore" % (t, kind)), "-w", "30"]
 			self.save = [os.path.join(tooldir, "%s-%s-save" % (t, kind))]
+		d, b = os.path.split(self.restore[0])
+		b = b.replace("ip6tables", "iptables") if fam.v == 6 else b.replace("iptables", "ip6tables")
+		self.restore_other = [os.path.join(d, b)] + self.restore[1:]
 		self.socks = []
+		self.kind = kind
+		self.nl = None
 
 	def open(self, home):
 		setns("/run/netns/" + self.ns)
@@ -655,8 +802,29 @@ class Side:
 				s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE
 				s.setblocking(False)
 				self.socks.append(s)
+			if self.kind != "bpfw":
+				self.nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)
+				self.nl.settimeout(2)
 		finally:
 			setns(home)
+
+	def forget_connections(self):
+		"""A fresh start for connection tracking: the kernel's table flushed
+		(ctnetlink), bpfw's dropped with the last program that used it (a rule
+		set without state matches in between)."""
+		empty = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+		# both families: bpfw's programs hold both tables
+		for cmd in (self.restore, self.restore_other):
+			self.run(cmd, empty)
+		if self.nl is not None:
+			fam = socket.AF_INET if self.fam.v == 4 else socket.AF_INET6
+			# IPCTNL_MSG_CT_DELETE of NFNL_SUBSYS_CTNETLINK, nothing named: all
+			self.nl.send(struct.pack("=IHHII", 20, (1 << 8) | 2, 1 | 4, 1, 0) +
+				     struct.pack("=BBH", fam, 0, 0))
+			try:
+				self.nl.recv(4096)
+			except OSError:
+				pass
 
 	def run(self, cmd, stdin=None):
 		return subprocess.run(["ip", "netns", "exec", self.ns] + cmd, input=stdin,
@@ -680,6 +848,29 @@ class Side:
 			else:
 				out.append((l, 0, 0))
 		return out
+
+	def maps(self):
+		"""Kinds of lookup bpfw's running ingress program makes: "hash run",
+		"lpm run", "classified" (empty when bpftool or the program is absent)."""
+		try:
+			tc = self.run(["tc", "filter", "show", "dev", "lo", "ingress"]).stdout
+			m = re.search(r" id (\d+)", tc)
+			if not m:
+				return set()
+			prog = json.loads(subprocess.run(["bpftool", "-j", "prog", "show", "id", m.group(1)],
+							 capture_output=True, text=True).stdout)
+			kinds = set()
+			for mid in prog.get("map_ids", []):
+				mp = json.loads(subprocess.run(["bpftool", "-j", "map", "show", "id", str(mid)],
+							       capture_output=True, text=True).stdout)
+				name, typ = mp.get("name", ""), mp.get("type", "")
+				if name.startswith("bpfw_cls"):
+					kinds.add("classified")
+				elif name.startswith("bpfw_run"):
+					kinds.add("lpm run" if typ == "lpm_trie" else "hash run")
+			return kinds
+		except (OSError, ValueError):
+			return set()
 
 	def drain(self, rnd, got):
 		n = 0
@@ -709,6 +900,8 @@ class Diff:
 		self.home = "/proc/%d/fd/%d" % (os.getpid(), self.home_fd)
 		self.ref = Side("kernel", args.ref, args.ref_dir, self.fam, args.ref_kind)
 		self.bpfw = Side("bpfw", args.bpfw, args.bpfw_dir, self.fam, "bpfw")
+		# one CPU: frames are received in the order they are sent
+		os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 		self.ref.open(self.home)
 		self.bpfw.open(self.home)
 		self.tx = []
@@ -756,6 +949,7 @@ class Diff:
 					       "-m icmp6 --icmpv6-type 128"),
 			"REJECT": "-d %s -j REJECT" % b,
 			"LOG": "-d %s -j LOG" % b,
+			"conntrack": "-m conntrack --ctstate ESTABLISHED,RELATED",
 		}
 		skip = []
 		for name, rule in samples.items():
@@ -773,9 +967,12 @@ class Diff:
 			"dsttext": f.sentinel_dst, "proto": 17, "sport": 9, "dport": 9, "ttl": 64,
 			"flags": 0, "icmp": (0, 0), "len": 64, "tos": 0, "df": False}
 
-	def trial(self, rs, packets):
+	def trial(self, rs, packets, counters=True):
 		"""Loads rs into both, sends packets; returns (error, got_ref, got_bpfw, save_ref, save_bpfw)."""
 		text = rs.text()
+		if rs.ct:
+			self.ref.forget_connections()
+			self.bpfw.forget_connections()
 		a = self.ref.load(text)
 		b = self.bpfw.load(text)
 		if a.returncode != 0 or b.returncode != 0:
@@ -784,17 +981,17 @@ class Diff:
 				None, None, None, None)
 		self.nround += 1
 		rnd = self.nround
-		frames = [frame(self.fam, p, rnd) for p in packets]
-		frames.append(frame(self.fam, self.sentinel(), rnd))
+		frames = [fr for p in packets for fr in frame(self.fam, p, rnd)]
+		frames += frame(self.fam, self.sentinel(), rnd)
 		# counters as the round moved them (restore need not zero them)
-		before = (self.ref.saved(), self.bpfw.saved())
+		before = (self.ref.saved(), self.bpfw.saved()) if counters else ([], [])
 		got = self.send(frames, rnd)
 		for g, side in zip(got, (self.ref, self.bpfw)):
 			if SENTINEL_ID not in g:
 				return ("the last packet (accepted by the first rule) never reached %s's "
 					"raw socket" % side.name, None, None, None, None)
 			g.discard(SENTINEL_ID)
-		after = (self.ref.saved(), self.bpfw.saved())
+		after = (self.ref.saved(), self.bpfw.saved()) if counters else ([], [])
 		moved = []
 		for b, a in zip(before, after):
 			if [x[0] for x in b] != [x[0] for x in a]:
@@ -805,23 +1002,40 @@ class Diff:
 
 	def differs(self, rs, packets, want_ids=None):
 		"""True when rs and packets still show a difference (for reduction)."""
-		err, ga, gb, sa, sb = self.trial(rs, packets)
+		err, ga, gb, sa, sb = self.trial(rs, packets, counters=want_ids is None)
 		if err:
 			return False
 		if want_ids is not None:
 			return bool((ga ^ gb) & want_ids)
 		return ga != gb or not same_counts(sa, sb)
 
+	def fewer_packets(self, rs, pk, want):
+		"""With connections, the packets before the one that differs that still matter."""
+		if not rs.ct or len(want) != 1:
+			return pk
+		chunk = max(1, (len(pk) - 1) // 2)
+		while chunk >= 1:
+			i = 0
+			while i < len(pk) - 1:
+				trial = pk[:i] + pk[min(i + chunk, len(pk) - 1):]
+				if self.differs(rs, trial, want):
+					pk = trial
+				else:
+					i += chunk
+			chunk //= 2
+		return pk
+
 	def reduce(self, rs, packets, bad):
-		"""Fewest rules and packets that still deliver differently."""
-		bad = set(bad)
-		pk = [p for p in packets if p["id"] in bad][:1] or packets[:1]
-		want = {pk[0]["id"]}
+		"""Fewest rules and packets that still deliver one packet differently
+		(with connections: the packets before it that still matter)."""
+		first = next(p for p in packets if p["id"] in bad)
+		want = {first["id"]}
+		pk = packets[:packets.index(first) + 1] if rs.ct else [first]
 		if not self.differs(rs, pk, want):
-			pk = [p for p in packets if p["id"] in bad]
-			want = bad
+			pk, want = packets, set(bad)
 			if not self.differs(rs, pk, want):
-				return rs, [p for p in packets if p["id"] in bad]
+				return None, [p for p in packets if p["id"] in bad]
+		pk = self.fewer_packets(rs, pk, want)
 		# drop chunks of rules, then single rules (ddmin-like)
 		cur = rs.copy()
 		for c in ["INPUT"] + rs.users:
@@ -862,7 +1076,7 @@ class Diff:
 						cur, opts = trial, o2
 					else:
 						j += 1
-		return cur, pk
+		return cur, self.fewer_packets(cur, pk, want)
 
 	def report(self, seed, rnd, rs, packets, ga, gb, sa, sb):
 		byid = {p["id"]: p for p in packets}
@@ -891,6 +1105,9 @@ class Diff:
 			return
 		if ga != gb:
 			red, pk = self.reduce(rs, packets, (ga ^ gb))
+			if red is None:
+				print("    (not reproduced when replayed alone; the whole rule set:)")
+				red = rs
 			err, ra, rb, xa, xb = self.trial(red, pk)
 			print("    reduced to %d rules and %d packet(s):" % (red.nrules(), len(pk)))
 			for l in red.text().splitlines():
@@ -905,22 +1122,82 @@ class Diff:
 			for l in rs.text().splitlines():
 				print("      " + l)
 
+	def replay(self):
+		"""One rule set (a restore file's filter table) and the packets of
+		--send, once through both; what each side delivered and counted."""
+		a = self.args
+		f = self.fam
+		text = open(a.rules).read()
+		sentinel = "-A INPUT -s %s/%d -d %s/%d -p udp -m udp --dport 9 -j ACCEPT\n" % (
+			f.sentinel_src, f.bits, f.sentinel_dst, f.bits)
+		i = text.index("\n-A ") + 1 if "\n-A " in text else text.index("COMMIT")
+		rs = RuleSet(f, "ACCEPT", [], {}, ct=True)
+		rs.text = lambda: text[:i] + sentinel + text[i:]
+		packets = []
+		for n, spec in enumerate(a.send):
+			p = {"id": n, "src": 0, "dsttext": f.dst_local[1], "proto": 17, "sport": 1000,
+			     "dport": 2000, "ttl": 64, "flags": 0x02, "icmp": (8, 0), "len": 0, "tos": 0,
+			     "df": False}
+			for kv in spec.split():
+				k, v = kv.split("=", 1)
+				if k in ("src", "dst"):
+					k = "src" if k == "src" else "dsttext"
+					v = int(ipaddress.ip_address(v)) if k == "src" else v
+				elif k == "proto":
+					v = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}.get(v) or int(v)
+				elif k == "icmp":
+					v = tuple(int(x) for x in v.split("/")) + ((0,) if "/" not in v else ())
+				elif k == "quote":
+					# quote=PROTO:SRC:SPORT:DST:DPORT[:reply]
+					q = v.split(":") if f.v == 4 else v.split("|")
+					v = {"proto": {"tcp": 6, "udp": 17}.get(q[0], f.icmp_proto),
+					     "src": int(ipaddress.ip_address(q[1])), "sport": int(q[2]),
+					     "dsttext": q[3], "dport": int(q[4]), "echo": 0,
+					     "reply": len(q) > 5}
+				else:
+					v = int(v, 0)
+				p[k] = v
+			if not p["src"]:
+				p["src"] = int(ipaddress.ip_network(f.src_nets[0]).network_address) + 1
+			p["dst"] = f.pack(p["dsttext"])
+			hl = 20 if f.v == 4 else 40
+			p["len"] = p["len"] or hl + {6: 20, 17: 8}.get(p["proto"], 8) + \
+				(hl + 8 if "quote" in p else 0) + len(MAGIC) + 6
+			packets.append(p)
+		err, ga, gb, sa, sb = self.trial(rs, packets)
+		if err:
+			print("FAIL replay: " + err)
+			return 1
+		for p in packets:
+			who = [w for w, g in (("kernel", ga), ("bpfw", gb)) if p["id"] in g]
+			print("    %s: delivered by %s" % (describe(f, p), " and ".join(who) or "neither"))
+		for x, y in zip(sa, sb):
+			print("    kernel %-12s bpfw %-12s %s" % (x.rsplit(" ", 1)[-1], y.rsplit(" ", 1)[-1],
+								x.rsplit(" ", 1)[0]))
+		same = ga == gb and same_counts(sa, sb)
+		print("%s replay of %s" % ("PASS" if same else "FAIL", a.rules))
+		return 0 if same else 1
+
 	def main(self):
 		a = self.args
+		if a.rules:
+			return self.replay()
 		rounds = [a.round] if a.round is not None else range(a.rounds)
 		npass = nfail = 0
 		t0 = time.time()
 		skip = self.probe()
+		seen = {}
 		total_pk = 0
 		for rnd in rounds:
 			rng = random.Random("%s:%d:%d" % (a.seed, a.family, rnd))
-			g = Gen(self.fam, rng, skip)
+			g = Gen(self.fam, rng, skip, a.ct_share, a.ct_all)
 			rs = g.ruleset()
 			packets = [g.packet(i) for i in range(a.packets)]
 			total_pk += len(packets)
 			err, ga, gb, sa, sb = self.trial(rs, packets)
-			what = "IPv%d round %d (seed %s): %d rules, %d chains, policy %s" % (
-				a.family, rnd, a.seed, rs.nrules() + 1, len(rs.users), rs.policy)
+			what = "IPv%d round %d (seed %s): %d rules, %d chains, policy %s%s" % (
+				a.family, rnd, a.seed, rs.nrules() + 1, len(rs.users), rs.policy,
+				", connections" if rs.ct else "")
 			if err:
 				# a rule set one side refuses: the generator's fault if the
 				# kernel refuses it, bpfw's if only bpfw does
@@ -935,11 +1212,28 @@ class Diff:
 				self.report(a.seed, rnd, rs, packets, ga, gb, sa, sb)
 				nfail += 1
 			else:
-				print("PASS %s: %d of %d packets delivered by both, counters equal" % (
-					what, len(ga), len(packets)))
+				kinds = self.bpfw.maps() if a.coverage else set()
+				for k in kinds:
+					seen[k] = seen.get(k, 0) + 1
+				print("PASS %s: %d of %d packets delivered by both, counters equal%s" % (
+					what, len(ga), len(packets),
+					"; bpfw: " + ", ".join(sorted(kinds)) if kinds else ""))
 				npass += 1
 			sys.stdout.flush()
 		print("    %d rounds, %d packets per side in %.1fs" % (npass + nfail, total_pk, time.time() - t0))
+		self.ref.forget_connections()
+		self.bpfw.forget_connections()
+		if a.coverage:
+			# enough rounds must have gone through each of bpfw's lookups
+			for k in ("hash run", "lpm run", "classified"):
+				if k not in self.fam.lookups and not seen.get(k):
+					print("    IPv%d: no %s (bpfw does not make one for this family yet)" % (
+						a.family, k))
+				elif seen.get(k):
+					print("PASS IPv%d: %d rule sets passed with a %s" % (a.family, seen[k], k))
+				else:
+					print("FAIL IPv%d: no passing rule set had a %s" % (a.family, k))
+					nfail += 1
 		return 1 if nfail else 0
 
 
@@ -960,6 +1254,15 @@ def main():
 	r.add_argument("--round", type=int)
 	r.add_argument("--packets", type=int, default=300)
 	r.add_argument("--no-reduce", action="store_true")
+	r.add_argument("--rules", help="replay: this restore file instead of generated rule sets")
+	r.add_argument("--send", action="append", default=[],
+		       help="replay: a packet, e.g. 'proto=tcp src=10.1.0.1 sport=1 dport=22 flags=0x02'")
+	r.add_argument("--ct-all", action="store_true",
+		       help="with connections, also the packets bpfw is known to decide otherwise")
+	r.add_argument("--ct-share", type=float, default=0.35,
+		       help="share of rounds with state matches and connections")
+	r.add_argument("--coverage", action="store_true",
+		       help="name bpfw's lookups per round; fail if one kind never occurred")
 	g = sub.add_parser("show", help="print a round's rule set and packets")
 	g.add_argument("--seed", required=True)
 	g.add_argument("--round", type=int, default=0)

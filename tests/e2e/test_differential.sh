@@ -14,12 +14,19 @@
 #   DIFF_PACKETS    packets per rule set (default 300, 150 with E2E_QUICK=1)
 #   DIFF_FAMILIES   "4 6" (default), "4" or "6"
 #   DIFF_REF        legacy (default) or nft
+#   DIFF_ARGS       more options of difftool.py run (--ct-all: with connections,
+#                   also the packets bpfw is known to decide otherwise;
+#                   --rules FILE: replay that rule set with the packets of
+#                   DIFF_SEND, an array when the script is sourced, or
+#                   DIFF_SEND1, DIFF_SEND2... such as
+#                   "proto=tcp src=10.1.0.1 sport=1000 dport=22 flags=0x02")
 #
 #   snd (no addresses, IPv6 off) --tok-- eth0 kern   (kernel iptables)
 #                                --tob-- eth0 bpfw   (bpfw)
 #   kern and bpfw alike: 10.250.0.2/24 and 10.200.0.1-6/24 on eth0,
 #   10.201.0.1 on lo; 2001:db8:250::2/64, 2001:db8:200::1-6/64 and
-#   2001:db8:201::1 on lo; the same MAC; rp_filter off, no routes back.
+#   2001:db8:201::1 on lo; the same MAC; rp_filter off; answers (echo
+#   replies, resets: what makes connections ESTABLISHED) routed back to snd.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -68,10 +75,31 @@ build_topology() {
 		ip -n "$(ns "$n")" addr add 10.201.0.1/32 dev lo || return 1
 		ip -n "$(ns "$n")" addr add 2001:db8:201::1/128 dev lo || return 1
 		ip -n "$(ns "$n")" link set eth0 up || return 1
+		# answers (echo replies, resets) go back to snd, which drops them
+		ip -n "$(ns "$n")" neigh add 10.250.0.1 lladdr 02:00:00:00:0b:01 dev eth0 nud permanent || return 1
+		ip -n "$(ns "$n")" neigh add 2001:db8:250::1 lladdr 02:00:00:00:0b:01 dev eth0 nud permanent || return 1
+		ip -n "$(ns "$n")" route add default via 10.250.0.1 dev eth0 || return 1
+		ip -n "$(ns "$n")" -6 route add default via 2001:db8:250::1 dev eth0 || return 1
 	done
 }
 build_topology || { fail "cannot build the topology"; e2e_finish; }
 pass "three namespaces, two veths"
+
+# With bpfw, enough rounds and bpftool: each round names the lookups bpfw
+# made of its runs, and each kind (hash, LPM trie, classification) must have
+# come up in some round.
+coverage=()
+if [ -z "${DIFF_SEND+x}" ]; then
+	DIFF_SEND=()
+	for i in 1 2 3 4 5 6 7 8 9; do
+		v=DIFF_SEND$i
+		[ -n "${!v:-}" ] && DIFF_SEND+=("${!v}")
+	done
+fi
+if ! ipt_is_system && [ -z "${ROUND:-}" ] && [ "$ROUNDS" -ge 10 ] &&
+	command -v bpftool >/dev/null 2>&1; then
+	coverage=(--coverage)
+fi
 
 for fam in $FAMILIES; do
 	section "IPv$fam: $ROUNDS rule sets x $PACKETS packets, seed $SEED${ROUND:+, round $ROUND}"
@@ -90,7 +118,8 @@ for fam in $FAMILIES; do
 	done < <(ip netns exec "$(ns snd)" timeout 600 python3 "$E2E_LIB_DIR/difftool.py" run \
 		--ref "$(ns kern)" --bpfw "$(ns bpfw)" --ref-if tok --bpfw-if tob \
 		--ref-dir "$REF_DIR" --ref-kind "$REF" --bpfw-dir "$IPT_DIR" --family "$fam" \
-		--seed "$SEED" --rounds "$ROUNDS" --packets "$PACKETS" ${ROUND:+--round "$ROUND"} 2>&1;
+		--seed "$SEED" --rounds "$ROUNDS" --packets "$PACKETS" ${ROUND:+--round "$ROUND"} \
+		"${coverage[@]}" ${DIFF_ARGS:-} "${DIFF_SEND[@]/#/--send=}" 2>&1;
 		echo "difftool exit $?")
 	info "IPv$fam took $((SECONDS - t0))s"
 done
