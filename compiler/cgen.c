@@ -733,9 +733,7 @@ static int check_ip6_rule(const struct ir_rule *r, void *arg)
 		const struct ir_match *m = &r->matches[i];
 		const char *what = NULL;
 
-		if (m->kind == IR_MATCH_IPRANGE)
-			what = "-m iprange";
-		else if (m->kind == IR_MATCH_ADDRTYPE)
+		if (m->kind == IR_MATCH_ADDRTYPE)
 			what = "-m addrtype";
 		else if (m->kind == IR_MATCH_RT && (m->rt.flags & (IR_RT_RES | IR_RT_FST)))
 			what = "-m rt --rt-0-res and --rt-0-addrs";

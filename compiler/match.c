@@ -10,6 +10,7 @@
  * later fragment), inverted or not.
  */
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "cgen_internal.h"
 
@@ -99,8 +100,53 @@ static void match_addr_range(struct cg *c, int16_t field, uint32_t lo, uint32_t 
 	miss_if(c, R1);
 }
 
+/*
+ * The IPv6 address at @field within @lo..@hi (or not, @inv): a word by word
+ * comparison, most significant first, that ends in one mismatch value.
+ */
+static void match_addr6_range(struct cg *c, int16_t field, const struct in6_addr *lo,
+			      const struct in6_addr *hi, bool inv)
+{
+	struct emit *e = &c->e;
+	uint32_t upper = emit_label(e), in = emit_label(e), out = emit_label(e);
+	uint32_t done = emit_label(e);
+	uint32_t l[4], h[4];
+
+	memcpy(l, lo, sizeof(l));
+	memcpy(h, hi, sizeof(h));
+	for (int16_t w = 0; w < 4; w++) {		/* below @lo: out */
+		emit(e, LDX(BPF_W, R1, R_PKT, field + 4 * w));
+		emit(e, ENDIAN_BE(R1, 32));
+		emit_ld_imm64(e, R2, ntohl(l[w]));
+		emit_jmp_reg(e, BPF_JLT, R1, R2, out);
+		emit_jmp_reg(e, BPF_JGT, R1, R2, upper);
+	}
+	emit_bind(e, upper);
+	for (int16_t w = 0; w < 4; w++) {		/* above @hi: out */
+		emit(e, LDX(BPF_W, R1, R_PKT, field + 4 * w));
+		emit(e, ENDIAN_BE(R1, 32));
+		emit_ld_imm64(e, R2, ntohl(h[w]));
+		emit_jmp_reg(e, BPF_JGT, R1, R2, out);
+		emit_jmp_reg(e, BPF_JLT, R1, R2, in);
+	}
+	emit_bind(e, in);
+	emit(e, MOV64_IMM(R1, inv ? 1 : 0));
+	emit_ja(e, done);
+	emit_bind(e, out);
+	emit(e, MOV64_IMM(R1, inv ? 0 : 1));
+	emit_bind(e, done);
+	miss_if(c, R1);
+}
+
 static void match_iprange(struct cg *c, const struct ir_match_iprange *r)
 {
+	if (c->fam == IR_FAMILY_IPV6) {
+		if (r->src)
+			match_addr6_range(c, PI(saddr6), &r->src6_lo, &r->src6_hi, r->inv_src);
+		if (r->dst)
+			match_addr6_range(c, PI(daddr6), &r->dst6_lo, &r->dst6_hi, r->inv_dst);
+		return;
+	}
 	if (r->src)
 		match_addr_range(c, PI(saddr), r->src_lo, r->src_hi, r->inv_src);
 	if (r->dst)

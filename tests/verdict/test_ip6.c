@@ -274,6 +274,24 @@ static void test_raw_xdp(void)
 	fw_free(&fw);
 }
 
+/* -m iprange with IPv6 ranges, inverted or not. */
+static void test_iprange(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "ip6 -A INPUT -m iprange --src-range "
+				      "2001:db8::10-2001:db8::1:0 -j DROP;"
+				      "ip6 -A INPUT -m iprange ! --dst-range ::1-::5 -p tcp -j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, tcp6("2001:db8::10", "::1", 1, 22, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, tcp6("2001:db8::ffff", "::1", 1, 22, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, tcp6("2001:db8::1:0", "::1", 1, 22, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, tcp6("2001:db8::1:1", "::1", 1, 22, TH_SYN)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, tcp6("2001:db8::f", "::3", 1, 22, TH_SYN)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, tcp6("2001:db8::f", "::6", 1, 22, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(fw_counter6(&fw, "INPUT", 1).packets, 3);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
 	{ "each family's rules on its own packets", test_families },
 	{ "IPv6 addresses and prefixes", test_addresses },
@@ -283,6 +301,7 @@ static const struct cu_test tests[] = {
 	{ "-m recent with IPv6 sources", test_recent },
 	{ "IPv6 runs folded into lookups", test_fold },
 	{ "the IPv6 raw table at XDP", test_raw_xdp },
+	{ "-m iprange with IPv6 ranges", test_iprange },
 	{ NULL, NULL },
 };
 
