@@ -163,6 +163,8 @@ class Gen:
 		self.skip = set(skip)	# what bpfw cannot compile for this family yet
 		# a stateful round: state matches, and packets that are flows
 		self.ct = "conntrack" not in self.skip and rng.random() < ct_share
+		# some stateful rounds use recent lists too (a state of their own)
+		self.recent = self.ct and "recent" not in self.skip and rng.random() < 0.4
 		self.flows = []
 		# packets whose state bpfw is known to decide otherwise (only with
 		# --ct-all): TCP other than SYNs, echo replies from outside, ICMP errors
@@ -239,10 +241,13 @@ class Gen:
 	# -- matches
 	def m_ports(self, proto):
 		out = []
-		if self.r.random() < 0.4:
-			out.append("%s--sport %s" % (self.neg(), self.port_spec()))
-		if self.r.random() < 0.7:
-			out.append("%s--dport %s" % (self.neg(), self.port_spec()))
+		for p, opt in ((0.4, "--sport"), (0.7, "--dport")):
+			if self.r.random() < p:
+				spec, neg = self.port_spec(), self.neg()
+				# iptables-nft 1.8.9 loses the ! of a range of every port
+				if spec in ("0:", ":65535", "0:65535"):
+					neg = ""
+				out.append("%s%s %s" % (neg, opt, spec))
 		return out
 
 	def m_tcp(self):
@@ -327,6 +332,45 @@ class Gen:
 			return "-m conntrack %s--ctstate %s" % (self.neg(0.2), ",".join(pick))
 		return "-m state %s--state %s" % (self.neg(0.2), ",".join(pick))
 
+	def m_recent(self):
+		"""recent lists (A, B) of sources or destinations, set and checked."""
+		r = self.r
+		name = "--name %s " % r.choice(["A", "B"]) if r.random() < 0.8 else ""
+		side = r.choice(["", "", "--rsource ", "--rdest "])
+		mask = ""
+		if r.random() < 0.2:
+			mask = "--mask %s " % (r.choice(["255.255.255.0", "255.255.0.0", "255.255.255.252"])
+					       if self.f.v == 4 else r.choice(["ffff:ffff:ffff:ffff::", "ffff:ffff::"]))
+		x = r.random()
+		if x < 0.35:
+			cmd = "--set"
+		elif x < 0.45:
+			cmd = "--remove"
+		else:
+			cmd = r.choice(["--rcheck", "--update"])
+			if r.random() < 0.8:
+				cmd += " --seconds %d" % r.choice([5, 60, 3600])
+				if r.random() < 0.3:
+					cmd += " --reap"
+			if r.random() < 0.6:
+				cmd += " --hitcount %d" % r.randint(1, 5)
+			if r.random() < 0.1:
+				cmd += " --rttl"
+		neg = "! " if cmd.startswith("--rcheck") or cmd.startswith("--update") else ""
+		neg = neg if r.random() < 0.15 else ""
+		return ("-m recent %s%s%s%s%s" % (name, side, mask, neg, cmd)).rstrip()
+
+	def m_mark(self):
+		return "-m mark %s--mark %s" % (self.neg(0.3), self.r.choice(["0", "0x1", "0/0xff", "0x2/0x2"]))
+
+	def m_mac(self):
+		mac = self.r.choice(["02:00:00:00:0b:01", "02:00:00:00:0b:01", "02:00:00:00:0c:01"])
+		return "-m mac %s--mac-source %s" % (self.neg(0.3), mac)
+
+	def m_pkttype(self):
+		return "-m pkttype %s--pkt-type %s" % (self.neg(0.3), self.r.choice(
+			["unicast", "unicast", "broadcast", "multicast"]))
+
 	def m_addrtype(self):
 		# the kernel has no BROADCAST for IPv6
 		t = self.r.choice(["LOCAL", "UNICAST", "MULTICAST"] + (["BROADCAST"] if self.f.v == 4 else []))
@@ -366,8 +410,13 @@ class Gen:
 			      (0.08, self.m_comment), (0.05, self.m_addrtype)):
 			if r.random() < p and fn.__name__[2:] not in self.skip:
 				o.append(fn())
+		for p, fn in ((0.03, self.m_mark), (0.03, self.m_mac), (0.03, self.m_pkttype)):
+			if r.random() < p and fn.__name__[2:] not in self.skip:
+				o.append(fn())
 		if self.ct and r.random() < 0.35:
 			o.append(self.m_state())
+		if self.recent and r.random() < 0.3:
+			o.append(self.m_recent())
 		if "multiport" in self.skip or "icmp" in self.skip:
 			o = [x for x in o if not x.startswith("-m multiport") and not x.startswith("-m icmp")]
 		return o
@@ -950,6 +999,10 @@ class Diff:
 			"REJECT": "-d %s -j REJECT" % b,
 			"LOG": "-d %s -j LOG" % b,
 			"conntrack": "-m conntrack --ctstate ESTABLISHED,RELATED",
+			"recent": "-m recent --name A --rcheck --seconds 60 --hitcount 2",
+			"mark": "-m mark --mark 0x1",
+			"mac": "-m mac --mac-source 02:00:00:00:0b:01",
+			"pkttype": "-m pkttype --pkt-type unicast",
 		}
 		skip = []
 		for name, rule in samples.items():
@@ -1195,9 +1248,9 @@ class Diff:
 			packets = [g.packet(i) for i in range(a.packets)]
 			total_pk += len(packets)
 			err, ga, gb, sa, sb = self.trial(rs, packets)
-			what = "IPv%d round %d (seed %s): %d rules, %d chains, policy %s%s" % (
+			what = "IPv%d round %d (seed %s): %d rules, %d chains, policy %s%s%s" % (
 				a.family, rnd, a.seed, rs.nrules() + 1, len(rs.users), rs.policy,
-				", connections" if rs.ct else "")
+				", connections" if rs.ct else "", ", recent" if g.recent else "")
 			if err:
 				# a rule set one side refuses: the generator's fault if the
 				# kernel refuses it, bpfw's if only bpfw does
