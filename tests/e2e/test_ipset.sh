@@ -159,6 +159,25 @@ assert_eq "restored as saved" "$(sort "$E2E_TMP/sets.save")" "$(ips save | sort)
 ipt_ok server -A INPUT -m set --match-set empty src -j DROP
 expect drop client tcp 10.99.1.1 22
 
+section "a set at XDP: raw PREROUTING drops its members before the stack"
+ipt_ok server -F INPUT
+assert_ok "create xdpbans hash:net" ips create xdpbans hash:net
+ipt_ok server -t raw -A PREROUTING -m set --match-set xdpbans src -j DROP
+xdp_id() { in_ns server ip -d link show dev eth0 | grep -o 'prog/xdp id [0-9]*' | awk '{ print $3 }'; }
+x0=$(xdp_id)
+[ -n "$x0" ] && pass "an XDP program on eth0 (id $x0)" || fail "no XDP program on eth0"
+expect accept client tcp 10.99.1.1 22
+assert_ok "add 10.99.1.0/24 to the XDP set" ips add xdpbans 10.99.1.0/24
+expect drop client tcp 10.99.1.1 22
+expect drop client icmp 10.99.1.1
+assert_ok "add 10.99.1.3 nomatch: an exception" ips add xdpbans 10.99.1.3 nomatch
+expect accept client tcp 10.99.1.1 22 10.99.1.3
+expect drop client tcp 10.99.1.1 22 10.99.1.2
+assert_eq "the XDP program is the same" "$x0" "$(xdp_id)"
+assert_ok "flush it" ips flush xdpbans
+expect accept client tcp 10.99.1.1 22
+ipt_ok server -t raw -F PREROUTING
+
 section "fail2ban's iptables-ipset action, command by command"
 ipt_ok server -F INPUT
 assert_ok "actionstart: ipset -exist create" \

@@ -263,6 +263,25 @@ static void test_ipv6(void)
 	fw_free(&fw);
 }
 
+static void test_xdp(void)
+{
+	struct ir_set sets[] = { def("xbans", IR_SET_HASH_NET, 9) };
+	const struct fw_opts o = { .generation = 1, .sets = sets, .n_sets = 1 };
+	struct fw fw;
+
+	/* a blocklist at XDP, before the stack: the map the filter rules use too */
+	CU_ASSERT_EQUAL_FATAL(fw_load_opts(&fw, "-t raw -A PREROUTING -m set --match-set xbans src "
+					       "-j DROP", &o), 0);
+	fw_set_generation(&fw, 1);
+	CU_ASSERT_TRUE(fw.out.progs[CGEN_PROG_XDP].present);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &(struct pkt_spec)TCP("10.5.0.1", 80)), PASS);
+	CU_ASSERT_EQUAL(add(&fw, &sets[0], "10.5.0.0/16", 0), 0);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &(struct pkt_spec)TCP("10.5.0.1", 80)), DROP);
+	CU_ASSERT_EQUAL(fw_run(&fw, CGEN_PROG_XDP, &(struct pkt_spec)TCP("10.6.0.1", 80)), PASS);
+	CU_ASSERT_EQUAL(fw_counter(&fw, "PREROUTING", 1).packets, 1);
+	fw_free(&fw);
+}
+
 static void test_no_rules(void)
 {
 	struct ir_set sets[] = { def("a", IR_SET_HASH_IP, 1), def("b", IR_SET_HASH_NET, 2) };
@@ -286,6 +305,7 @@ static const struct cu_test tests[] = {
 	{ "timeouts: an expired element is absent", test_timeout },
 	{ "refused: a set that is not there, a set of the other family", test_refusals },
 	{ "IPv6: hash:ip, hash:net, hash:ip,port with ICMPv6", test_ipv6 },
+	{ "a set at XDP (raw PREROUTING)", test_xdp },
 	{ "sets no rule uses have their maps", test_no_rules },
 	{ NULL, NULL },
 };
