@@ -496,7 +496,8 @@ class Gen:
 		for _ in range(nseg):
 			x = self.r.random()
 			if x < 0.45 and budget > 8:
-				n = self.r.choice([8, 9, 12, 20, 33, 50, 64, 100, 150, 250])
+				# around the lengths that fold (8) and classify (32)
+				n = self.r.choice([7, 8, 9, 12, 20, 31, 32, 33, 50, 64, 100, 150, 250])
 				n = min(n, budget)
 				_, rules = self.run(n)
 				body += rules
@@ -525,6 +526,13 @@ class Gen:
 				chains["INPUT"].insert(0, (o, t))
 		for i, c in enumerate(users):
 			chains[c] = self.chain_body(c, users[i + 1:], 150)
+		if self.r.random() < 0.03:
+			# longer than one classified run (4096 rules), in a chain without
+			# jumps (where bpfw classifies)
+			big = [(self.acl_rule(), self.r.choice(["ACCEPT", "DROP"])) for _ in range(4100)]
+			c = users[-1] if users else "INPUT"
+			at = self.r.randrange(len(chains[c]) + 1)
+			chains[c][at:at] = big
 		policy = self.r.choice(["ACCEPT", "DROP"])
 		return RuleSet(self.f, policy, users, chains, self.ct)
 
