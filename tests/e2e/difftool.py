@@ -165,6 +165,8 @@ class Gen:
 		self.ct = "conntrack" not in self.skip and rng.random() < ct_share
 		# some stateful rounds use recent lists too (a state of their own)
 		self.recent = self.ct and "recent" not in self.skip and rng.random() < 0.4
+		self.recent_masks = {}
+		self.tcp_seen = set()
 		self.flows = []
 		# packets whose state bpfw is known to decide otherwise (only with
 		# --ct-all): TCP other than SYNs, echo replies from outside, ICMP errors
@@ -335,12 +337,18 @@ class Gen:
 	def m_recent(self):
 		"""recent lists (A, B) of sources or destinations, set and checked."""
 		r = self.r
-		name = "--name %s " % r.choice(["A", "B"]) if r.random() < 0.8 else ""
+		lst = r.choice(["A", "B", "DEFAULT"])
+		name = "--name %s " % lst if lst != "DEFAULT" or r.random() < 0.5 else ""
 		side = r.choice(["", "", "--rsource ", "--rdest "])
-		mask = ""
-		if r.random() < 0.2:
-			mask = "--mask %s " % (r.choice(["255.255.255.0", "255.255.0.0", "255.255.255.252"])
-					       if self.f.v == 4 else r.choice(["ffff:ffff:ffff:ffff::", "ffff:ffff::"]))
+		# one mask per list: xt_recent applies the mask of the rule that
+		# made the list to every rule that names it (bpfw: each rule's own)
+		if lst not in self.recent_masks:
+			self.recent_masks[lst] = ""
+			if r.random() < 0.4:
+				self.recent_masks[lst] = "--mask %s " % (
+					r.choice(["255.255.255.0", "255.255.0.0", "255.255.255.252"])
+					if self.f.v == 4 else r.choice(["ffff:ffff:ffff:ffff::", "ffff:ffff::"]))
+		mask = self.recent_masks[lst]
 		x = r.random()
 		if x < 0.35:
 			cmd = "--set"
@@ -567,13 +575,20 @@ class Gen:
 
 	def packet(self, pid):
 		if self.ct and self.r.random() < 0.85:
-			return self.flow_packet(pid, self.plain_packet(pid))
-		p = self.plain_packet(pid)
+			p = self.flow_packet(pid, self.plain_packet(pid))
+		else:
+			p = self.plain_packet(pid)
 		if self.ct and not self.ct_all:
-			# only what has the same state in both (see --ct-all)
+			# only what has the same state in both (see --ct-all): a TCP
+			# connection is one SYN (after the reset that answers it, the
+			# connection is gone in netfilter, replied in bpfw)
 			if p["proto"] == 6:
 				p["flags"] = 0x02
-			elif p["proto"] == self.f.icmp_proto:
+				t = (p["src"], p["dsttext"], p["sport"], p["dport"])
+				if t in self.tcp_seen:
+					p["proto"] = 17
+				self.tcp_seen.add(t)
+			elif p["proto"] == self.f.icmp_proto and "echo" not in p and "quote" not in p:
 				p["icmp"] = (8, 0) if self.f.v == 4 else (128, 0)
 		return p
 
@@ -617,6 +632,8 @@ class Gen:
 			p["icmp"] = r.choice([(3, 3), (3, 1), (3, 4), (11, 0), (12, 0), (4, 0)])
 		else:
 			p["icmp"] = r.choice([(1, 4), (1, 3), (2, 0), (3, 0), (4, 0)])
+		if fl["proto"] == 6 and not self.ct_all:
+			fl = r.choice([x for x in self.flows if x["proto"] != 6] or [dict(fl, proto=17)])
 		p["quote"] = dict(fl, reply=not self.ct_all or r.random() < 0.5)
 		p["len"] = hl + 8 + hl + 8 + len(MAGIC) + 6
 		p["src"] = self.pick_src()
@@ -1071,14 +1088,16 @@ class Diff:
 		return ga != gb or not same_counts(sa, sb)
 
 	def fewer_packets(self, rs, pk, want):
-		"""With connections, the packets before the one that differs that still matter."""
-		if not rs.ct or len(want) != 1:
+		"""The packets that still show the difference: with connections, those
+		before the one that differs that still matter; for counters, any."""
+		if want is not None and (not rs.ct or len(want) != 1):
 			return pk
-		chunk = max(1, (len(pk) - 1) // 2)
+		keep = 1 if want is not None else 0	# the packet that differs, last
+		chunk = max(1, (len(pk) - keep) // 2)
 		while chunk >= 1:
 			i = 0
-			while i < len(pk) - 1:
-				trial = pk[:i] + pk[min(i + chunk, len(pk) - 1):]
+			while i < len(pk) - keep:
+				trial = pk[:i] + pk[min(i + chunk, len(pk) - keep):]
 				if self.differs(rs, trial, want):
 					pk = trial
 				else:
@@ -1089,13 +1108,19 @@ class Diff:
 	def reduce(self, rs, packets, bad):
 		"""Fewest rules and packets that still deliver one packet differently
 		(with connections: the packets before it that still matter)."""
-		first = next(p for p in packets if p["id"] in bad)
-		want = {first["id"]}
-		pk = packets[:packets.index(first) + 1] if rs.ct else [first]
-		if not self.differs(rs, pk, want):
-			pk, want = packets, set(bad)
+		if bad is None:
+			# the same packets delivered, counted differently
+			want, pk = None, packets
+			if not self.differs(rs, pk):
+				return None, pk
+		else:
+			first = next(p for p in packets if p["id"] in bad)
+			want = {first["id"]}
+			pk = packets[:packets.index(first) + 1] if rs.ct else [first]
 			if not self.differs(rs, pk, want):
-				return None, [p for p in packets if p["id"] in bad]
+				pk, want = packets, set(bad)
+				if not self.differs(rs, pk, want):
+					return None, [p for p in packets if p["id"] in bad]
 		pk = self.fewer_packets(rs, pk, want)
 		# drop chunks of rules, then single rules (ddmin-like)
 		cur = rs.copy()
@@ -1179,9 +1204,20 @@ class Diff:
 				print("      packet %s: delivered by %s" % (describe(self.fam, p),
 								   " and ".join(x for x in (who, who2) if x) or "neither"))
 		else:
-			print("    rule set:")
-			for l in rs.text().splitlines():
+			red, pk = self.reduce(rs, packets, None)
+			if red is None:
+				print("    (not reproduced when replayed; the whole rule set:)")
+				red = rs
+			err, ra, rb, xa, xb = self.trial(red, pk)
+			print("    reduced to %d rules and %d packet(s):" % (red.nrules(), len(pk)))
+			for l in red.text().splitlines():
 				print("      " + l)
+			for p in pk:
+				print("      packet %s" % describe(self.fam, p))
+			for x, y in zip(xa or [], xb or []):
+				if x.rsplit(" ", 1)[-1] != y.rsplit(" ", 1)[-1]:
+					print("      counted by the kernel %s, by bpfw %s: %s" % (
+						x.rsplit(" ", 1)[-1], y.rsplit(" ", 1)[-1], x.rsplit(" ", 1)[0]))
 
 	def replay(self):
 		"""One rule set (a restore file's filter table) and the packets of
