@@ -48,6 +48,10 @@ int ipset_create(struct ipset_run *run, char *const *words, int n, struct bpfw_e
 	/* a seed of its own, as the kernel's; a restored one is kept */
 	if (!s.initval && getrandom(&s.initval, sizeof(s.initval), 0) != sizeof(s.initval))
 		s.initval = 0x2f8c4a1bu;
+	/* ids are never reused, whatever a damaged state's "seq" says */
+	for (unsigned int i = 0; i < run->t.rs->n_sets; i++)
+		if (run->t.rs->sets[i].id >= run->t.rs->set_seq)
+			run->t.rs->set_seq = run->t.rs->sets[i].id + 1;
 	s.id = run->t.rs->set_seq++;
 	if (ir_set_add(run->t.rs, &s))
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
