@@ -36,21 +36,24 @@ static void walk_step(struct cg *c, uint32_t accept, uint32_t done, uint32_t l4_
 {
 	struct emit *e = &c->e;
 	int16_t l2 = (int16_t)c->opts->l2_len;
-	uint32_t opts = emit_label(e), rt = emit_label(e), frag = emit_label(e);
+	uint32_t ext = emit_label(e), opts = emit_label(e), frag = emit_label(e);
 	uint32_t ah = emit_label(e), skip = emit_label(e), first = emit_label(e);
 
-	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_HOPOPTS, opts);
-	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_DSTOPTS, opts);
-	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_ROUTING, rt);
-	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_FRAGMENT, frag);
-	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_AH, ah);
+	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_HOPOPTS, ext);
+	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_DSTOPTS, ext);
+	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_ROUTING, ext);
+	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_FRAGMENT, ext);
+	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_AH, ext);
 	emit_ja(e, done);
 
-	/* every extension header begins with its next header and a length */
-	emit_bind(e, rt);
+	/* every extension header begins with its next header and a length, 8 bytes at least */
+	emit_bind(e, ext);
 	emit(e, MOV64_REG(R4, R2));
 	emit(e, ALU64_REG(BPF_ADD, R4, R0));
-	cg_emit_need(c, R4, l2 + 4, accept);
+	cg_emit_need(c, R4, l2 + 8, accept);
+	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_FRAGMENT, frag);
+	emit_jmp_imm(e, BPF_JEQ, false, R1, IPPROTO_AH, ah);
+	emit_jmp_imm(e, BPF_JNE, false, R1, IPPROTO_ROUTING, opts);
 	cg_emit_set_flag(c, PI(rt), 1, R5);
 	emit(e, LDX(BPF_B, R1, R4, l2 + 1));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(rt_len)));
@@ -59,27 +62,18 @@ static void walk_step(struct cg *c, uint32_t accept, uint32_t done, uint32_t l4_
 	emit(e, LDX(BPF_B, R1, R4, l2 + 3));
 	emit(e, STX(BPF_B, R_PKT, R1, PI(rt_segs)));
 	emit_bind(e, opts);
-	emit(e, MOV64_REG(R4, R2));
-	emit(e, ALU64_REG(BPF_ADD, R4, R0));
-	cg_emit_need(c, R4, l2 + 8, accept);
 	emit(e, LDX(BPF_B, R5, R4, l2 + 1));	/* (len + 1) * 8 octets */
 	emit(e, ALU64_IMM(BPF_ADD, R5, 1));
 	emit(e, ALU64_IMM(BPF_LSH, R5, 3));
 	emit_ja(e, skip);
 
 	emit_bind(e, ah);
-	emit(e, MOV64_REG(R4, R2));
-	emit(e, ALU64_REG(BPF_ADD, R4, R0));
-	cg_emit_need(c, R4, l2 + 8, accept);
 	emit(e, LDX(BPF_B, R5, R4, l2 + 1));	/* (len + 2) * 4 octets */
 	emit(e, ALU64_IMM(BPF_ADD, R5, 2));
 	emit(e, ALU64_IMM(BPF_LSH, R5, 2));
 	emit_ja(e, skip);
 
 	emit_bind(e, frag);
-	emit(e, MOV64_REG(R4, R2));
-	emit(e, ALU64_REG(BPF_ADD, R4, R0));
-	cg_emit_need(c, R4, l2 + 8, accept);
 	emit(e, LDX(BPF_H, R5, R4, l2 + 2));
 	emit(e, ENDIAN_BE(R5, 16));
 	emit(e, ALU64_IMM(BPF_AND, R5, IP6_FRAG_OFF));

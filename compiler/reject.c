@@ -41,6 +41,18 @@ static void st_be16(struct emit *e, int16_t off, uint8_t reg)
 	emit(e, STX(BPF_H, R_S, reg, off));
 }
 
+/* R0 = the complement of the 32-bit sum in R0 folded to 16 bits (uses R1). */
+static void csum_fold(struct emit *e)
+{
+	for (int i = 0; i < 2; i++) {
+		emit(e, MOV64_REG(R1, R0));
+		emit(e, ALU64_IMM(BPF_RSH, R1, 16));
+		emit(e, ALU64_IMM(BPF_AND, R0, 0xffff));
+		emit(e, ALU64_REG(BPF_ADD, R0, R1));
+	}
+	emit(e, ALU64_IMM(BPF_XOR, R0, 0xffff));
+}
+
 /* The checksum of @len bytes (in register @len_reg if @len is 0) at R_S + @off into R0's low 16 bits. */
 static void checksum(struct emit *e, int16_t off, int32_t len, uint8_t len_reg)
 {
@@ -54,14 +66,7 @@ static void checksum(struct emit *e, int16_t off, int32_t len, uint8_t len_reg)
 		emit(e, MOV64_REG(R4, len_reg));
 	emit(e, MOV64_IMM(R5, 0));
 	emit(e, CALL_HELPER(BPF_FUNC_csum_diff));
-	/* fold the 32-bit sum to 16 bits, twice, and complement */
-	for (int i = 0; i < 2; i++) {
-		emit(e, MOV64_REG(R1, R0));
-		emit(e, ALU64_IMM(BPF_RSH, R1, 16));
-		emit(e, ALU64_IMM(BPF_AND, R0, 0xffff));
-		emit(e, ALU64_REG(BPF_ADD, R0, R1));
-	}
-	emit(e, ALU64_IMM(BPF_XOR, R0, 0xffff));
+	csum_fold(e);
 }
 
 /*
@@ -101,13 +106,7 @@ static void checksum6(struct emit *e, int16_t off, int32_t len)
 		emit(e, MOV64_IMM(R4, i < 2 ? part[i][1] : len));
 		emit(e, CALL_HELPER(BPF_FUNC_csum_diff));
 	}
-	for (int i = 0; i < 2; i++) {
-		emit(e, MOV64_REG(R1, R0));
-		emit(e, ALU64_IMM(BPF_RSH, R1, 16));
-		emit(e, ALU64_IMM(BPF_AND, R0, 0xffff));
-		emit(e, ALU64_REG(BPF_ADD, R0, R1));
-	}
-	emit(e, ALU64_IMM(BPF_XOR, R0, 0xffff));
+	csum_fold(e);
 }
 
 /* The answer's Ethernet addresses: the packet's, swapped. */
