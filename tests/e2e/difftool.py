@@ -157,7 +157,7 @@ PORTS = [0, 1, 22, 53, 80, 123, 443, 1023, 1024, 3306, 5000, 8080, 8443, 32768, 
 class Gen:
 	"""Draws one rule set and the packets sent through it."""
 
-	def __init__(self, fam, rng, skip=(), ct_share=0.35, ct_all=False):
+	def __init__(self, fam, rng, skip=(), ct_share=0.35, ct_all=False, odd_frags=False):
 		self.f = fam
 		self.r = rng
 		self.skip = set(skip)	# what bpfw cannot compile for this family yet
@@ -172,6 +172,7 @@ class Gen:
 		# --ct-all): TCP other than SYNs, echo replies from outside, ICMP errors
 		# quoting what this host received
 		self.ct_all = ct_all
+		self.odd_frags = odd_frags
 		self.ct_errors = True
 		self.srcs = []
 		for n in fam.src_nets:
@@ -673,9 +674,28 @@ class Gen:
 			want = r.choice(self.hint_len) + r.choice([-1, 0, 0, 1])
 		else:
 			want = r.choice([minlen, 60, 64, 100, 128, 576, 1000, 1400, r.randrange(minlen, 1500)])
-		p["len"] = max(minlen, min(1500, want))
+		p["len"] = max(minlen, min(1500 if f.v == 4 else 1480, want))
 		p["tos"] = r.choice([0, 0, 0, 0x10, 0xb8])
 		p["df"] = r.random() < 0.5
+		if f.v == 6 and not self.ct and "ext" not in self.skip:
+			# extension headers, and fragments (which ip6tables, without
+			# connection tracking, sees one by one as bpfw does)
+			x = r.random()
+			if x < 0.1:
+				p["ext"] = ["hbh"]
+			elif x < 0.2:
+				p["ext"] = ["dst"]
+			elif x < 0.25:
+				p["ext"] = ["hbh", "dst"]
+			if r.random() < 0.12:
+				p["frag"] = True
+				if not self.odd_frags:
+					# ip6tables drops a later fragment whose next header is
+					# an extension header (--odd-frags: bpfw lets it pass)
+					p["ext"] = [k for k in p.get("ext", []) if k == "hbh"]
+				elif r.random() < 0.3:
+					# a first fragment shorter than the transport header
+					p["tiny"] = True
 		return p
 
 
@@ -805,9 +825,36 @@ def frame(fam, p, rnd):
 			ipid = (rnd * 512 + p["id"]) & 0xFFFF
 			return [ip4(seg[:cut], ipid, 0x2000), ip4(seg[cut:], ipid, cut // 8)]
 		return [ip4(seg, p["id"] & 0xFFFF, 0x4000 if p["df"] else 0)]
-	h = struct.pack("!IHBB16s16s", (6 << 28) | (p["tos"] << 20), len(seg), p["proto"],
-			p["ttl"], src, dst)
-	return [eth + h + seg]
+	# IPv6: extension headers before the transport header, and fragments
+	def ip6(nh, body):
+		return eth + struct.pack("!IHBB16s16s", (6 << 28) | (p["tos"] << 20), len(body), nh,
+					 p["ttl"], src, dst) + body
+	def chain(kinds, last):
+		# hop-by-hop (0) or destination options (60) headers, padded with PadN
+		nh, out = last, b""
+		for k in reversed(kinds):
+			out = struct.pack("!BB", nh, 0) + b"\x01\x04\0\0\0\0" + out
+			nh = 0 if k == "hbh" else 60
+		return nh, out
+	kinds = p.get("ext", [])
+	if not p.get("frag"):
+		nh, ex = chain(kinds, p["proto"])
+		return [ip6(nh, ex + seg)]
+	# hop-by-hop before the fragment header, the other headers fragmented
+	pre = kinds[:1] if kinds[:1] == ["hbh"] else []
+	nh, ex = chain(kinds[len(pre):], p["proto"])
+	data = ex + seg
+	cut = max(8, (len(data) // 2) & ~7)
+	if not p.get("tiny"):
+		# the whole transport header in the first fragment
+		l4 = len(ex) + {6: 20, 17: 8, 58: 8}.get(p["proto"], 0)
+		cut = max(cut, (l4 + 7) & ~7)
+	ipid = (rnd * 512 + p["id"]) & 0xFFFFFFFF
+	frames = []
+	for off, part, more in ((0, data[:cut], 1), (cut, data[cut:], 0)):
+		first, pre_ex = chain(pre, 44)
+		frames.append(ip6(first, pre_ex + struct.pack("!BBHI", nh, 0, off | more, ipid) + part))
+	return frames
 
 
 def describe(fam, p):
@@ -831,9 +878,13 @@ def describe(fam, p):
 				"answer" if q["reply"] else "packet", names.get(q["proto"]),
 				fam.host_str(q["src"]), q["sport"], q["dsttext"], q["dport"],
 				" (echo flow %d)" % q["echo"] if q["proto"] in (1, 58) else "")
-	s += " %s %d len %d tos 0x%02x%s%s" % (fam.hop, p["ttl"], p["len"], p["tos"],
+	s += " %s %d len %d tos 0x%02x%s%s%s" % (fam.hop, p["ttl"], p["len"], p["tos"],
 					     " DF" if p["df"] and fam.v == 4 else "",
-					     " in two fragments" if p.get("frag") else "")
+					     " in two fragments" if p.get("frag") else "",
+					     ", the first shorter than its transport header" if p.get("tiny") else "")
+	if p.get("ext"):
+		s += " after %s" % " and ".join({"hbh": "hop-by-hop options", "dst": "destination options"}[k]
+						for k in p["ext"])
 	return s
 
 
@@ -1244,6 +1295,8 @@ class Diff:
 					v = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}.get(v) or int(v)
 				elif k == "icmp":
 					v = tuple(int(x) for x in v.split("/")) + ((0,) if "/" not in v else ())
+				elif k == "ext":
+					v = v.split(",")
 				elif k == "quote":
 					# quote=PROTO:SRC:SPORT:DST:DPORT[:reply]
 					q = v.split(":") if f.v == 4 else v.split("|")
@@ -1287,7 +1340,7 @@ class Diff:
 		total_pk = 0
 		for rnd in rounds:
 			rng = random.Random("%s:%d:%d" % (a.seed, a.family, rnd))
-			g = Gen(self.fam, rng, skip, a.ct_share, a.ct_all)
+			g = Gen(self.fam, rng, skip, a.ct_share, a.ct_all, a.odd_frags)
 			rs = g.ruleset()
 			packets = [g.packet(i) for i in range(a.packets)]
 			total_pk += len(packets)
@@ -1356,6 +1409,10 @@ def main():
 		       help="replay: a packet, e.g. 'proto=tcp src=10.1.0.1 sport=1 dport=22 flags=0x02'")
 	r.add_argument("--ct-all", action="store_true",
 		       help="with connections, also the packets bpfw is known to decide otherwise")
+	r.add_argument("--odd-frags", action="store_true",
+		       help="IPv6: also fragments bpfw is known to decide otherwise (an extension "
+		       "header after the fragment header, a first fragment cut inside the "
+		       "transport header)")
 	r.add_argument("--ct-share", type=float, default=0.35,
 		       help="share of rounds with state matches and connections")
 	r.add_argument("--coverage", action="store_true",
