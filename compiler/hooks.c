@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
+#include <linux/if_packet.h>
 
 #include "cgen_internal.h"
 
@@ -145,7 +146,14 @@ static void emit_hooks(struct cg *c, const struct cg_half *halves, unsigned int 
 	unsigned int i = 0;
 
 	emit_generation_check(c, accept);
-	if (!ingress) {
+	if (ingress) {
+		/*
+		 * The copy of a multicast or broadcast this host sent, looped
+		 * back to it, has no link header: OUTPUT saw it as it went.
+		 */
+		emit(e, LDX(BPF_W, R1, R_CTX, (int16_t)offsetof(struct __sk_buff, pkt_type)));
+		emit_jmp_imm(e, BPF_JEQ, false, R1, PACKET_LOOPBACK, accept);
+	} else {
 		/* forwarded packets were filtered at ingress */
 		emit(e, LDX(BPF_W, R1, R_CTX,
 			    (int16_t)offsetof(struct __sk_buff, ingress_ifindex)));
