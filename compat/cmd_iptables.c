@@ -107,6 +107,7 @@ int compat_iptables_main(const struct ipt_ctx *ctx, int argc, char **argv)
 		break;
 	case IPT_OP_HELP:
 		ipt_print_help(ctx, stdout);
+		ipt_print_ext_help(ctx, cmd.rule, stdout);
 		break;
 	default:
 		ret = run(ctx, &cmd, &err);

@@ -163,6 +163,7 @@ int ipt_arg_proto(struct ipt_pstate *ps, const char *arg)
 	for (i = 0; i < sizeof(low) - 1 && arg[i]; i++)
 		low[i] = (arg[i] >= 'A' && arg[i] <= 'Z') ? arg[i] - 'A' + 'a' : arg[i];
 	low[i] = '\0';
+	snprintf(ps->proto_name, sizeof(ps->proto_name), "%s", low);
 	if (ipt_parse_proto(low, &ip->proto))
 		return ipt_perr(ps, "unknown protocol \"%s\" specified", low);
 	if (ps->invert)

@@ -60,6 +60,7 @@ struct ipt_pstate {
 	unsigned int tseen;		/* the target's options given */
 	unsigned int mseen_cap;
 	bool skip;			/* restore: -4 in ip6tables or -6 in iptables skips the line */
+	char proto_name[64];		/* -p as written, lower-cased: -h loads its match */
 };
 
 /* Record generic option @opt (O_*); iptables' error if repeated or wrongly inverted. */

@@ -587,6 +587,22 @@ static int finish(struct ipt_pstate *ps)
 	return 0;
 }
 
+/*
+ * "-p NAME -h" with no match named: the match called NAME, if there is
+ * one, so that its help is printed too, as iptables loads it by the name.
+ */
+static void help_match(struct ipt_pstate *ps)
+{
+	struct bpfw_err *err = ps->err, quiet = { 0 };
+
+	if (ps->cmd->rule->n_matches || !ps->proto_name[0])
+		return;
+	ps->err = &quiet;
+	ipt_match_load(ps, ps->proto_name);
+	bpfw_err_clear(&quiet);
+	ps->err = err;
+}
+
 int ipt_parse_words(const struct ipt_ctx *ctx, const struct ipt_where *w, int argc, char **argv,
 		    struct ipt_cmd *cmd, struct bpfw_err *err)
 {
@@ -602,6 +618,8 @@ int ipt_parse_words(const struct ipt_ctx *ctx, const struct ipt_where *w, int ar
 	if (!cmd->rule)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 	ret = read_words(&ps);
+	if (!ret && cmd->op == IPT_OP_HELP)
+		help_match(&ps);
 	if (ret || cmd->op == IPT_OP_VERSION || cmd->op == IPT_OP_HELP)
 		goto out;
 	if (ps.skip) {

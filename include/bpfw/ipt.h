@@ -98,6 +98,9 @@ int ipt_cmd_show(const struct ipt_ctx *ctx, const struct ir_ruleset *rs,
 /* Print iptables' -h text. */
 void ipt_print_help(const struct ipt_ctx *ctx, FILE *out);
 
+/* Print the -h text of the target and matches @r names (-m tcp -h), after ipt_print_help(). */
+void ipt_print_ext_help(const struct ipt_ctx *ctx, const struct ir_rule *r, FILE *out);
+
 /* Print iptables' -V text ("iptables v1.8.9 (bpfw)"). */
 void ipt_print_version(const struct ipt_ctx *ctx, FILE *out);
 
