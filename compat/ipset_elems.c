@@ -54,10 +54,15 @@ static int open_map(struct ipset_run *run, const struct ir_set *s, struct bpfw_e
 	return fd;
 }
 
-/* Remove the expired elements of the map @fd (to make room). */
+/*
+ * Remove the expired elements of the map @fd: to make room, and so that an
+ * expired prefix of hash:net no longer hides the shorter ones around it.
+ * The keys are collected first: a walk restarts when its key is deleted.
+ */
 static void sweep(int fd, uint32_t key_size)
 {
-	uint8_t key[KEY_MAX], next[KEY_MAX];
+	uint8_t key[KEY_MAX], next[KEY_MAX], *gone = NULL;
+	size_t n = 0, cap = 0;
 	uint64_t now = now_ns();
 	bool first = true;
 
@@ -66,9 +71,21 @@ static void sweep(int fd, uint32_t key_size)
 
 		first = false;
 		memcpy(key, next, key_size);
-		if (!bpf_map_lookup_elem(fd, next, &v) && expired(&v, now))
-			bpf_map_delete_elem(fd, next);
+		if (bpf_map_lookup_elem(fd, next, &v) || !expired(&v, now))
+			continue;
+		if (n == cap) {
+			uint8_t *more = realloc(gone, (cap ? cap * 2 : 64) * key_size);
+
+			if (!more)
+				break;
+			gone = more;
+			cap = cap ? cap * 2 : 64;
+		}
+		memcpy(gone + n++ * key_size, next, key_size);
 	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, gone + i * key_size);
+	free(gone);
 }
 
 /* ipset add of one key. */
@@ -319,7 +336,7 @@ static int read_elems(struct ipset_run *run, const struct ir_set *s, struct live
 	unsigned int cap = 0;
 	struct cgen_map m;
 	uint64_t now = now_ns();
-	bool first = true;
+	bool first = true, stale = false;
 	int fd = open_map(run, s, err), ret = 0;
 
 	if (fd < 0)
@@ -331,8 +348,12 @@ static int read_elems(struct ipset_run *run, const struct ir_set *s, struct live
 
 		first = false;
 		memcpy(key, next, m.key_size);
-		if (bpf_map_lookup_elem(fd, next, &val) || expired(&val, now))
+		if (bpf_map_lookup_elem(fd, next, &val))
 			continue;
+		if (expired(&val, now)) {
+			stale = true;
+			continue;
+		}
 		if (*n == cap) {
 			struct live_elem *more = realloc(v, (cap ? cap * 2 : 64) * sizeof(*v));
 
@@ -348,6 +369,9 @@ static int read_elems(struct ipset_run *run, const struct ir_set *s, struct live
 		v[*n].flags = val.flags;
 		v[(*n)++].expires = val.expires;
 	}
+	/* a listing is as good a time as any to drop what expired */
+	if (stale && !ret)
+		sweep(fd, m.key_size);
 	close(fd);
 	if (ret) {
 		free(v);

@@ -133,6 +133,15 @@ sleep 3
 expect accept client tcp 10.99.1.1 22
 assert_eq "expired: not listed" "Members:" "$(ips list tmo | tail -n1)"
 ipt_ok server -F INPUT
+assert_ok "create tnet hash:net timeout 600" ips create tnet hash:net timeout 600
+assert_ok "a /16 for ever" ips add tnet 10.99.0.0/16 timeout 0
+assert_ok "a /24 inside it for a second" ips add tnet 10.99.1.0/24 timeout 1
+ipt_ok server -A INPUT -p tcp -m set --match-set tnet src -j DROP
+expect drop client tcp 10.99.1.1 22
+sleep 2
+assert_eq "listing drops the expired /24" "10.99.0.0/16 timeout 0" "$(ips list tnet | tail -n1)"
+expect drop client tcp 10.99.1.1 22
+ipt_ok server -F INPUT
 
 section "swap and rename go through a new generation"
 assert_ok "add 10.99.1.2 to bans" ips add bans 10.99.1.2
@@ -144,7 +153,7 @@ expect drop client tcp 10.99.1.1 22
 assert_eq "the rule's set now holds the other's elements" "10.99.1.2" \
 	"$(ips list empty | tail -n1)"
 assert_ok "rename a set no rule uses" ips rename bans unused
-assert_eq "names" "empty nets svc tmo unused" "$(ips list -n | sort | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "names" "empty nets svc tmo tnet unused" "$(ips list -n | sort | tr '\n' ' ' | sed 's/ $//')"
 ipt_ok server -F INPUT
 
 section "save and restore"
