@@ -130,8 +130,19 @@ static void test_errors(void)
 	cgen_output_free(&out);
 	ir_table_get(rs, IR_FAMILY_IPV6, IR_TABLE_RAW, &t6);
 	t6->chains[0]->policy = IR_VERDICT_DROP;
+	t6->chains[0]->policy_slot = 50;
+	t6->chains[1]->policy_slot = 51;
+	CU_ASSERT_EQUAL(cgen_compile(rs, &opts, &out, &err), 0);
+	CU_ASSERT_TRUE(out.progs[CGEN_PROG_XDP].present);
+	cgen_output_free(&out);
+	/* an nftables base chain at a hook bpfw does not run is refused, not ignored */
+	CU_ASSERT_EQUAL_FATAL(ir_nft_table_add(rs, IR_NFT_INET, "nat", &t6), 0);
+	CU_ASSERT_EQUAL_FATAL(ir_nft_base_chain_add(t6, "post", IR_HOOK_POSTROUTING, 100,
+						    IR_VERDICT_ACCEPT, NULL), 0);
+	t6->chains[0]->policy_slot = 52;
 	CU_ASSERT_EQUAL(cgen_compile(rs, &opts, &out, &err), -EOPNOTSUPP);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "IPv6"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "Chain post of table nat"));
+	bpfw_err_clear(&err);
 	bpfw_err_clear(&err);
 	ir_ruleset_free(rs);
 }
@@ -155,7 +166,7 @@ static void test_empty_ruleset(void)
 static const struct cu_test tests[] = {
 	{ "programs, maps, slots, jump targets", test_structure },
 	{ "no interface map without names", test_no_ifnames_map_without_names },
-	{ "loops, missing slots, IPv6 refused", test_errors },
+	{ "loops, missing slots, IPv6, what is refused", test_errors },
 	{ "empty rule set", test_empty_ruleset },
 	{ NULL, NULL },
 };
