@@ -313,7 +313,8 @@ static void emit_rule_range(struct cg *c, const struct ir_chain *ch, unsigned in
 		 * kernel's maps per program stays for folded runs.
 		 */
 		n = !v4 || (sub && !cg_chain_is_leaf(ch)) ||
-		    c->out->n_maps + CG_CLS_MAPS > CG_MAX_MAPS * 3 / 4 ? 0 : cg_classify_run(ch, i);
+		    c->out->n_maps - c->bound_only + CG_CLS_MAPS > CG_MAX_MAPS * 3 / 4 ? 0 :
+		    cg_classify_run(ch, i);
 		if (n > end - i)
 			n = 0;
 		if (n) {
@@ -633,11 +634,12 @@ static int compile_prog(struct cgen_output *out, enum cgen_prog_kind kind, const
 	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_OTHER, ret, "Cannot compile the %s program: %s",
 				 name, strerror(-ret));
-	if (out->n_maps > CG_MAX_MAPS)
+	if (out->n_maps - c->bound_only > CG_MAX_MAPS)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, E2BIG,
 				 "The rule set is too large: it needs %u BPF maps, a program may "
-				 "use at most %u (each run of rules folded into a lookup needs "
-				 "one)", out->n_maps, CG_MAX_MAPS);
+				 "use at most %u (each run of rules folded into a lookup, and "
+				 "each set a rule names, needs one)", out->n_maps - c->bound_only,
+				 CG_MAX_MAPS);
 	if (p->n_insns > CG_MAX_INSNS)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, E2BIG,
 				 "The rule set is too large: the %s program needs %u BPF "

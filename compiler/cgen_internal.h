@@ -89,6 +89,7 @@ struct cg {
 	int set_map;			/* map index of the first set's map (the others follow), -1 */
 	const struct ir_set *sets;	/* the rule set's sets, in the order of their maps */
 	unsigned int n_sets;
+	unsigned int bound_only;	/* set maps no rule refers to: bound, not in the 64 */
 	int16_t match_key;		/* the stack slot a match may use for a lookup key (8 bytes) */
 	int16_t match_key2;		/* and a second one */
 	struct cg_blobs ports;		/* the multiport bitmaps (ports.c) */

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <linux/bpf.h>
@@ -61,6 +62,7 @@ struct check {
 	const struct ir_ruleset *rs;
 	enum ir_family fam;
 	struct bpfw_err *err;
+	bool *used;		/* per set: a rule refers to it */
 };
 
 /* Every set @r names exists and is of the rule's family; -ENOENT or -EINVAL. */
@@ -83,17 +85,21 @@ static int check_rule(const struct ir_rule *r, void *arg)
 					 "The protocol family of set %s is %s, which is not "
 					 "applicable.", name,
 					 s->family == IR_FAMILY_IPV6 ? "IPv6" : "IPv4");
+		ck->used[s - ck->rs->sets] = true;
 	}
 	return 0;
 }
 
-/* What the frontend refuses, refused again (a state text does not pass through it). */
-static int check_rules(const struct ir_ruleset *rs, struct bpfw_err *err)
+/*
+ * What the frontend refuses, refused again (a state text does not pass
+ * through it); which sets the rules refer to, in @used.
+ */
+static int check_rules(const struct ir_ruleset *rs, bool *used, struct bpfw_err *err)
 {
 	int ret = 0;
 
 	for (int f = 0; f < IR_FAMILY_MAX && !ret; f++) {
-		struct check ck = { rs, f, err };
+		struct check ck = { rs, f, err, used };
 
 		ret = ir_ruleset_for_each_rule(rs, f, check_rule, &ck);
 	}
@@ -102,25 +108,31 @@ static int check_rules(const struct ir_ruleset *rs, struct bpfw_err *err)
 
 int cg_sets_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *err)
 {
-	int ret = check_rules(rs, err);
+	bool *used = calloc(rs->n_sets ? rs->n_sets : 1, sizeof(*used));
+	int ret;
 
 	c->sets = rs->sets;
 	c->n_sets = rs->n_sets;
 	c->set_map = -1;
-	if (ret)
-		return ret;
-	for (unsigned int i = 0; i < rs->n_sets; i++) {
+	c->bound_only = 0;
+	if (!used)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	ret = check_rules(rs, used, err);
+	for (unsigned int i = 0; i < rs->n_sets && !ret; i++) {
 		struct cgen_map m;
 		int idx;
 
 		cgen_set_map(&rs->sets[i], &m);
 		idx = cg_add_map(c->out, &m);
 		if (idx < 0)
-			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 		if (!i)
 			c->set_map = idx;
+		/* the verifier's 64 maps are those the code refers to; binding has no limit */
+		c->bound_only += !used[i];
 	}
-	return 0;
+	free(used);
+	return ret;
 }
 
 /*

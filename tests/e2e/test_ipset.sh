@@ -187,6 +187,28 @@ assert_ok "flush it" ips flush xdpbans
 expect accept client tcp 10.99.1.1 22
 ipt_ok server -t raw -F PREROUTING
 
+section "more sets than a program may refer to: only the rules' count"
+for i in $(seq 1 100); do
+	printf 'create many%d hash:net\nadd many%d 10.%d.0.0/16\n' "$i" "$i" "$i"
+done >"$E2E_TMP/many.restore"
+assert_ok "ipset restore of 100 sets" in_ns server "$IPSET" restore <"$E2E_TMP/many.restore"
+assert_eq "all listed" 100 "$(ips list -n | grep -c '^many')"
+ipt_ok server -A INPUT -m set --match-set many99 src -j DROP
+assert_ok "an element of the 99th set" ips add many99 10.99.1.0/24
+expect drop client tcp 10.99.1.1 22
+ipt_ok server -F INPUT
+for i in $(seq 1 70); do
+	printf -- '-A INPUT -m set --match-set many%d src -j DROP\n' "$i"
+done | sed -e '1i *filter' -e '$a COMMIT' >"$E2E_TMP/many.rules"
+out=$(ipt_restore server "$E2E_TMP/many.rules" 2>&1)
+assert_eq "70 rules naming 70 sets: over the 64 maps a program refers to" \
+	"4 The rule set is too large: it needs 72 BPF maps, a program may use at most 64 (each run of rules folded into a lookup, and each set a rule names, needs one)" \
+	"$? $out"
+for i in $(seq 1 100); do
+	echo "destroy many$i"
+done >"$E2E_TMP/many.destroy"
+assert_ok "destroy them" in_ns server "$IPSET" restore <"$E2E_TMP/many.destroy"
+
 section "fail2ban's iptables-ipset action, command by command"
 ipt_ok server -F INPUT
 assert_ok "actionstart: ipset -exist create" \
