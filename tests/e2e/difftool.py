@@ -157,7 +157,7 @@ PORTS = [0, 1, 22, 53, 80, 123, 443, 1023, 1024, 3306, 5000, 8080, 8443, 32768, 
 class Gen:
 	"""Draws one rule set and the packets sent through it."""
 
-	def __init__(self, fam, rng, skip=(), ct_share=0.35, ct_all=False, odd_frags=False):
+	def __init__(self, fam, rng, skip=(), ct_share=0.35, known=()):
 		self.f = fam
 		self.r = rng
 		self.skip = set(skip)	# what bpfw cannot compile for this family yet
@@ -168,11 +168,17 @@ class Gen:
 		self.recent_masks = {}
 		self.tcp_seen = set()
 		self.flows = []
-		# packets whose state bpfw is known to decide otherwise (only with
-		# --ct-all): TCP other than SYNs, echo replies from outside, ICMP errors
-		# quoting what this host received
-		self.ct_all = ct_all
-		self.odd_frags = odd_frags
+		# what bpfw is known to decide otherwise, drawn only with --known:
+		# "ct": TCP other than a connection's first SYN, echo replies from
+		# outside, ICMP errors quoting what this host received, ICMP types
+		# that are neither queries nor errors; "frags": IPv6 fragments with
+		# an extension header after the fragment header, or a first fragment
+		# that ends inside the transport header; "addrtype6": IPv6
+		# --src/--dst-type UNICAST (the kernel's local addresses are UNICAST
+		# and LOCAL, bpfw's LOCAL only)
+		self.ct_all = "ct" in known
+		self.odd_frags = "frags" in known
+		self.addrtype6 = "addrtype6" in known
 		self.ct_errors = True
 		self.srcs = []
 		for n in fam.src_nets:
@@ -382,7 +388,8 @@ class Gen:
 
 	def m_addrtype(self):
 		# the kernel has no BROADCAST for IPv6
-		t = self.r.choice(["LOCAL", "UNICAST", "MULTICAST"] + (["BROADCAST"] if self.f.v == 4 else []))
+		t = self.r.choice(["LOCAL", "MULTICAST"] + (["UNICAST", "BROADCAST"] if self.f.v == 4 else
+							   ["UNICAST"] if self.addrtype6 else []))
 		d = self.r.choice(["--src-type", "--dst-type", "--dst-type"])
 		return "-m addrtype %s%s %s" % (self.neg(0.3), d, t)
 
@@ -581,7 +588,7 @@ class Gen:
 		else:
 			p = self.plain_packet(pid)
 		if self.ct and not self.ct_all:
-			# only what has the same state in both (see --ct-all): a TCP
+			# only what has the same state in both (see --known ct): a TCP
 			# connection is one SYN (after the reset that answers it, the
 			# connection is gone in netfilter, replied in bpfw)
 			if p["proto"] == 6:
@@ -692,7 +699,7 @@ class Gen:
 				p["frag"] = True
 				if not self.odd_frags:
 					# ip6tables drops a later fragment whose next header is
-					# an extension header (--odd-frags: bpfw lets it pass)
+					# an extension header (--known frags: bpfw lets it pass)
 					p["ext"] = [k for k in p.get("ext", []) if k == "hbh"]
 				elif r.random() < 0.3:
 					# a first fragment shorter than the transport header
@@ -1337,11 +1344,14 @@ class Diff:
 		npass = nfail = 0
 		t0 = time.time()
 		skip = self.probe()
+		known = set(a.known.split(",")) if a.known else set()
+		if "all" in known:
+			known = {"ct", "frags", "addrtype6"}
 		seen = {}
 		total_pk = 0
 		for rnd in rounds:
 			rng = random.Random("%s:%d:%d" % (a.seed, a.family, rnd))
-			g = Gen(self.fam, rng, skip, a.ct_share, a.ct_all, a.odd_frags)
+			g = Gen(self.fam, rng, skip, a.ct_share, known)
 			rs = g.ruleset()
 			packets = [g.packet(i) for i in range(a.packets)]
 			total_pk += len(packets)
@@ -1408,12 +1418,9 @@ def main():
 	r.add_argument("--rules", help="replay: this restore file instead of generated rule sets")
 	r.add_argument("--send", action="append", default=[],
 		       help="replay: a packet, e.g. 'proto=tcp src=10.1.0.1 sport=1 dport=22 flags=0x02'")
-	r.add_argument("--ct-all", action="store_true",
-		       help="with connections, also the packets bpfw is known to decide otherwise")
-	r.add_argument("--odd-frags", action="store_true",
-		       help="IPv6: also fragments bpfw is known to decide otherwise (an extension "
-		       "header after the fragment header, a first fragment cut inside the "
-		       "transport header)")
+	r.add_argument("--known", default="",
+		       help="also draw what bpfw is known to decide otherwise: ct, frags, "
+		       "addrtype6 or all (comma-separated)")
 	r.add_argument("--ct-share", type=float, default=0.35,
 		       help="share of rounds with state matches and connections")
 	r.add_argument("--coverage", action="store_true",

@@ -14,8 +14,8 @@
 #   DIFF_PACKETS    packets per rule set (default 300, 150 with E2E_QUICK=1)
 #   DIFF_FAMILIES   "4 6" (default), "4" or "6"
 #   DIFF_REF        legacy (default) or nft
-#   DIFF_ARGS       more options of difftool.py run (--ct-all: with connections,
-#                   also the packets bpfw is known to decide otherwise;
+#   DIFF_ARGS       more options of difftool.py run (--known all: also draw
+#                   what bpfw is known to decide otherwise, see difftool.py;
 #                   --rules FILE: replay that rule set with the packets of
 #                   DIFF_SEND, an array when the script is sourced, or
 #                   DIFF_SEND1, DIFF_SEND2... such as
