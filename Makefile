@@ -10,7 +10,7 @@ CC	?= gcc
 BUILD	:= build
 OBJDIR	:= $(BUILD)/obj
 
-PKGS	:= libbpf libelf zlib
+PKGS	:= libbpf libelf zlib libmnl libnftnl
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 	   -D_GNU_SOURCE -Iinclude
@@ -18,7 +18,7 @@ CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # SAN: sanitizer flags for a separate build, e.g. BUILD=build/asan SAN=-fsanitize=address
 CFLAGS	+= $(SAN)
 LDFLAGS	+= $(SAN)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl)
 
 # Every module's sources; compat/main.c holds main() and stays out of the library.
 LIB_SRCS  := $(wildcard lib/*.c frontend/*.c compiler/*.c bpf/*.c compat/*.c)
