@@ -27,8 +27,14 @@ int compat_recent_main(const struct ipt_ctx *ctx, int argc, char **argv);
 /* ipset: ipset 7.17's commands on the sets bpfw keeps in BPF maps (compat/cmd_ipset.c). */
 int compat_ipset_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
+/* bpfw import: load the nf_tables rule set of this namespace (compat/cmd_import.c). */
+int compat_import_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
 /* bpfw log: the lines of -j LOG rules, once or following (-f), to stdout or syslog. */
 int compat_log_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
+/* bpfw monitor: attach the running rule set to interfaces as they appear (compat/cmd_monitor.c). */
+int compat_monitor_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
 /*
  * Take the lock that serialises bpfw's changes: wait up to @wait_secs (0:
