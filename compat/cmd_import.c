@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfw import: load the nf_tables rule set of this network namespace into
+ * bpfw as one transaction (replacing bpfw's rule set; ipset sets are kept),
+ * or print it (--dry-run).  Whatever cannot be translated is listed with its
+ * reason; nothing is loaded unless everything translates, or --partial.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfw/compat.h"
+#include "bpfw/nft_import.h"
+#include "bpfw/txn.h"
+
+struct import_args {
+	bool dry_run;
+	bool partial;
+	bool flush_source;
+	bool verbose;
+	const char *format;
+	int wait_secs;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: bpfw import [--dry-run [--format iptables|nft]] [--partial] "
+		   "[--flush-source] [-w [SECONDS]] [-v]\n"
+		   "  Read the nf_tables rule set of this network namespace and load it into bpfw\n"
+		   "  (or print it with --dry-run).  What cannot be translated is listed; nothing\n"
+		   "  is loaded then, unless --partial.  --flush-source deletes the nf_tables\n"
+		   "  tables read once bpfw runs their rules.\n");
+}
+
+/* Returns 0 to go on, 1 when done (help), or an exit status + 1 < 0. */
+static int parse_args(int argc, char **argv, struct import_args *a)
+{
+	a->wait_secs = -1;
+	a->format = "iptables";
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!strcmp(s, "--dry-run") || !strcmp(s, "-n")) {
+			a->dry_run = true;
+		} else if (!strcmp(s, "--partial")) {
+			a->partial = true;
+		} else if (!strcmp(s, "--flush-source")) {
+			a->flush_source = true;
+		} else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
+			a->verbose = true;
+		} else if (!strcmp(s, "--format") && i + 1 < argc) {
+			a->format = argv[++i];
+		} else if (!strncmp(s, "--format=", 9)) {
+			a->format = s + 9;
+		} else if (!strcmp(s, "-w") || !strcmp(s, "--wait")) {
+			a->wait_secs = 0;
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+				a->wait_secs = atoi(argv[++i]);
+		} else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			usage(stdout);
+			return 1;
+		} else {
+			fprintf(stderr, "bpfw import: unknown argument '%s'\n", s);
+			usage(stderr);
+			return -BPFW_EXIT_PARAMETER - 1;
+		}
+	}
+	if (strcmp(a->format, "iptables") && strcmp(a->format, "nft")) {
+		fprintf(stderr, "bpfw import: unknown format '%s' (iptables or nft)\n", a->format);
+		return -BPFW_EXIT_PARAMETER - 1;
+	}
+	if (a->flush_source && a->dry_run) {
+		fprintf(stderr, "bpfw import: --flush-source with --dry-run would delete rules "
+				"that are not loaded\n");
+		return -BPFW_EXIT_PARAMETER - 1;
+	}
+	return 0;
+}
+
+/* iptables-save text of both families' tables of @rs. */
+static int print_iptables(const struct ir_ruleset *rs)
+{
+	static const struct ipt_ctx ctx[IR_FAMILY_MAX] = {
+		[IR_FAMILY_IPV4] = { "iptables", IR_FAMILY_IPV4 },
+		[IR_FAMILY_IPV6] = { "ip6tables", IR_FAMILY_IPV6 },
+	};
+	int ret = 0;
+
+	for (int f = 0; f < IR_FAMILY_MAX && !ret; f++) {
+		bool any = false;
+
+		for (int i = 0; i < IR_TABLE_MAX; i++)
+			any |= rs->tables[f][i] != NULL;
+		if (!any)
+			continue;
+		printf("# %s\n", f == IR_FAMILY_IPV4 ? "IPv4 (iptables-restore)" :
+		       "IPv6 (ip6tables-restore)");
+		ret = ipt_save(&ctx[f], stdout, rs, NULL, IPT_SAVE_NO_COUNTERS, false);
+	}
+	return ret;
+}
+
+/* Replace the running rule set's tables by @rs's and commit; sets are kept. */
+static int load(const struct import_args *a, struct ir_ruleset *rs, struct bpfw_err *err)
+{
+	struct txn t = { 0 };
+	int lock, ret;
+
+	lock = compat_lock(a->wait_secs, err);
+	if (lock < 0)
+		return lock;
+	t.verbose = a->verbose;
+	ret = txn_begin(&t, err);
+	if (ret)
+		goto out;
+	for (int f = 0; f < IR_FAMILY_MAX; f++) {
+		for (int i = 0; i < IR_TABLE_MAX; i++) {
+			ir_table_free(t.rs->tables[f][i]);
+			t.rs->tables[f][i] = rs->tables[f][i];
+			rs->tables[f][i] = NULL;
+		}
+	}
+	while (t.rs->n_nft)
+		ir_nft_table_del(t.rs, t.rs->nft[0]);
+	ret = txn_commit(&t, err);
+out:
+	txn_end(&t);
+	compat_unlock(lock);
+	return ret;
+}
+
+static int run(const struct import_args *a, bool *left_out, struct bpfw_err *err)
+{
+	struct nft_import_report rep = { 0 };
+	struct nft_dump d = { 0 };
+	struct ir_ruleset *rs;
+	int ret;
+
+	ret = compat_require_root("bpfw import", err);
+	if (ret)
+		return ret;
+	rs = ir_ruleset_new();
+	if (!rs)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	ret = nft_dump_read(&d, err);
+	if (ret)
+		goto out;
+	ret = nft_import(&d, rs, &rep, err);
+	if (ret)
+		goto out;
+	for (unsigned int i = 0; i < rep.n_lines; i++)
+		fprintf(stderr, "bpfw import: left out: %s\n", rep.lines[i]);
+	*left_out = rep.n_lines > 0;
+	if (rep.n_lines && !a->partial) {
+		ret = bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
+				"bpfw import: %u part%s of the rule set cannot be translated; "
+				"nothing was %s (--partial %s the rest)", rep.n_lines,
+				rep.n_lines == 1 ? "" : "s", a->dry_run ? "printed" : "loaded",
+				a->dry_run ? "prints" : "loads");
+		goto out;
+	}
+	if (a->dry_run) {
+		if (!strcmp(a->format, "nft")) {
+			ret = bpfw_errf(err, BPFW_EXIT_PARAMETER, EOPNOTSUPP,
+					"bpfw import: --format nft: bpfw has no nft formatter "
+					"for iptables' tables yet; use --format iptables");
+			goto out;
+		}
+		ret = print_iptables(rs);
+		if (ret)
+			ret = bpfw_errf(err, BPFW_EXIT_OTHER, -ret, "bpfw import: %s",
+					strerror(-ret));
+		goto out;
+	}
+	ret = load(a, rs, err);
+	if (ret)
+		goto out;
+	fprintf(stderr, "bpfw import: %u rules in %u chains loaded%s\n", rep.n_rules,
+		rep.n_chains, rep.n_lines ? ", some left out (listed above)" : "");
+	if (a->flush_source)
+		ret = nft_dump_delete_tables(&d, err);
+out:
+	nft_report_free(&rep);
+	nft_dump_free(&d);
+	ir_ruleset_free(rs);
+	return ret;
+}
+
+int compat_import_main(const struct ipt_ctx *ctx, int argc, char **argv)
+{
+	struct import_args a = { 0 };
+	struct bpfw_err err = { 0 };
+	bool left_out = false;
+	int ret, status;
+
+	ret = parse_args(argc, argv, &a);
+	if (ret > 0)
+		return 0;
+	if (ret < 0)
+		return -ret - 1;
+	ret = run(&a, &left_out, &err);
+	if (ret && !err.exit_code)
+		bpfw_errf(&err, BPFW_EXIT_OTHER, -ret, "bpfw import: %s", strerror(-ret));
+	status = compat_report(&err, a.verbose);
+	bpfw_err_clear(&err);
+	if (!status && left_out)
+		status = BPFW_EXIT_OTHER;
+	return status;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the files that translate one nf_tables rule into the rule
+ * model: the registers' contents as the expressions are walked, and the
+ * rule being built.
+ */
+#ifndef BPFW_NFT_IMPORT_INTERNAL_H
+#define BPFW_NFT_IMPORT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfw/ir.h"
+#include "bpfw/nft_import.h"
+
+#define NX_REGS		24	/* NFT_REG_1..4 and NFT_REG32_00..15 */
+#define NX_MAX_ALT	4096	/* rules one set may expand into */
+
+enum nx_reg_kind {
+	NX_REG_NONE,
+	NX_REG_META,
+	NX_REG_PAYLOAD,
+	NX_REG_CT,
+};
+
+/* What a register holds: a meta or ct key, or packet bytes, maybe masked. */
+struct nx_reg {
+	enum nx_reg_kind kind;
+	uint32_t key;			/* NFT_META_*, NFT_CT_* */
+	uint32_t base, offset, len;	/* NFT_PAYLOAD_*_HEADER */
+	uint8_t mask[16];
+	bool masked;
+};
+
+/* Alternatives a set expands into: one rule per entry. */
+enum nx_alt_kind {
+	NX_ALT_NONE,
+	NX_ALT_SRC,
+	NX_ALT_DST,
+	NX_ALT_PROTO,
+	NX_ALT_PORTS,			/* multiport matches of at most 15 slots each */
+	NX_ALT_ICMP,			/* icmp or icmpv6 types (in @proto) */
+};
+
+struct nx_alt {
+	struct ir_addr addr;
+	uint8_t proto;
+	struct ir_match_multiport mport;
+};
+
+/* One rule's translation under way. */
+struct nx {
+	const struct nft_dump *d;
+	const struct nftnl_rule *rule;
+	enum ir_family family;		/* the IR family the rules are for */
+	uint32_t nfproto;		/* the table's NFPROTO_* */
+	bool family_known;		/* a table of one family, or a meta nfproto test */
+	bool other_family;		/* the rule is for the other family only */
+	struct ir_rule *r;
+	struct nx_reg regs[NX_REGS];
+	bool verdict;			/* a verdict or terminal target was seen */
+	bool stateful;			/* limit or recent: a later test would change its counts */
+	bool log_stmt;			/* a log statement: split from a verdict */
+	struct ir_target_log log;
+	enum nx_alt_kind alt_kind;
+	int alt_match;			/* NX_ALT_PORTS: index of the multiport match */
+	struct nx_alt *alts;
+	unsigned int n_alts;
+	const char *(*chain_name)(const char *nft_chain, void *arg);
+	void *arg;
+	char *why;
+	size_t why_len;
+};
+
+/* Refuse the rule: the reason into nx->why; returns -EOPNOTSUPP. */
+int nx_refuse(struct nx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The rule's tcp or udp match (added with every port if absent); NULL: -ENOMEM. */
+struct ir_match *nx_ports_match(struct nx *x);
+
+/* An xtables match expression (iptables-nft's compat "match"): into x->r. */
+int nx_xt_match(struct nx *x, const char *name, uint32_t rev, const void *info, uint32_t len);
+
+/* An xtables target expression (iptables-nft's compat "target"): into x->r's target. */
+int nx_xt_target(struct nx *x, const char *name, uint32_t rev, const void *info, uint32_t len);
+
+/* Connection tracking state bits of xt_state / nft ct state as IR_CT_* bits. */
+uint8_t nx_ct_states(uint32_t bits);
+
+/* A lookup of a set's elements against what @reg holds, into x->r or x->alts. */
+int nx_lookup(struct nx *x, const struct nx_reg *reg, const char *set_name, bool invert);
+
+#endif /* BPFW_NFT_IMPORT_INTERNAL_H */

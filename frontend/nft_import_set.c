@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A lookup in an anonymous set ("{ 22, 80 }", "{ 10.0.0.0/8, 192.0.2.1 }")
+ * as iptables rules: ports into multiport matches of at most 15 slots,
+ * addresses, protocols and icmp types into one rule per element, which is
+ * exact because the elements of a set never overlap.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <linux/netfilter/nf_tables.h>
+#include <netinet/in.h>
+
+#include "nft_import_internal.h"
+
+typedef unsigned __int128 u128;
+
+struct ival {
+	u128 lo, hi;
+};
+
+struct bound {
+	u128 v;
+	bool end;
+};
+
+static u128 key_value(const uint8_t *p, uint32_t len)
+{
+	u128 v = 0;
+
+	for (uint32_t i = 0; i < len; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int bound_cmp(const void *a, const void *b)
+{
+	const struct bound *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return (int)y->end - (int)x->end;	/* an end before a start at the same key */
+}
+
+static u128 ones(unsigned int k)
+{
+	return k >= 128 ? ~(u128)0 : ((u128)1 << k) - 1;
+}
+
+static int ival_add(struct ival **iv, unsigned int *n, u128 lo, u128 hi)
+{
+	struct ival *more = realloc(*iv, (*n + 1) * sizeof(*more));
+
+	if (!more)
+		return -ENOMEM;
+	*iv = more;
+	more[*n].lo = lo;
+	more[(*n)++].hi = hi;
+	return 0;
+}
+
+/*
+ * The set's elements as disjoint intervals of @klen-byte keys: single
+ * keys, ranges with an end key, or (interval sets) starts and ends that
+ * sort into ranges.
+ */
+static int set_intervals(struct nftnl_set *s, uint32_t klen, struct ival **out, unsigned int *n)
+{
+	bool interval = nftnl_set_get_u32(s, NFTNL_SET_FLAGS) & NFT_SET_INTERVAL;
+	struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
+	u128 max = ones(klen * 8);
+	struct bound *b = NULL, *more;
+	unsigned int nb = 0;
+	struct nftnl_set_elem *e;
+	int ret = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!it)
+		return -ENOMEM;
+	while (!ret && (e = nftnl_set_elems_iter_next(it))) {
+		uint32_t len = 0, elen = 0, flags = 0;
+		const uint8_t *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+		const uint8_t *kend = NULL;
+
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END))
+			kend = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &elen);
+		if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS))
+			flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
+		if (!k || len != klen || (kend && elen != klen)) {
+			ret = -EINVAL;
+		} else if (kend) {
+			ret = ival_add(out, n, key_value(k, len), key_value(kend, elen));
+		} else if (!interval) {
+			ret = ival_add(out, n, key_value(k, len), key_value(k, len));
+		} else {
+			more = realloc(b, (nb + 1) * sizeof(*b));
+			if (!more) {
+				ret = -ENOMEM;
+				break;
+			}
+			b = more;
+			b[nb].v = key_value(k, len);
+			b[nb++].end = flags & NFT_SET_ELEM_INTERVAL_END;
+		}
+	}
+	nftnl_set_elems_iter_destroy(it);
+	if (nb)
+		qsort(b, nb, sizeof(*b), bound_cmp);
+	for (unsigned int i = 0; i < nb && !ret; i++) {
+		u128 lo = b[i].v, hi = max;
+
+		if (b[i].end)
+			continue;
+		if (i + 1 < nb && b[i + 1].end)
+			hi = b[++i].v - 1;
+		ret = ival_add(out, n, lo, hi);
+	}
+	free(b);
+	if (ret) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return ret;
+}
+
+static struct nx_alt *alt_new(struct nx *x)
+{
+	struct nx_alt *more;
+
+	if (x->n_alts >= NX_MAX_ALT)
+		return NULL;
+	more = realloc(x->alts, (x->n_alts + 1) * sizeof(*more));
+	if (!more)
+		return NULL;
+	x->alts = more;
+	memset(&x->alts[x->n_alts], 0, sizeof(*more));
+	return &x->alts[x->n_alts++];
+}
+
+static void addr_put(struct ir_addr *a, u128 v, unsigned int plen, unsigned int bytes)
+{
+	uint8_t *addr = (uint8_t *)&a->addr, *mask = (uint8_t *)&a->mask;
+
+	for (unsigned int i = 0; i < bytes; i++) {
+		unsigned int bits = plen > i * 8 ? plen - i * 8 : 0;
+
+		addr[i] = v >> ((bytes - 1 - i) * 8);
+		mask[i] = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+	}
+}
+
+/* Prefixes covering @iv exactly, as alternatives of the source or destination. */
+static int addr_alts(struct nx *x, const struct ival *iv, unsigned int n, unsigned int bytes)
+{
+	unsigned int width = bytes * 8;
+
+	for (unsigned int i = 0; i < n; i++) {
+		u128 lo = iv[i].lo, hi = iv[i].hi, end;
+
+		for (;;) {
+			unsigned int k = 0;
+			struct nx_alt *a;
+
+			while (k < width && !(lo & ones(k + 1)) && lo + ones(k + 1) <= hi &&
+			       lo + ones(k + 1) >= lo)
+				k++;
+			a = alt_new(x);
+			if (!a)
+				return x->n_alts >= NX_MAX_ALT ?
+				       nx_refuse(x, "a set of too many addresses") : -ENOMEM;
+			addr_put(&a->addr, lo, width - k, bytes);
+			end = lo + ones(k);
+			if (end >= hi)
+				break;
+			lo = end + 1;
+		}
+	}
+	return 0;
+}
+
+/* Port intervals as multiport matches of at most 15 slots (a range takes two). */
+static int port_alts(struct nx *x, const struct nx_reg *g, const struct ival *iv, unsigned int n,
+		     bool invert)
+{
+	struct ir_match_multiport cur = { 0 };
+	struct ir_match *m;
+	unsigned int used = 0;
+	struct nx_alt *a;
+
+	cur.which = g->offset == 0 ? IR_MULTIPORT_SRC : IR_MULTIPORT_DST;
+	cur.invert = invert;
+	for (unsigned int i = 0; i <= n; i++) {
+		unsigned int need = i < n ? (iv[i].lo == iv[i].hi ? 1 : 2) : 0;
+
+		if (i == n || used + need > IR_MULTIPORT_MAX) {
+			a = alt_new(x);
+			if (!a)
+				return x->n_alts >= NX_MAX_ALT ?
+				       nx_refuse(x, "a set of too many ports") : -ENOMEM;
+			a->mport = cur;
+			cur.n = 0;
+			used = 0;
+		}
+		if (i == n)
+			break;
+		cur.ports[cur.n].lo = iv[i].lo;
+		cur.ports[cur.n++].hi = iv[i].hi;
+		used += need;
+	}
+	if (invert && x->n_alts > 1)
+		return nx_refuse(x, "a negated set of more than %d ports", IR_MULTIPORT_MAX);
+	if (ir_rule_add_match(x->r, IR_MATCH_MULTIPORT, &m))
+		return -ENOMEM;
+	m->mport = x->alts[0].mport;
+	x->alt_match = m - x->r->matches;
+	x->alt_kind = NX_ALT_PORTS;
+	return 0;
+}
+
+static int lookup_addr(struct nx *x, const struct nx_reg *g, const struct ival *iv,
+		       unsigned int n, bool invert)
+{
+	unsigned int bytes = x->family == IR_FAMILY_IPV4 ? 4 : 16;
+	bool src = g->offset == (x->family == IR_FAMILY_IPV4 ? 12u : 8u);
+	struct ir_addr *a = src ? &x->r->ip.src : &x->r->ip.dst;
+	static const struct ir_addr zero;
+	int ret;
+
+	if (g->len != bytes || g->masked)
+		return nx_refuse(x, "lookup of a part of an address");
+	if (memcmp(&a->mask, &zero.mask, sizeof(zero.mask)))
+		return nx_refuse(x, "a second %s address test", src ? "source" : "destination");
+	ret = addr_alts(x, iv, n, bytes);
+	if (ret)
+		return ret;
+	if (invert) {
+		if (x->n_alts != 1)
+			return nx_refuse(x, "a negated set of addresses that is no single prefix");
+		*a = x->alts[0].addr;
+		x->r->ip.invflags |= src ? IR_INV_SRC : IR_INV_DST;
+		x->n_alts = 0;
+		return 0;
+	}
+	x->alt_kind = src ? NX_ALT_SRC : NX_ALT_DST;
+	return 0;
+}
+
+/* One alternative per value of @iv (protocols, icmp types), at most 256. */
+static int value_alts(struct nx *x, const struct ival *iv, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (iv[i].hi > 0xff)
+			return nx_refuse(x, "a set of values above 255");
+		for (unsigned int v = iv[i].lo; v <= iv[i].hi; v++) {
+			struct nx_alt *a = alt_new(x);
+
+			if (!a)
+				return -ENOMEM;
+			a->proto = v;
+		}
+	}
+	return 0;
+}
+
+int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool invert)
+{
+	const char *table = nftnl_rule_get_str(x->rule, NFTNL_RULE_TABLE);
+	struct nftnl_set *s = nft_dump_find_set(x->d, x->nfproto, table, set_name);
+	uint8_t proto = (x->r->ip.invflags & IR_INV_PROTO) ? 0 : x->r->ip.proto;
+	struct ival *iv = NULL;
+	unsigned int n = 0;
+	uint32_t flags;
+	int ret;
+
+	if (!s)
+		return nx_refuse(x, "lookup in set %s, which the dump does not hold", set_name);
+	flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
+	if (!(flags & NFT_SET_ANONYMOUS))
+		return nx_refuse(x, "lookup in named set @%s (bpfw imports anonymous sets only: a "
+				 "named set can change after the import)", set_name);
+	if (flags & (NFT_SET_MAP | NFT_SET_CONCAT | NFT_SET_OBJECT))
+		return nx_refuse(x, "lookup in a map or a set of concatenations");
+	if (x->alt_kind != NX_ALT_NONE)
+		return nx_refuse(x, "a second set in one rule");
+	ret = set_intervals(s, g->kind == NX_REG_PAYLOAD ? g->len :
+			    nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN), &iv, &n);
+	if (ret == -EINVAL)
+		ret = nx_refuse(x, "lookup in set %s of keys of another size", set_name);
+	if (ret)
+		goto out;
+	if (!n) {
+		ret = nx_refuse(x, "lookup in an empty set");
+		goto out;
+	}
+	if (g->kind == NX_REG_PAYLOAD && g->base == NFT_PAYLOAD_NETWORK_HEADER &&
+	    x->family_known) {
+		ret = lookup_addr(x, g, iv, n, invert);
+	} else if (g->kind == NX_REG_PAYLOAD && g->base == NFT_PAYLOAD_TRANSPORT_HEADER &&
+		   (proto == IPPROTO_TCP || proto == IPPROTO_UDP) && g->len == 2 && !g->masked &&
+		   (g->offset == 0 || g->offset == 2)) {
+		ret = port_alts(x, g, iv, n, invert);
+	} else if (g->kind == NX_REG_PAYLOAD && g->base == NFT_PAYLOAD_TRANSPORT_HEADER &&
+		   (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && g->len == 1 &&
+		   !g->masked && g->offset == 0 && !invert) {
+		struct ir_match *m;
+
+		ret = value_alts(x, iv, n);
+		if (!ret && ir_rule_add_match(x->r, proto == IPPROTO_ICMP ? IR_MATCH_ICMP :
+					      IR_MATCH_ICMP6, &m))
+			ret = -ENOMEM;
+		if (!ret) {
+			m->icmp.code_hi = 0xff;
+			x->alt_match = m - x->r->matches;
+			x->alt_kind = NX_ALT_ICMP;
+		}
+	} else if (g->kind == NX_REG_META && g->key == NFT_META_L4PROTO && !invert &&
+		   !x->r->ip.proto) {
+		ret = value_alts(x, iv, n);
+		x->alt_kind = NX_ALT_PROTO;
+	} else {
+		ret = nx_refuse(x, "lookup in set %s of %s", set_name,
+				invert ? "this kind, negated" : "this kind");
+	}
+	if (!ret && x->alt_kind == NX_ALT_NONE && x->n_alts)
+		x->n_alts = 0;
+out:
+	free(iv);
+	return ret;
+}
