@@ -16,6 +16,7 @@
 #include "bpfw/ipset.h"
 #include "bpfw/ipt.h"
 #include "bpfw/ld.h"
+#include "bpfw/nft.h"
 #include "bpfw/txn.h"
 #include "txn_internal.h"
 
@@ -59,6 +60,16 @@ static int state_parse(const char *state, struct ir_ruleset *rs, struct bpfw_err
 			p = end;
 			continue;
 		}
+		if (fam < 0 && !strncmp(p, NFT_STATE_TAG, strlen(NFT_STATE_TAG))) {
+			p += strlen(NFT_STATE_TAG);
+			end = strstr(p, "\n%");
+			end = end ? end + 1 : p + strlen(p);
+			ret = nft_state_parse(p, end - p, rs, err);
+			if (ret)
+				return ret;
+			p = end;
+			continue;
+		}
 		if (fam < 0)
 			return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
 					 "The running rule set's state text is damaged");
@@ -95,6 +106,9 @@ static int state_format(const struct ir_ruleset *rs, char **out, size_t *len,
 		fputs(family_tags[fam], f);
 		ret = ipt_save(&family_ctx[fam], f, rs, NULL, IPT_SAVE_SLOTS, false);
 	}
+	/* nftables tables last: their rules may name sets and nothing names them */
+	if (!ret)
+		ret = nft_state_write(f, rs);
 
 	if (fclose(f) || ret) {
 		free(*out);

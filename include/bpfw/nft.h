@@ -87,6 +87,14 @@ int nft_fmt_ruleset(FILE *f, const struct ir_ruleset *rs, const struct nft_fmt_o
 int nft_fmt_table(FILE *f, const struct ir_ruleset *rs, const struct ir_table *t,
 		  const struct nft_fmt_opts *o);
 
+/* One chain (its rules, a base chain's type line) as "list chain" prints it, in its table. */
+int nft_fmt_chain(FILE *f, const struct ir_ruleset *rs, const struct ir_table *t,
+		  const struct ir_chain *c, const struct nft_fmt_opts *o);
+
+/* One named set as "list set" prints it, in its table. */
+int nft_fmt_set(FILE *f, const struct ir_table *t, const struct ir_set *s,
+		const struct nft_fmt_opts *o);
+
 /* One rule's text as nft lists it inside its chain (no tabs, no newline). */
 void nft_fmt_rule(FILE *f, const struct ir_table *t, const struct ir_rule *r,
 		  const struct nft_fmt_opts *o);
@@ -96,6 +104,15 @@ int nft_state_write(FILE *f, const struct ir_ruleset *rs);
 
 /* The nftables section of the state text (after NFT_STATE_TAG) into @rs. */
 int nft_state_parse(const char *text, size_t len, struct ir_ruleset *rs, struct bpfw_err *err);
+
+/* The name of set @set of table @t as an ir_set ("inet:t:blocked"), -ENAMETOOLONG if too long. */
+int nft_set_ir_name(const struct ir_table *t, const char *set, char *out, size_t len);
+
+/* nft's name of ICMP (@v6: ICMPv6) type @type, or NULL. */
+const char *nft_icmp_type_name(uint8_t type, bool v6);
+
+/* nft's standard priority name nearest @prio ("filter") and @prio's offset from it. */
+const char *nft_priority_name(int32_t prio, int32_t *offset);
 
 /* nft: the command line's entry point; returns the exit status (compat/cmd_nft.c). */
 int compat_nft_main(const struct ipt_ctx *ctx, int argc, char **argv);
