@@ -36,9 +36,6 @@ int compat_log_main(const struct ipt_ctx *ctx, int argc, char **argv);
 /* bpfw monitor: attach the running rule set to interfaces as they appear (compat/cmd_monitor.c). */
 int compat_monitor_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
-/* bpfw monitor: attach the running rule set to interfaces as they appear (compat/cmd_monitor.c). */
-int compat_monitor_main(const struct ipt_ctx *ctx, int argc, char **argv);
-
 /*
  * Take the lock that serialises bpfw's changes: wait up to @wait_secs (0:
  * forever, -1: not at all).  Returns the lock fd or a negative errno, with
