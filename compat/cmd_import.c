@@ -78,26 +78,77 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	return 0;
 }
 
+static const struct ipt_ctx family_ctx[IR_FAMILY_MAX] = {
+	[IR_FAMILY_IPV4] = { "iptables", IR_FAMILY_IPV4 },
+	[IR_FAMILY_IPV6] = { "ip6tables", IR_FAMILY_IPV6 },
+};
+
+static bool family_in_use(const struct ir_ruleset *rs, int f)
+{
+	for (int i = 0; i < IR_TABLE_MAX; i++)
+		if (rs->tables[f][i])
+			return true;
+	return false;
+}
+
 /* iptables-save text of both families' tables of @rs. */
 static int print_iptables(const struct ir_ruleset *rs)
 {
-	static const struct ipt_ctx ctx[IR_FAMILY_MAX] = {
-		[IR_FAMILY_IPV4] = { "iptables", IR_FAMILY_IPV4 },
-		[IR_FAMILY_IPV6] = { "ip6tables", IR_FAMILY_IPV6 },
-	};
 	int ret = 0;
 
 	for (int f = 0; f < IR_FAMILY_MAX && !ret; f++) {
-		bool any = false;
-
-		for (int i = 0; i < IR_TABLE_MAX; i++)
-			any |= rs->tables[f][i] != NULL;
-		if (!any)
+		if (!family_in_use(rs, f))
 			continue;
 		printf("# %s\n", f == IR_FAMILY_IPV4 ? "IPv4 (iptables-restore)" :
 		       "IPv6 (ip6tables-restore)");
-		ret = ipt_save(&ctx[f], stdout, rs, NULL, IPT_SAVE_NO_COUNTERS, false);
+		ret = ipt_save(&family_ctx[f], stdout, rs, NULL, IPT_SAVE_NO_COUNTERS, false);
 	}
+	return ret;
+}
+
+/*
+ * The translated rules as iptables-restore reads them back: bpfw keeps its
+ * rule set as that text, so rules that would not read back are refused
+ * here rather than stored.
+ */
+static int read_back(const struct ir_ruleset *rs, struct bpfw_err *err)
+{
+	const struct ipt_restore_opts opts = { 0 };
+	struct ir_ruleset *back = ir_ruleset_new();
+	char *text = NULL;
+	size_t len = 0;
+	int ret = 0;
+
+	if (!back)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	for (int f = 0; f < IR_FAMILY_MAX && !ret; f++) {
+		FILE *out;
+
+		if (!family_in_use(rs, f))
+			continue;
+		out = open_memstream(&text, &len);
+		if (!out) {
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+			break;
+		}
+		ret = ipt_save(&family_ctx[f], out, rs, NULL, IPT_SAVE_NO_COUNTERS, false);
+		if (fclose(out) && !ret)
+			ret = -ENOMEM;
+		if (!ret)
+			ret = ipt_restore_apply(&family_ctx[f], text, len, &opts, back, err);
+		if (ret && err->exit_code) {
+			char msg[BPFW_ERR_MSG_MAX];
+
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			bpfw_err_clear(err);
+			ret = bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL, "bpfw import: the translated "
+					"%s rules do not read back (%s); nothing was loaded",
+					f == IR_FAMILY_IPV4 ? "IPv4" : "IPv6", msg);
+		}
+		free(text);
+		text = NULL;
+	}
+	ir_ruleset_free(back);
 	return ret;
 }
 
@@ -160,6 +211,9 @@ static int run(const struct import_args *a, bool *left_out, struct bpfw_err *err
 				a->dry_run ? "prints" : "loads");
 		goto out;
 	}
+	ret = read_back(rs, err);
+	if (ret)
+		goto out;
 	if (a->dry_run) {
 		if (!strcmp(a->format, "nft")) {
 			ret = bpfw_errf(err, BPFW_EXIT_PARAMETER, EOPNOTSUPP,

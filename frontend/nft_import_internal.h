@@ -49,6 +49,14 @@ struct nx_alt {
 	struct ir_match_multiport mport;
 };
 
+/* One set's expansion: the rule once per alternative. */
+struct nx_dim {
+	enum nx_alt_kind kind;
+	int match;
+	struct nx_alt *alts;
+	unsigned int n;
+};
+
 /* One rule's translation under way. */
 struct nx {
 	const struct nft_dump *d;
@@ -63,10 +71,12 @@ struct nx {
 	bool stateful;			/* limit or recent: a later test would change its counts */
 	bool log_stmt;			/* a log statement: split from a verdict */
 	struct ir_target_log log;
-	enum nx_alt_kind alt_kind;
-	int alt_match;			/* NX_ALT_PORTS: index of the multiport match */
+	enum nx_alt_kind alt_kind;	/* the set being expanded */
+	int alt_match;			/* NX_ALT_PORTS, _ICMP: index of its match */
 	struct nx_alt *alts;
 	unsigned int n_alts;
+	struct nx_dim dims[2];		/* the sets expanded: one rule per combination */
+	unsigned int n_dims;
 	const char *(*chain_name)(const char *nft_chain, void *arg);
 	void *arg;
 	char *why;
@@ -75,6 +85,9 @@ struct nx {
 
 /* Refuse the rule: the reason into nx->why; returns -EOPNOTSUPP. */
 int nx_refuse(struct nx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The protocol tested (tcp for a set of tcp and udp, whose ports tests are the same), or 0. */
+uint8_t nx_l4proto(const struct nx *x);
 
 /* The rule's tcp or udp match (added with every port if absent); NULL: -ENOMEM. */
 struct ir_match *nx_ports_match(struct nx *x);

@@ -53,9 +53,27 @@ uint8_t nx_ct_states(uint32_t bits)
 	return s;
 }
 
+uint8_t nx_l4proto(const struct nx *x)
+{
+	if (x->r->ip.invflags & IR_INV_PROTO)
+		return 0;
+	if (x->r->ip.proto)
+		return x->r->ip.proto;
+	for (unsigned int d = 0; d < x->n_dims; d++) {
+		bool tcpudp = x->dims[d].kind == NX_ALT_PROTO;
+
+		for (unsigned int i = 0; tcpudp && i < x->dims[d].n; i++)
+			tcpudp = x->dims[d].alts[i].proto == IPPROTO_TCP ||
+				 x->dims[d].alts[i].proto == IPPROTO_UDP;
+		if (tcpudp)
+			return IPPROTO_TCP;
+	}
+	return 0;
+}
+
 struct ir_match *nx_ports_match(struct nx *x)
 {
-	enum ir_match_kind kind = x->r->ip.proto == IPPROTO_TCP ? IR_MATCH_TCP : IR_MATCH_UDP;
+	enum ir_match_kind kind = nx_l4proto(x) == IPPROTO_TCP ? IR_MATCH_TCP : IR_MATCH_UDP;
 	struct ir_match *m = ir_rule_find_match(x->r, kind);
 
 	if (m)
@@ -246,7 +264,7 @@ static int ports_set(struct nx *x, uint32_t offset, uint32_t op, uint16_t v)
 static int cmp_transport(struct nx *x, const struct nx_reg *g, uint32_t op, const uint8_t *data,
 			 uint32_t len)
 {
-	uint8_t proto = (x->r->ip.invflags & IR_INV_PROTO) ? 0 : x->r->ip.proto;
+	uint8_t proto = nx_l4proto(x);
 	bool eq = op == NFT_CMP_EQ || op == NFT_CMP_NEQ;
 	struct ir_match *m;
 	int ret;
@@ -261,7 +279,8 @@ static int cmp_transport(struct nx *x, const struct nx_reg *g, uint32_t op, cons
 			return ret ?: ports_set(x, 2, op, be_value(data + 2, 2));
 		}
 	}
-	if (proto == IPPROTO_TCP && g->offset == 13 && len == 1 && eq) {
+	if (x->r->ip.proto == IPPROTO_TCP && proto == IPPROTO_TCP && g->offset == 13 && len == 1 &&
+	    eq) {
 		m = nx_ports_match(x);
 		if (!m)
 			return -ENOMEM;
@@ -275,6 +294,11 @@ static int cmp_transport(struct nx *x, const struct nx_reg *g, uint32_t op, cons
 			return nx_refuse(x, "tcp flags under an empty mask");
 		return 0;
 	}
+	if ((proto == IPPROTO_ICMP) != (x->family == IR_FAMILY_IPV4) &&
+	    (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6))
+		return nx_refuse(x, "%s header test in an %s packet",
+				 proto == IPPROTO_ICMP ? "icmp" : "icmpv6",
+				 x->family == IR_FAMILY_IPV4 ? "IPv4" : "IPv6");
 	if ((proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && !g->masked && g->offset == 0 &&
 	    (len == 1 || len == 2) && eq) {
 		enum ir_match_kind kind = proto == IPPROTO_ICMP ? IR_MATCH_ICMP : IR_MATCH_ICMP6;
@@ -381,7 +405,7 @@ static int do_range(struct nx *x, const struct nftnl_expr *e)
 	uint32_t op = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP), flen = 0, tlen = 0;
 	const uint8_t *from = nftnl_expr_get(e, NFTNL_EXPR_RANGE_FROM_DATA, &flen);
 	const uint8_t *to = nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &tlen);
-	uint8_t proto = (x->r->ip.invflags & IR_INV_PROTO) ? 0 : x->r->ip.proto;
+	uint8_t proto = nx_l4proto(x);
 	struct ir_port_range *p;
 	struct ir_match *m;
 	int ret = test_start(x, "range");
@@ -568,7 +592,7 @@ static int do_reject(struct nx *x, const struct nftnl_expr *e)
 		[NFT_REJECT_ICMPX_ADMIN_PROHIBITED] = IR_REJECT6_ADM_PROHIBITED,
 	};
 	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE);
-	uint32_t code = nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_CODE);
+	uint32_t code = nftnl_expr_get_u8(e, NFTNL_EXPR_REJECT_CODE);
 	struct ir_target *t = &x->r->target;
 	int ret;
 
@@ -730,15 +754,10 @@ static int out_add(struct ir_rule ***out, unsigned int *n, struct ir_rule *r)
 	return 0;
 }
 
-/* @base with alternative @a applied. */
-static struct ir_rule *alt_rule(const struct nx *x, const struct ir_rule *base,
-				const struct nx_alt *a)
+/* Apply alternative @a of a set of @kind (its match at @match) to @r. */
+static void alt_apply(struct ir_rule *r, enum nx_alt_kind kind, int match, const struct nx_alt *a)
 {
-	struct ir_rule *r = ir_rule_clone(base);
-
-	if (!r)
-		return NULL;
-	switch (x->alt_kind) {
+	switch (kind) {
 	case NX_ALT_SRC:
 		r->ip.src = a->addr;
 		break;
@@ -747,27 +766,50 @@ static struct ir_rule *alt_rule(const struct nx *x, const struct ir_rule *base,
 		break;
 	case NX_ALT_PROTO:
 		r->ip.proto = a->proto;
+		/* ports tested under a set of tcp and udp: each its own match */
+		for (unsigned int i = 0; i < r->n_matches; i++)
+			if (r->matches[i].kind == IR_MATCH_TCP || r->matches[i].kind == IR_MATCH_UDP)
+				r->matches[i].kind = a->proto == IPPROTO_TCP ? IR_MATCH_TCP :
+						     IR_MATCH_UDP;
 		break;
 	case NX_ALT_PORTS:
-		r->matches[x->alt_match].mport = a->mport;
+		r->matches[match].mport = a->mport;
 		break;
 	case NX_ALT_ICMP:
-		r->matches[x->alt_match].icmp.type = a->proto;
+		r->matches[match].icmp.type = a->proto;
 		break;
 	default:
 		break;
 	}
+}
+
+/* @base with combination @k of the expanded sets applied. */
+static struct ir_rule *alt_rule(const struct nx *x, const struct ir_rule *base, unsigned int k)
+{
+	struct ir_rule *r = ir_rule_clone(base);
+
+	if (!r)
+		return NULL;
+	for (unsigned int d = 0; d < x->n_dims; d++) {
+		const struct nx_dim *dim = &x->dims[d];
+
+		alt_apply(r, dim->kind, dim->match, &dim->alts[k % dim->n]);
+		k /= dim->n;
+	}
 	return r;
 }
 
-/* The rule (or its alternatives), split in a LOG rule and the verdict's rule if both. */
+/* The rule (once per combination of its sets' elements), split in a LOG rule and the verdict's. */
 static int emit(struct nx *x, struct ir_rule ***out, unsigned int *n)
 {
-	struct nx_alt none = { 0 };
-	unsigned int n_alts = x->alt_kind == NX_ALT_NONE ? 1 : x->n_alts;
 	bool split = x->log_stmt && x->r->target.kind != IR_TARGET_NONE;
+	unsigned int n_alts = 1;
 	int ret = 0;
 
+	for (unsigned int d = 0; d < x->n_dims; d++)
+		n_alts *= x->dims[d].n;
+	if (n_alts > NX_MAX_ALT)
+		return nx_refuse(x, "sets that expand into %u rules", n_alts);
 	if (x->log_stmt && x->r->target.kind == IR_TARGET_LOG)
 		return nx_refuse(x, "two log statements");
 	if (split && x->stateful)
@@ -775,19 +817,17 @@ static int emit(struct nx *x, struct ir_rule ***out, unsigned int *n)
 	if (n_alts > 1 && x->stateful)
 		return nx_refuse(x, "a set expanded into %u rules with limit or recent", n_alts);
 	for (unsigned int i = 0; i < n_alts && !ret; i++) {
-		const struct nx_alt *a = x->alt_kind == NX_ALT_NONE ? &none : &x->alts[i];
 		struct ir_rule *r;
 
-		if (split || x->log_stmt) {
-			r = alt_rule(x, x->r, a);
-			if (r) {
+		if (x->log_stmt) {
+			r = alt_rule(x, x->r, i);
+			if (r)
 				r->target = (struct ir_target){ .kind = IR_TARGET_LOG, .log = x->log };
-			}
 			ret = out_add(out, n, r);
 			if (ret || !split)
 				continue;
 		}
-		ret = out_add(out, n, alt_rule(x, x->r, a));
+		ret = out_add(out, n, alt_rule(x, x->r, i));
 	}
 	return ret;
 }
@@ -820,5 +860,7 @@ int nft_rule_translate(const struct nft_dump *d, const struct nftnl_rule *rule,
 		nx_refuse(&x, "an expression bpfw could not read");
 	ir_rule_free(x.r);
 	free(x.alts);
+	for (unsigned int i = 0; i < x.n_dims; i++)
+		free(x.dims[i].alts);
 	return ret;
 }

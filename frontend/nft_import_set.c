@@ -271,7 +271,7 @@ int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool i
 {
 	const char *table = nftnl_rule_get_str(x->rule, NFTNL_RULE_TABLE);
 	struct nftnl_set *s = nft_dump_find_set(x->d, x->nfproto, table, set_name);
-	uint8_t proto = (x->r->ip.invflags & IR_INV_PROTO) ? 0 : x->r->ip.proto;
+	uint8_t proto = nx_l4proto(x);
 	struct ival *iv = NULL;
 	unsigned int n = 0;
 	uint32_t flags;
@@ -285,8 +285,10 @@ int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool i
 				 "named set can change after the import)", set_name);
 	if (flags & (NFT_SET_MAP | NFT_SET_CONCAT | NFT_SET_OBJECT))
 		return nx_refuse(x, "lookup in a map or a set of concatenations");
-	if (x->alt_kind != NX_ALT_NONE)
-		return nx_refuse(x, "a second set in one rule");
+	if (x->n_dims >= 2)
+		return nx_refuse(x, "a third set in one rule");
+	x->alt_kind = NX_ALT_NONE;
+	x->n_alts = 0;
 	ret = set_intervals(s, g->kind == NX_REG_PAYLOAD ? g->len :
 			    nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN), &iv, &n);
 	if (ret == -EINVAL)
@@ -305,7 +307,8 @@ int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool i
 		   (g->offset == 0 || g->offset == 2)) {
 		ret = port_alts(x, g, iv, n, invert);
 	} else if (g->kind == NX_REG_PAYLOAD && g->base == NFT_PAYLOAD_TRANSPORT_HEADER &&
-		   (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && g->len == 1 &&
+		   (proto == (x->family == IR_FAMILY_IPV4 ? IPPROTO_ICMP : IPPROTO_ICMPV6)) &&
+		   g->len == 1 &&
 		   !g->masked && g->offset == 0 && !invert) {
 		struct ir_match *m;
 
@@ -326,8 +329,16 @@ int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool i
 		ret = nx_refuse(x, "lookup in set %s of %s", set_name,
 				invert ? "this kind, negated" : "this kind");
 	}
-	if (!ret && x->alt_kind == NX_ALT_NONE && x->n_alts)
-		x->n_alts = 0;
+	for (unsigned int d = 0; !ret && d < x->n_dims; d++)
+		if (x->dims[d].kind == x->alt_kind)
+			ret = nx_refuse(x, "two sets of the same field in one rule");
+	if (!ret && x->alt_kind != NX_ALT_NONE && x->n_alts > 0) {
+		x->dims[x->n_dims++] = (struct nx_dim){ x->alt_kind, x->alt_match, x->alts,
+							x->n_alts };
+		x->alts = NULL;
+	}
+	x->n_alts = 0;
+	x->alt_kind = NX_ALT_NONE;
 out:
 	free(iv);
 	return ret;
