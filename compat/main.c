@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpfw/compat.h"
+#include "bpfw/nft.h"
 
 struct personality {
 	const char *name;
@@ -24,10 +25,12 @@ static const struct personality personalities[] = {
 	{ "ip6tables", IR_FAMILY_IPV6, compat_iptables_main },
 	{ "ip6tables-save", IR_FAMILY_IPV6, compat_save_main },
 	{ "ip6tables-restore", IR_FAMILY_IPV6, compat_restore_main },
+	{ "import", IR_FAMILY_IPV4, compat_import_main },
 	{ "log", IR_FAMILY_IPV4, compat_log_main },
 	{ "monitor", IR_FAMILY_IPV4, compat_monitor_main },
 	{ "recent", IR_FAMILY_IPV4, compat_recent_main },
 	{ "ipset", IR_FAMILY_IPV4, compat_ipset_main },
+	{ "nft", IR_FAMILY_IPV4, compat_nft_main },
 };
 
 #define N_PERSONALITIES (sizeof(personalities) / sizeof(personalities[0]))
