@@ -107,7 +107,19 @@ static int ifnames_fill(int fd)
 	return ret;
 }
 
-/* This namespace's IPv4 addresses (LOCAL) and their broadcast addresses, for -m addrtype. */
+/* The address-type map's key of IPv4 or IPv6 socket address @sa. */
+static struct cgen_addrtype_key addrtype_key(const struct sockaddr *sa)
+{
+	struct cgen_addrtype_key k = { .family = sa->sa_family == AF_INET6 ? 6 : 4 };
+
+	if (sa->sa_family == AF_INET6)
+		memcpy(k.addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	else
+		memcpy(k.addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	return k;
+}
+
+/* This namespace's addresses (LOCAL) and their IPv4 broadcast addresses, for -m addrtype. */
 static int addrtypes_fill(int fd)
 {
 	struct ifaddrs *ifs, *p;
@@ -117,18 +129,22 @@ static int addrtypes_fill(int fd)
 		return -errno;
 	for (p = ifs; p && !ret; p = p->ifa_next) {
 		uint32_t local = IR_ADDRTYPE_LOCAL, bcast = IR_ADDRTYPE_BROADCAST;
+		struct cgen_addrtype_key k;
 
-		if (!p->ifa_addr || p->ifa_addr->sa_family != AF_INET)
+		if (!p->ifa_addr ||
+		    (p->ifa_addr->sa_family != AF_INET && p->ifa_addr->sa_family != AF_INET6))
 			continue;
-		if (bpf_map_update_elem(fd, &((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr,
-					&local, BPF_ANY))
+		k = addrtype_key(p->ifa_addr);
+		if (bpf_map_update_elem(fd, &k, &local, BPF_ANY))
 			ret = -errno;
+		if (p->ifa_addr->sa_family != AF_INET)
+			continue;
 		/* (a point-to-point link's "broadcast" address is its peer) */
-		if (!ret && !(p->ifa_flags & IFF_POINTOPOINT) && p->ifa_broadaddr &&
-		    bpf_map_update_elem(fd,
-					&((struct sockaddr_in *)p->ifa_broadaddr)->sin_addr.s_addr,
-					&bcast, BPF_NOEXIST) && errno != EEXIST)
-			ret = -errno;
+		if (!ret && !(p->ifa_flags & IFF_POINTOPOINT) && p->ifa_broadaddr) {
+			k = addrtype_key(p->ifa_broadaddr);
+			if (bpf_map_update_elem(fd, &k, &bcast, BPF_NOEXIST) && errno != EEXIST)
+				ret = -errno;
+		}
 	}
 	freeifaddrs(ifs);
 	return ret;

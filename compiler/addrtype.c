@@ -5,7 +5,9 @@
  * addresses 0/8 and 255.255.255.255 and loopback (127/8, local) follow from
  * the address itself; the namespace's own addresses (LOCAL) and their
  * broadcast addresses (BROADCAST) are in a map the loader fills at each
- * command; any other address is UNICAST.
+ * command; any other address is UNICAST.  For IPv6: ff00::/8 is MULTICAST,
+ * :: UNSPEC, the namespace's own addresses (::1 among them) LOCAL, any other
+ * UNICAST.
  */
 #include <stddef.h>
 #include <linux/bpf.h>
@@ -30,8 +32,12 @@ static void type_bit(struct cg *c, int16_t field)
 	emit(e, ALU64_IMM(BPF_RSH, R2, 24));
 	emit_jmp_imm(e, BPF_JEQ, false, R2, 0, bcast);
 	emit_jmp_imm(e, BPF_JEQ, false, R2, 127, local);
-	emit(e, STX(BPF_W, R_FP, R1, c->match_key));
-	cg_emit_lookup(c, c->addrtype_map, c->match_key);
+	emit(e, MOV64_IMM(R2, 0));
+	emit(e, STX(BPF_DW, R_FP, R2, c->match_key2 + 8));
+	emit(e, STX(BPF_DW, R_FP, R2, c->match_key2 + 16));
+	emit(e, ST(BPF_W, R_FP, c->match_key2, 4));
+	emit(e, STX(BPF_W, R_FP, R1, c->match_key2 + 4));
+	cg_emit_lookup(c, c->addrtype_map, c->match_key2);
 	emit_jmp_imm(e, BPF_JNE, false, R0, 0, found);
 	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNICAST));
 	emit_ja(e, done);
@@ -52,6 +58,38 @@ static void type_bit(struct cg *c, int16_t field)
 	emit_bind(e, done);
 }
 
+/* R4 = 1 << the type of the IPv6 address at pktinfo @field (uses R0..R5). */
+static void type_bit6(struct cg *c, int16_t field)
+{
+	struct emit *e = &c->e;
+	uint32_t done = emit_label(e), found = emit_label(e), unspec = emit_label(e);
+
+	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_MULTICAST));
+	emit(e, LDX(BPF_B, R1, R_PKT, field));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, 0xff, done);
+	emit(e, ST(BPF_W, R_FP, c->match_key2, 6));
+	emit(e, MOV64_IMM(R3, 0));		/* the words or-ed: 0 for :: */
+	for (int16_t w = 0; w < 16; w += 4) {
+		emit(e, LDX(BPF_W, R1, R_PKT, field + w));
+		emit(e, STX(BPF_W, R_FP, R1, c->match_key2 + 4 + w));
+		emit(e, ALU64_REG(BPF_OR, R3, R1));
+	}
+	emit_jmp_imm(e, BPF_JEQ, false, R3, 0, unspec);
+	cg_emit_lookup(c, c->addrtype_map, c->match_key2);
+	emit_jmp_imm(e, BPF_JNE, false, R0, 0, found);
+	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNICAST));
+	emit_ja(e, done);
+	emit_bind(e, found);
+	emit(e, LDX(BPF_W, R5, R0, 0));
+	emit(e, ALU64_IMM(BPF_AND, R5, 15));
+	emit(e, MOV64_IMM(R4, 1));
+	emit(e, ALU64_REG(BPF_LSH, R4, R5));
+	emit_ja(e, done);
+	emit_bind(e, unspec);
+	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNSPEC));
+	emit_bind(e, done);
+}
+
 /* OR a mismatch into @miss unless the type bit in R4 is among @bits (or, @inv, is not). */
 static void test_bits(struct cg *c, uint16_t bits, bool inv, uint8_t miss)
 {
@@ -69,12 +107,20 @@ void cg_emit_addrtype(struct cg *c, const struct ir_match *m, uint8_t miss)
 {
 	const struct ir_match_addrtype *at = &m->addrtype;
 
+	bool v6 = c->fam == IR_FAMILY_IPV6;
+
 	if (at->src) {
-		type_bit(c, PI(saddr));
+		if (v6)
+			type_bit6(c, PI(saddr6));
+		else
+			type_bit(c, PI(saddr));
 		test_bits(c, at->src, at->inv_src, miss);
 	}
 	if (at->dst) {
-		type_bit(c, PI(daddr));
+		if (v6)
+			type_bit6(c, PI(daddr6));
+		else
+			type_bit(c, PI(daddr));
 		test_bits(c, at->dst, at->inv_dst, miss);
 	}
 }

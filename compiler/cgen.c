@@ -735,9 +735,7 @@ static int check_ip6_rule(const struct ir_rule *r, void *arg)
 		const struct ir_match *m = &r->matches[i];
 		const char *what = NULL;
 
-		if (m->kind == IR_MATCH_ADDRTYPE)
-			what = "-m addrtype";
-		else if (m->kind == IR_MATCH_RT && (m->rt.flags & (IR_RT_RES | IR_RT_FST)))
+		if (m->kind == IR_MATCH_RT && (m->rt.flags & (IR_RT_RES | IR_RT_FST)))
 			what = "-m rt --rt-0-res and --rt-0-addrs";
 		if (what)
 			return bpfw_errf(arg, BPFW_EXIT_OTHER, EOPNOTSUPP,
@@ -824,7 +822,7 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	};
 	struct cgen_map addrtypes = {
 		.role = CGEN_MAP_ADDRTYPES, .name = CGEN_MAP_NAME_ADDRTYPES,
-		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(uint32_t),
+		.type = BPF_MAP_TYPE_HASH, .key_size = sizeof(struct cgen_addrtype_key),
 		.value_size = sizeof(uint32_t), .max_entries = 4096,
 	};
 	struct cgen_map scratch = {

@@ -39,11 +39,12 @@ SYSTEM_IP6T=/usr/sbin/ip6tables
 FILES=(libxt_standard.t libipt_standard.t libxt_tcp.t libxt_udp.t libipt_icmp.t
 	libxt_comment.t libxt_state.t libxt_multiport.t libxt_limit.t libipt_LOG.t
 	libxt_iprange.t libxt_length.t libipt_ttl.t libipt_REJECT.t libxt_recent.t iptables.t
-	libxt_mac.t libxt_mark.t libxt_pkttype.t libxt_owner.t libxt_set.t)
+	libxt_mac.t libxt_mark.t libxt_pkttype.t libxt_owner.t libxt_set.t libxt_addrtype.t)
 FILES6=(libip6t_standard.t libip6t_icmp6.t libip6t_hl.t libip6t_rt.t libip6t_REJECT.t
 	libip6t_LOG.t libip6t_recent.t libip6t_iprange.t libxt_standard.t libxt_tcp.t
 	libxt_udp.t libxt_comment.t libxt_state.t libxt_multiport.t libxt_limit.t libxt_length.t
-	libxt_recent.t libxt_mac.t libxt_mark.t libxt_pkttype.t libxt_owner.t libxt_set.t)
+	libxt_recent.t libxt_mac.t libxt_mark.t libxt_pkttype.t libxt_owner.t libxt_set.t
+	libxt_addrtype.t)
 # Files written for a table bpfw does not have (mangle): run in filter, the
 # chains filter lacks left out, by the system iptables and by bpfw alike.
 IN_FILTER=" libxt_owner.t "

@@ -46,7 +46,7 @@ enum cgen_map_role {
 	CGEN_MAP_CT,		/* LRU hash: cgen_ct_key -> cgen_ct_val, the connections; kept */
 	CGEN_MAP_BLOBS,		/* array of one value: per-match data (port bitmaps, rate limits) */
 	CGEN_MAP_LOG,		/* ring buffer of struct cgen_log_event, for -j LOG; kept */
-	CGEN_MAP_ADDRTYPES,	/* hash: u32 address (network order) -> u32 RTN_ type; filled by the loader */
+	CGEN_MAP_ADDRTYPES,	/* hash: cgen_addrtype_key -> u32 RTN_ type; filled by the loader */
 	CGEN_MAP_SCRATCH,	/* per-CPU array of one value: where REJECT builds its answer */
 	CGEN_MAP_RECENT,	/* LRU hash: cgen_recent_key -> cgen_recent_entry, -m recent's lists; kept */
 	CGEN_MAP_SET,		/* an ipset set: its elements -> struct cgen_set_val; kept (compiler/set.c) */
@@ -111,6 +111,12 @@ struct cgen_log_event {
 	uint32_t uid;		/* the sending socket's owner (OUTPUT, --log-uid), or UINT32_MAX */
 	char iif[16], oif[16];	/* interface names, "" if none */
 	uint8_t data[CGEN_LOG_CAPLEN];
+};
+
+/* The key of a local address in the address-type map (-m addrtype). */
+struct cgen_addrtype_key {
+	uint32_t family;	/* 4 or 6 */
+	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes, the rest 0 */
 };
 
 /* A tracked connection, in the direction of its first packet. */

@@ -292,6 +292,26 @@ static void test_iprange(void)
 	fw_free(&fw);
 }
 
+/* -m addrtype of IPv6 addresses: ::1 is this namespace's own, ff00::/8 multicast. */
+static void test_addrtype(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(fw_load(&fw, "ip6 -A INPUT -m addrtype --dst-type LOCAL -p tcp "
+				      "--dport 1 -j DROP;"
+				      "ip6 -A INPUT -m addrtype --dst-type MULTICAST -j DROP;"
+				      "ip6 -A INPUT -m addrtype --src-type UNSPEC -j DROP;"
+				      "ip6 -A INPUT -m addrtype ! --dst-type UNICAST -p tcp --dport 2 "
+				      "-j DROP"), 0);
+	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, "::1", 5, 1, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, ME, 5, 1, TH_SYN)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, "ff02::1", 5, 7, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, tcp6("::", ME, 5, 7, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, ME, 5, 2, TH_SYN)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, "::1", 5, 2, TH_SYN)), DROP);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
 	{ "each family's rules on its own packets", test_families },
 	{ "IPv6 addresses and prefixes", test_addresses },
@@ -302,6 +322,7 @@ static const struct cu_test tests[] = {
 	{ "IPv6 runs folded into lookups", test_fold },
 	{ "the IPv6 raw table at XDP", test_raw_xdp },
 	{ "-m iprange with IPv6 ranges", test_iprange },
+	{ "-m addrtype of IPv6 addresses", test_addrtype },
 	{ NULL, NULL },
 };
 
