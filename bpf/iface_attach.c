@@ -68,38 +68,55 @@ static uint32_t state_map_id(int prog_fd)
 }
 
 /*
- * The fd and @id of the XDP program loaded with the running programs (the
- * one whose state map has id @state_id), found on any interface; -1 if the
- * running rule set has none attached.
+ * The fd of the XDP program on @ifindex if it is bpfw's and its state map
+ * has id @state_id, else -1; @id: the id of bpfw's program there, 0 if none.
+ */
+static int xdp_of_state(int ifindex, uint32_t state_id, uint32_t *id)
+{
+	bool ours = false;
+	int fd;
+
+	if (ld_xdp_query(ifindex, id, &ours) || !ours) {
+		*id = 0;
+		return -1;
+	}
+	fd = bpf_prog_get_fd_by_id(*id);
+	if (fd >= 0 && state_map_id(fd) != state_id) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The fd and @running_id of the XDP program loaded with the running
+ * programs (the one whose state map has id @state_id); -1 if the running
+ * rule set has none.  A commit attaches it to lo first, so lo answers but
+ * when a killed command left another generation's there.
  */
 static int running_xdp(uint32_t state_id, uint32_t *running_id)
 {
-	struct if_nameindex *ifs = if_nameindex(), *p;
-	uint32_t other = 0;	/* a bpfw XDP program of another generation, seen already */
-	int fd = -1;
+	struct if_nameindex *ifs, *p;
+	int lo = if_nametoindex("lo"), fd;
+	uint32_t lo_id = 0;
 
-	if (!ifs || !state_id) {
-		if (ifs)
-			if_freenameindex(ifs);
+	if (!state_id)
 		return -1;
+	fd = lo ? xdp_of_state(lo, state_id, &lo_id) : -1;
+	if (fd >= 0 || (lo && !lo_id)) {
+		*running_id = lo_id;
+		return fd;
 	}
+	ifs = if_nameindex();
+	if (!ifs)
+		return -1;
 	for (p = ifs; p->if_index && fd < 0; p++) {
 		uint32_t id = 0;
-		bool ours = false;
-		int pfd;
 
-		if (ld_xdp_query(p->if_index, &id, &ours) || !ours || id == other)
-			continue;
-		pfd = bpf_prog_get_fd_by_id(id);
-		if (pfd < 0)
-			continue;
-		if (state_map_id(pfd) == state_id) {
-			fd = pfd;
+		if ((int)p->if_index != lo)
+			fd = xdp_of_state(p->if_index, state_id, &id);
+		if (fd >= 0)
 			*running_id = id;
-		} else {
-			other = id;
-			close(pfd);
-		}
 	}
 	if_freenameindex(ifs);
 	return fd;
