@@ -6,8 +6,8 @@
  * the address itself; the namespace's own addresses (LOCAL) and their
  * broadcast addresses (BROADCAST) are in a map the loader fills at each
  * command; any other address is UNICAST.  For IPv6: ff00::/8 is MULTICAST,
- * :: UNSPEC, the namespace's own addresses (::1 among them) LOCAL, any other
- * UNICAST.
+ * :: UNSPEC, the namespace's own addresses (::1 among them) LOCAL and
+ * UNICAST (as xt_addrtype answers both), any other UNICAST.
  */
 #include <stddef.h>
 #include <linux/bpf.h>
@@ -79,11 +79,13 @@ static void type_bit6(struct cg *c, int16_t field)
 	emit_jmp_imm(e, BPF_JNE, false, R0, 0, found);
 	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNICAST));
 	emit_ja(e, done);
+	/* an address of its own: the kernel says LOCAL and, from its kind, UNICAST */
 	emit_bind(e, found);
 	emit(e, LDX(BPF_W, R5, R0, 0));
 	emit(e, ALU64_IMM(BPF_AND, R5, 15));
 	emit(e, MOV64_IMM(R4, 1));
 	emit(e, ALU64_REG(BPF_LSH, R4, R5));
+	emit(e, ALU64_IMM(BPF_OR, R4, 1 << IR_ADDRTYPE_UNICAST));
 	emit_ja(e, done);
 	emit_bind(e, unspec);
 	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNSPEC));

@@ -308,7 +308,8 @@ static void test_addrtype(void)
 	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, "ff02::1", 5, 7, TH_SYN)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, tcp6("::", ME, 5, 7, TH_SYN)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, ME, 5, 2, TH_SYN)), PASS);
-	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, "::1", 5, 2, TH_SYN)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, "::1", 5, 2, TH_SYN)), PASS);	/* LOCAL, UNICAST */
+	CU_ASSERT_EQUAL(in(&fw, tcp6(PEER, "ff02::2", 5, 2, TH_SYN)), DROP);
 	fw_free(&fw);
 }
 
