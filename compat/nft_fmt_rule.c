@@ -108,20 +108,45 @@ static void put_range(FILE *f, const struct ir_port_range *pr)
 		fprintf(f, "%u-%u", pr->lo, pr->hi);
 }
 
-static void put_tcp_flags(FILE *f, uint8_t v)
+/* TCP flags by name, joined by @sep ("," or " | "); 0xff as a number, as nft lists it. */
+static void put_tcp_flags(FILE *f, uint8_t v, const char *sep)
 {
 	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ecn",
 					     "cwr" };
 	bool first = true;
 
+	if (v == 0xff || !v) {
+		fprintf(f, v ? "0xff" : "0");
+		return;
+	}
 	for (int i = 0; i < 8; i++) {
 		if (!(v & (1 << i)))
 			continue;
-		fprintf(f, "%s%s", first ? "" : ",", names[i]);
+		fprintf(f, "%s%s", first ? "" : sep, names[i]);
 		first = false;
 	}
-	if (first)
-		fputs("0x0", f);
+}
+
+static void put_tcp_flag_test(FILE *f, uint8_t mask, uint8_t cmp, bool inv)
+{
+	fputs("tcp flags ", f);
+	if (mask == 0xff) {
+		fputs(inv ? "!= " : "== ", f);
+		put_tcp_flags(f, cmp, " | ");
+	} else if (!cmp && !inv) {
+		fputs("! ", f);
+		put_tcp_flags(f, mask, ",");
+	} else if (mask == cmp && __builtin_popcount(mask) == 1 && !inv) {
+		put_tcp_flags(f, mask, ",");
+	} else {
+		bool several = __builtin_popcount(mask) > 1;
+
+		fprintf(f, "& %s", several ? "(" : "");
+		put_tcp_flags(f, mask, " | ");
+		fprintf(f, "%s %s ", several ? ")" : "", inv ? "!=" : "==");
+		put_tcp_flags(f, cmp, " | ");
+	}
+	fputc(' ', f);
 }
 
 static void put_ports(struct fr *x, const struct ir_match *m)
@@ -139,25 +164,8 @@ static void put_ports(struct fr *x, const struct ir_match *m)
 		put_range(x->f, &pt->dport);
 		fputc(' ', x->f);
 	}
-	if (m->kind == IR_MATCH_TCP && pt->flags_mask) {
-		bool inv = pt->invflags & IR_TCP_INV_FLAGS;
-
-		fputs("tcp flags ", x->f);
-		if (pt->flags_mask == 0xff) {
-			fputs(inv ? "!= " : "== ", x->f);
-			put_tcp_flags(x->f, pt->flags_cmp);
-		} else {
-			if (inv)
-				fputs("!= ", x->f);
-			put_tcp_flags(x->f, pt->flags_cmp);
-			if (pt->flags_mask != pt->flags_cmp ||
-			    __builtin_popcount(pt->flags_mask) != 1) {
-				fputs(" / ", x->f);
-				put_tcp_flags(x->f, pt->flags_mask);
-			}
-		}
-		fputc(' ', x->f);
-	}
+	if (m->kind == IR_MATCH_TCP && pt->flags_mask)
+		put_tcp_flag_test(x->f, pt->flags_mask, pt->flags_cmp, pt->invflags & IR_TCP_INV_FLAGS);
 }
 
 static void put_multiport(struct fr *x, const struct ir_match_multiport *mp)

@@ -280,50 +280,105 @@ static int port_set(struct rp *p, uint8_t proto, bool dst, bool inv)
 	return 0;
 }
 
-static int tcp_flags(struct rp *p, struct ir_match *m)
+/* TCP flag names or numbers joined by @seps ("," or "|"), in parentheses if @paren. */
+static int flag_list(struct rp *p, const char *seps, uint8_t *v)
 {
 	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ecn",
 					     "cwr" };
-	uint8_t v[2] = { 0, 0 };
-	bool inv, eq = false;
-	int which = 0, ret;
+	bool paren = nft_accept(p->t, "(");
 
-	if (nft_accept(p->t, "&"))
-		return unsupported(p, "tcp flags & ... ==; write tcp flags FLAGS / MASK");
-	eq = nft_at(p->t, "==");
-	ret = relation(p, &inv);
-	if (ret)
-		return ret;
+	*v = 0;
 	if (nft_at(p->t, "{"))
 		return unsupported(p, "an anonymous set of tcp flags");
 	for (;;) {
 		const struct nft_tok *k = nft_peek(p->t);
 		size_t i;
+		char *end;
+		unsigned long n;
 
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (!strcmp(k->text, names[i]))
 				break;
-		if (i == sizeof(names) / sizeof(names[0]))
+		n = strtoul(k->text, &end, 0);
+		if (i < sizeof(names) / sizeof(names[0]))
+			*v |= 1 << i;
+		else if (k->kind == NFT_TOK_WORD && !*end && n <= 0xff)
+			*v |= n;
+		else
 			return nft_perr(p->t, p->err, "Could not resolve tcp flag %s", k->text);
-		v[which] |= 1 << i;
 		p->t->pos++;
-		if (nft_accept(p->t, "|") || nft_accept(p->t, ","))
+		if ((strchr(seps, ',') && nft_accept(p->t, ",")) ||
+		    (strchr(seps, '|') && nft_accept(p->t, "|")))
 			continue;
-		if (!which && nft_accept(p->t, "/")) {
-			which = 1;
-			continue;
-		}
 		break;
 	}
-	if (which) {
-		m->ports.flags_cmp = v[0];
-		m->ports.flags_mask = v[1];
-	} else if (__builtin_popcount(v[0]) != 1 && !eq) {
-		return unsupported(p, "tcp flags with several flags and no mask (any of them)");
+	if (paren && !nft_accept(p->t, ")"))
+		return nft_perr(p->t, p->err, "syntax error, expecting )");
+	return 0;
+}
+
+/*
+ * tcp flags: "& MASK == VALUE", "VALUE / MASK", "== VALUE", "! FLAGS" (none
+ * of them) and one flag alone: all (flags & mask) == value, as --tcp-flags.
+ */
+static int tcp_flags(struct rp *p, struct ir_match *m)
+{
+	uint8_t mask, cmp;
+	bool inv = false;
+	int ret;
+
+	if (nft_at(p->t, "{"))
+		return unsupported(p, "an anonymous set of tcp flags");
+	if (nft_accept(p->t, "&")) {
+		ret = flag_list(p, "|", &mask);
+		if (ret)
+			return ret;
+		if (nft_at(p->t, "!"))
+			return nft_perr(p->t, p->err, "syntax error, unexpected !");
+		if (nft_accept(p->t, "!="))
+			inv = true;
+		else
+			nft_accept(p->t, "==");
+		ret = flag_list(p, "|", &cmp);
+		if (ret)
+			return ret;
+		if (cmp == 0 && inv) {
+			/* "!= 0": any of the mask's flags */
+			if (__builtin_popcount(mask) != 1)
+				return unsupported(p, "tcp flags testing for any of several flags");
+			cmp = mask;
+			inv = false;
+		}
+	} else if (nft_accept(p->t, "!")) {
+		ret = flag_list(p, ",", &mask);
+		if (ret)
+			return ret;
+		cmp = 0;
 	} else {
-		m->ports.flags_cmp = v[0];
-		m->ports.flags_mask = v[0];
+		bool rel = nft_at(p->t, "==") || nft_at(p->t, "!=");
+
+		inv = nft_accept(p->t, "!=");
+		if (!inv)
+			nft_accept(p->t, "==");
+		ret = flag_list(p, ",|", &cmp);
+		if (ret)
+			return ret;
+		if (nft_accept(p->t, "/")) {
+			ret = flag_list(p, ",", &mask);
+			if (ret)
+				return ret;
+		} else if (rel) {
+			mask = 0xff;
+		} else if (__builtin_popcount(cmp) == 1) {
+			mask = cmp;
+		} else {
+			return unsupported(p, "tcp flags testing for any of several flags");
+		}
 	}
+	if (cmp & ~mask)
+		return nft_perr(p->t, p->err, "tcp flags %#x are outside the mask %#x", cmp, mask);
+	m->ports.flags_mask = mask;
+	m->ports.flags_cmp = cmp;
 	if (inv)
 		m->ports.invflags |= IR_TCP_INV_FLAGS;
 	return 0;
