@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bpfw/compat.h"
+#include "bpfw/nft.h"
 #include "bpfw/nft_import.h"
 #include "bpfw/txn.h"
 
@@ -216,12 +217,12 @@ static int run(const struct import_args *a, bool *left_out, struct bpfw_err *err
 		goto out;
 	if (a->dry_run) {
 		if (!strcmp(a->format, "nft")) {
-			ret = bpfw_errf(err, BPFW_EXIT_PARAMETER, EOPNOTSUPP,
-					"bpfw import: --format nft: bpfw has no nft formatter "
-					"for iptables' tables yet; use --format iptables");
-			goto out;
+			const struct nft_fmt_opts fmt = { .flags = NFT_F_STATELESS };
+
+			ret = nft_fmt_ruleset(stdout, rs, &fmt);
+		} else {
+			ret = print_iptables(rs);
 		}
-		ret = print_iptables(rs);
 		if (ret)
 			ret = bpfw_errf(err, BPFW_EXIT_OTHER, -ret, "bpfw import: %s",
 					strerror(-ret));
