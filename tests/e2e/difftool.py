@@ -175,10 +175,12 @@ class Gen:
 		# an extension header after the fragment header, or a first fragment
 		# that ends inside the transport header; "addrtype6": IPv6
 		# --src/--dst-type UNICAST (the kernel's local addresses are UNICAST
-		# and LOCAL, bpfw's LOCAL only)
+		# and LOCAL, bpfw's LOCAL only); "frags4": IPv4 fragments (INPUT of
+		# netfilter sees the reassembled datagram, bpfw each fragment)
 		self.ct_all = "ct" in known
 		self.odd_frags = "frags" in known
 		self.addrtype6 = "addrtype6" in known
+		self.frags4 = "frags4" in known
 		self.ct_errors = True
 		self.srcs = []
 		for n in fam.src_nets:
@@ -685,6 +687,9 @@ class Gen:
 		p["len"] = max(minlen, min(1500 if f.v == 4 else 1480, want))
 		p["tos"] = r.choice([0, 0, 0, 0x10, 0xb8])
 		p["df"] = r.random() < 0.5
+		if f.v == 4 and self.frags4 and r.random() < 0.12:
+			# netfilter's INPUT sees the datagram reassembled, bpfw each fragment
+			p["frag"] = True
 		if f.v == 6 and not self.ct and "ext" not in self.skip:
 			# extension headers, and fragments (which ip6tables, without
 			# connection tracking, sees one by one as bpfw does)
@@ -887,7 +892,7 @@ def describe(fam, p):
 				fam.host_str(q["src"]), q["sport"], q["dsttext"], q["dport"],
 				" (echo flow %d)" % q["echo"] if q["proto"] in (1, 58) else "")
 	s += " %s %d len %d tos 0x%02x%s%s%s" % (fam.hop, p["ttl"], p["len"], p["tos"],
-					     " DF" if p["df"] and fam.v == 4 else "",
+					     " DF" if p["df"] and fam.v == 4 and not p.get("frag") else "",
 					     " in two fragments" if p.get("frag") else "",
 					     ", the first shorter than its transport header" if p.get("tiny") else "")
 	if p.get("ext"):
@@ -1346,7 +1351,7 @@ class Diff:
 		skip = self.probe()
 		known = set(a.known.split(",")) if a.known else set()
 		if "all" in known:
-			known = {"ct", "frags", "addrtype6"}
+			known = {"ct", "frags", "addrtype6", "frags4"}
 		seen = {}
 		total_pk = 0
 		for rnd in rounds:
@@ -1420,7 +1425,7 @@ def main():
 		       help="replay: a packet, e.g. 'proto=tcp src=10.1.0.1 sport=1 dport=22 flags=0x02'")
 	r.add_argument("--known", default="",
 		       help="also draw what bpfw is known to decide otherwise: ct, frags, "
-		       "addrtype6 or all (comma-separated)")
+		       "addrtype6, frags4 or all (comma-separated)")
 	r.add_argument("--ct-share", type=float, default=0.35,
 		       help="share of rounds with state matches and connections")
 	r.add_argument("--coverage", action="store_true",
