@@ -1397,6 +1397,8 @@ class Diff:
 						a.family, k))
 				elif seen.get(k):
 					print("PASS IPv%d: %d rule sets passed with a %s" % (a.family, seen[k], k))
+				elif a.rounds < 30:
+					print("    IPv%d: no %s in %d rounds" % (a.family, k, a.rounds))
 				else:
 					print("FAIL IPv%d: no passing rule set had a %s" % (a.family, k))
 					nfail += 1

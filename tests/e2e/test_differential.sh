@@ -89,8 +89,8 @@ build_topology || { fail "cannot build the topology"; e2e_finish; }
 pass "three namespaces, two veths"
 
 # With bpfw, enough rounds and bpftool: each round names the lookups bpfw
-# made of its runs, and each kind (hash, LPM trie, classification) must have
-# come up in some round.
+# made of its runs, and from 30 rounds on each kind (hash, LPM trie,
+# classification) must have come up in some round.
 coverage=()
 if [ -z "${DIFF_SEND+x}" ]; then
 	DIFF_SEND=()
