@@ -5,15 +5,20 @@ Random rule sets (seeded) are loaded with iptables-restore into bpfw in one
 network namespace and into the kernel's iptables in another; the same
 generated frames are written to both (AF_PACKET in the sender namespace);
 raw IP sockets in each namespace record the ids of the packets delivered
-after INPUT.  Per round the delivered ids, and the rule set's counters
-(iptables-save -c), must be the same on both sides.  A difference is
-reduced to a minimal rule set and the packets it decides differently.
+after INPUT.  Per round the delivered ids, and the counters the round
+moved (iptables-save -c), must be the same on both sides.  Some rounds are
+stateful: state and recent matches, and packets that are flows, answered
+by the receiving host.  A difference is reduced to the fewest rules,
+options and packets that still show it.
 
 Run by tests/e2e/test_differential.sh inside the sender namespace:
 
   difftool.py run --ref NS --bpfw NS --ref-dir DIR --bpfw-dir DIR
                   --seed S [--rounds N] [--packets N] [--round R]
-                  [--family 4|6] [--ref-kind legacy|nft]
+                  [--family 4|6] [--ref-kind legacy|nft] [--coverage]
+                  [--known ct,frags,addrtype6,frags4|all]
+                  [--rules FILE --send SPEC...]
+  difftool.py show --seed S [--round R] [--family 4|6]
 
 Prints "PASS text", "FAIL text" and indented detail lines.
 """
@@ -1335,6 +1340,8 @@ class Diff:
 			who = [w for w, g in (("kernel", ga), ("bpfw", gb)) if p["id"] in g]
 			print("    %s: delivered by %s" % (describe(f, p), " and ".join(who) or "neither"))
 		for x, y in zip(sa, sb):
+			if not x.startswith((":", "-A")):
+				continue
 			print("    kernel %-12s bpfw %-12s %s" % (x.rsplit(" ", 1)[-1], y.rsplit(" ", 1)[-1],
 								x.rsplit(" ", 1)[0]))
 		same = ga == gb and same_counts(sa, sb)

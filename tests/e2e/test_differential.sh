@@ -16,14 +16,14 @@
 #   DIFF_REF        legacy (default) or nft
 #   DIFF_ARGS       more options of difftool.py run (--known all: also draw
 #                   what bpfw is known to decide otherwise, see difftool.py;
-#                   --rules FILE: replay that rule set with the packets of
-#                   DIFF_SEND, an array when the script is sourced, or
-#                   DIFF_SEND1, DIFF_SEND2... such as
+#                   --rules FILE: send the packets of DIFF_SEND1,
+#                   DIFF_SEND2... (up to 9) through that rule set, such as
 #                   "proto=tcp src=10.1.0.1 sport=1000 dport=22 flags=0x02")
 #
 #   snd (no addresses, IPv6 off) --tok-- eth0 kern   (kernel iptables)
 #                                --tob-- eth0 bpfw   (bpfw)
-#   kern and bpfw alike: 10.250.0.2/24 and 10.200.0.1-6/24 on eth0,
+#   kern and bpfw alike: 10.250.0.2/24 and 10.200.0.1-6/24 on eth0 (with
+#   brd +: bpfw's addrtype knows a broadcast address only from that),
 #   10.201.0.1 on lo; 2001:db8:250::2/64, 2001:db8:200::1-6/64 and
 #   2001:db8:201::1 on lo; the same MAC; rp_filter off; answers (echo
 #   replies, resets: what makes connections ESTABLISHED) routed back to snd.
@@ -92,13 +92,11 @@ pass "three namespaces, two veths"
 # made of its runs, and from 30 rounds on each kind (hash, LPM trie,
 # classification) must have come up in some round.
 coverage=()
-if [ -z "${DIFF_SEND+x}" ]; then
-	DIFF_SEND=()
-	for i in 1 2 3 4 5 6 7 8 9; do
-		v=DIFF_SEND$i
-		[ -n "${!v:-}" ] && DIFF_SEND+=("${!v}")
-	done
-fi
+DIFF_SEND=()
+for i in 1 2 3 4 5 6 7 8 9; do
+	v=DIFF_SEND$i
+	[ -n "${!v:-}" ] && DIFF_SEND+=("${!v}")
+done
 if ! ipt_is_system && [ -z "${ROUND:-}" ] && [ "$ROUNDS" -ge 10 ] &&
 	command -v bpftool >/dev/null 2>&1; then
 	coverage=(--coverage)
