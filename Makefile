@@ -19,6 +19,7 @@ CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS	+= $(SAN)
 LDFLAGS	+= $(SAN)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl)
+LDLIBS	+= -lreadline
 
 # Every module's sources; compat/main.c holds main() and stays out of the library.
 LIB_SRCS  := $(wildcard lib/*.c frontend/*.c compiler/*.c bpf/*.c compat/*.c)

@@ -31,6 +31,8 @@ static const struct personality personalities[] = {
 	{ "recent", IR_FAMILY_IPV4, compat_recent_main },
 	{ "ipset", IR_FAMILY_IPV4, compat_ipset_main },
 	{ "nft", IR_FAMILY_IPV4, compat_nft_main },
+	{ "shell", IR_FAMILY_IPV4, compat_shell_main },
+	{ "trace", IR_FAMILY_IPV4, compat_trace_main },
 };
 
 #define N_PERSONALITIES (sizeof(personalities) / sizeof(personalities[0]))

@@ -36,6 +36,16 @@ int compat_log_main(const struct ipt_ctx *ctx, int argc, char **argv);
 /* bpfw monitor: attach the running rule set to interfaces as they appear (compat/cmd_monitor.c). */
 int compat_monitor_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
+/* bpfw trace: which rule decides a packet described in words (compat/cmd_trace.c). */
+int compat_trace_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
+/* Trace the packet of words @argv through @rs and print the rules it meets to @out. */
+int compat_trace_packet(const struct ir_ruleset *rs, unsigned int sets_prog, bool verbose,
+			int argc, char **argv, FILE *out, struct bpfw_err *err);
+
+/* bpfw shell: iptables commands staged and committed as one swap (compat/cmd_shell.c). */
+int compat_shell_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
 /*
  * Take the lock that serialises bpfw's changes: wait up to @wait_secs (0:
  * forever, -1: not at all).  Returns the lock fd or a negative errno, with
