@@ -16,7 +16,7 @@ Run by tests/e2e/test_differential.sh inside the sender namespace:
   difftool.py run --ref NS --bpfw NS --ref-dir DIR --bpfw-dir DIR
                   --seed S [--rounds N] [--packets N] [--round R]
                   [--family 4|6] [--ref-kind legacy|nft] [--coverage]
-                  [--known ct,frags,addrtype6,frags4|all]
+                  [--known ct,frags,addrtype6,frags4,rttl0|all]
                   [--rules FILE --send SPEC...]
   difftool.py show --seed S [--round R] [--family 4|6]
 
@@ -181,11 +181,14 @@ class Gen:
 		# that ends inside the transport header; "addrtype6": IPv6
 		# --src/--dst-type UNICAST (the kernel's local addresses are UNICAST
 		# and LOCAL, bpfw's LOCAL only); "frags4": IPv4 fragments (INPUT of
-		# netfilter sees the reassembled datagram, bpfw each fragment)
+		# netfilter sees the reassembled datagram, bpfw each fragment);
+		# "rttl0": packets with a TTL of 0 where recent lists are kept
+		# (xt_recent --rttl matches any TTL for them)
 		self.ct_all = "ct" in known
 		self.odd_frags = "frags" in known
 		self.addrtype6 = "addrtype6" in known
 		self.frags4 = "frags4" in known
+		self.rttl0 = "rttl0" in known
 		self.ct_errors = True
 		self.srcs = []
 		for n in fam.src_nets:
@@ -671,6 +674,9 @@ class Gen:
 			p["ttl"] = max(0, min(255, r.choice(self.hint_ttl) + r.choice([-1, 0, 0, 1])))
 		else:
 			p["ttl"] = r.choice([1, 2, 32, 63, 64, 65, 128, 200, 255, r.randrange(256)])
+		if self.recent and not self.rttl0 and p["ttl"] == 0:
+			# xt_recent's --rttl takes a TTL of 0 for "any" (bpfw: 0)
+			p["ttl"] = 1
 		p["sport"] = self.pick_port()
 		p["dport"] = self.pick_port()
 		y = r.random()
@@ -1358,7 +1364,7 @@ class Diff:
 		skip = self.probe()
 		known = set(a.known.split(",")) if a.known else set()
 		if "all" in known:
-			known = {"ct", "frags", "addrtype6", "frags4"}
+			known = {"ct", "frags", "addrtype6", "frags4", "rttl0"}
 		seen = {}
 		total_pk = 0
 		for rnd in rounds:
@@ -1434,7 +1440,7 @@ def main():
 		       help="replay: a packet, e.g. 'proto=tcp src=10.1.0.1 sport=1 dport=22 flags=0x02'")
 	r.add_argument("--known", default="",
 		       help="also draw what bpfw is known to decide otherwise: ct, frags, "
-		       "addrtype6, frags4 or all (comma-separated)")
+		       "addrtype6, frags4, rttl0 or all (comma-separated)")
 	r.add_argument("--ct-share", type=float, default=0.35,
 		       help="share of rounds with state matches and connections")
 	r.add_argument("--coverage", action="store_true",
