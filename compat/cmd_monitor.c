@@ -122,8 +122,11 @@ static void report(const struct monitor *m, const struct ld_iface_report *rep,
 	fflush(stdout);
 }
 
-/* Give @ifindex the running programs, under the shared lock, and say what happened. */
-static void handle(struct monitor *m, int ifindex, bool quiet_present)
+/*
+ * Give @ifindex (called @name when last seen) the running programs, under
+ * the shared lock, and say what happened.
+ */
+static void handle(struct monitor *m, int ifindex, const char *name, bool quiet_present)
 {
 	struct ld_iface_report rep;
 	struct bpfw_err err = { 0 };
@@ -133,10 +136,13 @@ static void handle(struct monitor *m, int ifindex, bool quiet_present)
 		failed(m, &err);
 		return;
 	}
-	if (ld_iface_attach(ifindex, &rep, &err))
+	if (ld_iface_attach(ifindex, &rep, &err)) {
 		failed(m, &err);
-	else
+	} else {
+		if (rep.result == LD_IFACE_GONE && name[0])
+			snprintf(rep.ifname, sizeof(rep.ifname), "%s", name);
 		report(m, &rep, quiet_present);
+	}
 	compat_unlock(lock);
 }
 
@@ -185,7 +191,7 @@ static int scan(struct monitor *m, bool first, struct bpfw_err *err)
 			continue;
 		ret = seen_add(m, p->if_index, p->if_name);
 		if (!ret)
-			handle(m, p->if_index, first);
+			handle(m, p->if_index, p->if_name, first);
 	}
 	if_freenameindex(ifs);
 	if (ret)
@@ -214,7 +220,7 @@ static int on_link(const struct ld_link_event *ev, void *arg)
 	}
 	if (seen_add(m, ev->ifindex, ev->ifname))
 		return -ENOMEM;
-	handle(m, ev->ifindex, false);
+	handle(m, ev->ifindex, ev->ifname, false);
 	return 0;
 }
 
