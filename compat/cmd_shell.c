@@ -101,8 +101,9 @@ static int interactive(struct shell *sh)
 	shell_complete_init(sh);
 	using_history();
 	stifle_history(HISTORY_MAX);
-	if (hist)
-		read_history(hist);
+	/* append_history() needs the file: a first run makes it */
+	if (hist && read_history(hist))
+		write_history(hist);
 	printf("bpfw shell: iptables commands are staged until \"commit\"; \"help\" lists the "
 	       "commands.\n");
 	while (!sh->quit) {

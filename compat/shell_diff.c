@@ -82,10 +82,10 @@ static int diff_lines(const struct lines *a, const struct lines *b, const char *
 		if (i < na && j < nb && !strcmp(a->line[pre + i], b->line[pre + j])) {
 			i++;
 			j++;
-		} else if (j < nb && (i == na || T(i, j + 1) >= T(i + 1, j))) {
-			fprintf(out, "+%s\n", b->line[pre + j++]);
-		} else {
+		} else if (i < na && (j == nb || T(i + 1, j) >= T(i, j + 1))) {
 			fprintf(out, "-%s\n", a->line[pre + i++]);
+		} else {
+			fprintf(out, "+%s\n", b->line[pre + j++]);
 		}
 	}
 #undef T
