@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "bpfw/nft.h"
 #include "bpfw/nft_import.h"
 #include "bpfw/txn.h"
+#include "ipset_run.h"
 
 struct import_args {
 	bool dry_run;
@@ -92,6 +94,26 @@ static bool family_in_use(const struct ir_ruleset *rs, int f)
 	return false;
 }
 
+/* The named sets the rules use, as ipset save writes them (for ipset restore). */
+static void print_sets(const struct nft_import_report *rep)
+{
+	if (rep->n_sets)
+		printf("# ipset (ipset restore)\n");
+	for (unsigned int i = 0; i < rep->n_sets; i++) {
+		const struct nft_import_set *s = &rep->sets[i];
+
+		printf("create %s %s family %s hashsize %u maxelem %u", s->def.name,
+		       s->def.type == IR_SET_HASH_NET ? "hash:net" : "hash:ip",
+		       s->def.family == IR_FAMILY_IPV4 ? "inet" : "inet6", s->def.hashsize,
+		       s->def.maxelem);
+		if (s->def.with_timeout)
+			printf(" timeout %u", s->def.timeout);
+		printf("\n");
+		for (unsigned int j = 0; j < s->n_elems; j++)
+			printf("add %s %s\n", s->def.name, s->elems[j]);
+	}
+}
+
 /* iptables-save text of both families' tables of @rs. */
 static int print_iptables(const struct ir_ruleset *rs)
 {
@@ -122,6 +144,12 @@ static int read_back(const struct ir_ruleset *rs, struct bpfw_err *err)
 
 	if (!back)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	for (unsigned int i = 0; i < rs->n_sets && !ret; i++)
+		ret = ir_set_add(back, &rs->sets[i]);
+	if (ret) {
+		ir_ruleset_free(back);
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	}
 	for (int f = 0; f < IR_FAMILY_MAX && !ret; f++) {
 		FILE *out;
 
@@ -153,6 +181,45 @@ static int read_back(const struct ir_ruleset *rs, struct bpfw_err *err)
 	return ret;
 }
 
+/* Add @rs's sets to @to under new ids; -EEXIST names a set bpfw has already. */
+static int add_sets(struct ir_ruleset *to, const struct ir_ruleset *rs, struct bpfw_err *err)
+{
+	for (unsigned int i = 0; i < to->n_sets; i++)
+		if (to->sets[i].id >= to->set_seq)
+			to->set_seq = to->sets[i].id + 1;
+	for (unsigned int i = 0; i < rs->n_sets; i++) {
+		struct ir_set s = rs->sets[i];
+
+		if (ir_set_find(to, s.name))
+			return bpfw_errf(err, BPFW_EXIT_OTHER, EEXIST, "bpfw import: bpfw has a set "
+					 "named %s already (ipset destroy it first); nothing was "
+					 "loaded", s.name);
+		if (getrandom(&s.initval, sizeof(s.initval), 0) != sizeof(s.initval))
+			s.initval = 0x2f8c4a1bu;
+		s.id = to->set_seq++;
+		if (ir_set_add(to, &s))
+			return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	}
+	return 0;
+}
+
+/* The named sets' elements into their maps, after the commit that made them. */
+static int write_elems(const struct nft_import_report *rep, struct bpfw_err *err)
+{
+	struct ipset_run run = { .light = true };
+	int ret = 0;
+
+	for (unsigned int i = 0; i < rep->n_sets && !ret; i++) {
+		for (unsigned int j = 0; j < rep->sets[i].n_elems && !ret; j++) {
+			char *words[2] = { (char *)rep->sets[i].def.name, rep->sets[i].elems[j] };
+
+			ret = ipset_elem_cmd(&run, 'a', words, 2, err);
+		}
+	}
+	ipset_run_end(&run);
+	return ret;
+}
+
 /* Replace the running rule set's tables by @rs's and commit; sets are kept. */
 static int load(const struct import_args *a, struct ir_ruleset *rs, struct bpfw_err *err)
 {
@@ -175,7 +242,9 @@ static int load(const struct import_args *a, struct ir_ruleset *rs, struct bpfw_
 	}
 	while (t.rs->n_nft)
 		ir_nft_table_del(t.rs, t.rs->nft[0]);
-	ret = txn_commit(&t, err);
+	ret = add_sets(t.rs, rs, err);
+	if (!ret)
+		ret = txn_commit(&t, err);
 out:
 	txn_end(&t);
 	compat_unlock(lock);
@@ -221,6 +290,7 @@ static int run(const struct import_args *a, bool *left_out, struct bpfw_err *err
 
 			ret = nft_fmt_ruleset(stdout, rs, &fmt);
 		} else {
+			print_sets(&rep);
 			ret = print_iptables(rs);
 		}
 		if (ret)
@@ -229,6 +299,8 @@ static int run(const struct import_args *a, bool *left_out, struct bpfw_err *err
 		goto out;
 	}
 	ret = load(a, rs, err);
+	if (!ret)
+		ret = write_elems(&rep, err);
 	if (ret)
 		goto out;
 	fprintf(stderr, "bpfw import: %u rules in %u chains loaded%s\n", rep.n_rules,

@@ -77,8 +77,7 @@ struct nx {
 	unsigned int n_alts;
 	struct nx_dim dims[2];		/* the sets expanded: one rule per combination */
 	unsigned int n_dims;
-	const char *(*chain_name)(const char *nft_chain, void *arg);
-	void *arg;
+	const struct nft_xlate_ops *ops;
 	char *why;
 	size_t why_len;
 };
@@ -103,5 +102,8 @@ uint8_t nx_ct_states(uint32_t bits);
 
 /* A lookup of a set's elements against what @reg holds, into x->r or x->alts. */
 int nx_lookup(struct nx *x, const struct nx_reg *reg, const char *set_name, bool invert);
+
+/* Named set @s's elements as ipset words them (prefixes of @family), malloc'd; -E2BIG, -ENOMEM. */
+int nx_set_words(struct nftnl_set *s, enum ir_family family, char ***out, unsigned int *n);
 
 #endif /* BPFW_NFT_IMPORT_INTERNAL_H */

@@ -475,7 +475,7 @@ static int do_immediate(struct nx *x, const struct nftnl_expr *e)
 		return 0;
 	case NFT_JUMP:
 	case NFT_GOTO:
-		chain = x->chain_name(nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN), x->arg);
+		chain = x->ops->chain_name(nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN), x->ops->arg);
 		if (!chain)
 			return nx_refuse(x, "jump to chain %s, which is not imported",
 					 nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN));
@@ -833,14 +833,13 @@ static int emit(struct nx *x, struct ir_rule ***out, unsigned int *n)
 }
 
 int nft_rule_translate(const struct nft_dump *d, const struct nftnl_rule *rule,
-		       enum ir_family family,
-		       const char *(*chain_name)(const char *nft_chain, void *arg), void *arg,
+		       enum ir_family family, const struct nft_xlate_ops *ops,
 		       struct ir_rule ***out, unsigned int *n_out, char *why, size_t why_len)
 {
 	struct nx x = {
 		.d = d, .rule = rule, .family = family,
 		.nfproto = nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY),
-		.chain_name = chain_name, .arg = arg, .why = why, .why_len = why_len,
+		.ops = ops, .why = why, .why_len = why_len,
 		.alt_match = -1,
 	};
 	int ret;

@@ -5,7 +5,9 @@
  * addresses, protocols and icmp types into one rule per element, which is
  * exact because the elements of a set never overlap.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +45,13 @@ static int bound_cmp(const void *a, const void *b)
 	if (x->v != y->v)
 		return x->v < y->v ? -1 : 1;
 	return (int)y->end - (int)x->end;	/* an end before a start at the same key */
+}
+
+static int ival_cmp(const void *a, const void *b)
+{
+	const struct ival *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
 static u128 ones(unsigned int k)
@@ -120,6 +129,8 @@ static int set_intervals(struct nftnl_set *s, uint32_t klen, struct ival **out, 
 		ret = ival_add(out, n, lo, hi);
 	}
 	free(b);
+	if (!ret && *n)
+		qsort(*out, *n, sizeof(**out), ival_cmp);	/* hashed sets dump in any order */
 	if (ret) {
 		free(*out);
 		*out = NULL;
@@ -267,6 +278,78 @@ static int value_alts(struct nx *x, const struct ival *iv, unsigned int n)
 	return 0;
 }
 
+/* A named set of addresses: one of bpfw's ipset sets, matched with -m set. */
+static int lookup_named(struct nx *x, const struct nx_reg *g, struct nftnl_set *s, bool invert)
+{
+	unsigned int bytes = x->family == IR_FAMILY_IPV4 ? 4 : 16;
+	uint32_t src_off = x->family == IR_FAMILY_IPV4 ? 12 : 8;
+	const char *nft_name = nftnl_set_get_str(s, NFTNL_SET_NAME);
+	char name[IR_SET_MAXNAMELEN];
+	struct ir_match *m;
+	int ret;
+
+	if (g->kind != NX_REG_PAYLOAD || g->base != NFT_PAYLOAD_NETWORK_HEADER ||
+	    !x->family_known || g->masked || g->len != bytes ||
+	    nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN) != bytes ||
+	    (g->offset != src_off && g->offset != src_off + bytes))
+		return nx_refuse(x, "lookup in named set @%s of other than whole addresses (bpfw's "
+				 "sets hold addresses, ipset's hash:ip and hash:net)", nft_name);
+	ret = x->ops->set_name(s, x->family, name, x->why, x->why_len, x->ops->arg);
+	if (ret)
+		return ret;
+	if (ir_rule_add_match(x->r, IR_MATCH_SET, &m))
+		return -ENOMEM;
+	strcpy(m->set.name, name);
+	m->set.dim = 1;
+	m->set.src = g->offset == src_off;
+	m->set.invert = invert;
+	return 0;
+}
+
+int nx_set_words(struct nftnl_set *s, enum ir_family family, char ***out, unsigned int *n)
+{
+	unsigned int bytes = family == IR_FAMILY_IPV4 ? 4 : 16;
+	struct nx x = { .family = family };
+	struct ival *iv = NULL;
+	unsigned int ni = 0;
+	char why[128], **words = NULL;
+	int ret;
+
+	x.why = why;
+	x.why_len = sizeof(why);
+	*out = NULL;
+	*n = 0;
+	ret = set_intervals(s, bytes, &iv, &ni);
+	if (!ret)
+		ret = addr_alts(&x, iv, ni, bytes);
+	if (!ret && x.n_alts) {
+		words = calloc(x.n_alts, sizeof(*words));
+		if (!words)
+			ret = -ENOMEM;
+	}
+	for (unsigned int i = 0; !ret && i < x.n_alts; i++) {
+		char buf[INET6_ADDRSTRLEN];
+		const uint8_t *mask = (const uint8_t *)&x.alts[i].addr.mask;
+		unsigned int plen = 0;
+
+		for (unsigned int b = 0; b < bytes; b++)
+			plen += __builtin_popcount(mask[b]);
+		inet_ntop(family == IR_FAMILY_IPV4 ? AF_INET : AF_INET6, &x.alts[i].addr.addr, buf,
+			  sizeof(buf));
+		if (asprintf(&words[i], plen == bytes * 8 ? "%s" : "%s/%u", buf, plen) < 0) {
+			words[i] = NULL;
+			ret = -ENOMEM;
+		}
+		*n = i + 1;
+	}
+	*out = words;
+	if (ret == -EOPNOTSUPP)
+		ret = -E2BIG;
+	free(iv);
+	free(x.alts);
+	return ret;
+}
+
 int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool invert)
 {
 	const char *table = nftnl_rule_get_str(x->rule, NFTNL_RULE_TABLE);
@@ -280,11 +363,10 @@ int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool i
 	if (!s)
 		return nx_refuse(x, "lookup in set %s, which the dump does not hold", set_name);
 	flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
-	if (!(flags & NFT_SET_ANONYMOUS))
-		return nx_refuse(x, "lookup in named set @%s (bpfw imports anonymous sets only: a "
-				 "named set can change after the import)", set_name);
 	if (flags & (NFT_SET_MAP | NFT_SET_CONCAT | NFT_SET_OBJECT))
 		return nx_refuse(x, "lookup in a map or a set of concatenations");
+	if (!(flags & NFT_SET_ANONYMOUS))
+		return lookup_named(x, g, s, invert);
 	if (x->n_dims >= 2)
 		return nx_refuse(x, "a third set in one rule");
 	x->alt_kind = NX_ALT_NONE;

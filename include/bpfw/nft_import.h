@@ -29,12 +29,33 @@ struct nft_dump {
 	struct nftnl_set_list *sets;
 };
 
-/* What was left out: one line per rule or chain, with the reason. */
+/* A named set a rule looks up, as one of bpfw's ipset sets. */
+struct nft_import_set {
+	struct ir_set def;		/* name, type, family, timeout; the loader gives the id */
+	char **elems;			/* as ipset words them ("10.0.0.0/8") */
+	unsigned int n_elems;
+	uint32_t nfproto;		/* where it comes from */
+	char *table, *nft_name;
+};
+
+/* What was left out: one line per rule or chain, with the reason; the sets used. */
 struct nft_import_report {
 	char **lines;
 	unsigned int n_lines;
 	unsigned int n_rules;		/* rules translated */
 	unsigned int n_chains;		/* chains translated */
+	struct nft_import_set *sets;	/* named sets the translated rules match */
+	unsigned int n_sets;
+};
+
+/* How a rule's names are mapped: chains it jumps to, named sets it looks up. */
+struct nft_xlate_ops {
+	/* the IR name of chain @nft_chain of the rule's table, or NULL if not imported */
+	const char *(*chain_name)(const char *nft_chain, void *arg);
+	/* the ipset name of named set @s for @family's rules: 0, or -EOPNOTSUPP with @why */
+	int (*set_name)(struct nftnl_set *s, enum ir_family family, char *name, char *why,
+			size_t why_len, void *arg);
+	void *arg;
 };
 
 /* Dump tables, chains, rules and sets (with elements) of this namespace into @d. */
@@ -69,12 +90,11 @@ void nft_report_free(struct nft_import_report *rep);
  * Translate one rule of a table of nftables family @nfproto (NFPROTO_*)
  * for the rules of IR family @family: appends zero or more IR rules (a
  * set of addresses or protocols expands into several) to @out.  Chain
- * names of jumps go through @chain_name.  -EOPNOTSUPP with the reason in
+ * and set names go through @ops.  -EOPNOTSUPP with the reason in
  * @why (which expression) if it cannot be expressed.
  */
 int nft_rule_translate(const struct nft_dump *d, const struct nftnl_rule *rule,
-		       enum ir_family family,
-		       const char *(*chain_name)(const char *nft_chain, void *arg), void *arg,
+		       enum ir_family family, const struct nft_xlate_ops *ops,
 		       struct ir_rule ***out, unsigned int *n_out, char *why, size_t why_len);
 
 #endif /* BPFW_NFT_IMPORT_H */

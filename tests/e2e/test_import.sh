@@ -116,6 +116,46 @@ COMMIT'
 assert_eq "import --dry-run: exact lines" "$want" "$(bpfw_in server import --dry-run | normalize_save)"
 compare_verdicts "fail2ban-like"
 
+section "nft -f: fail2ban's nftables action (named sets into ipset sets)"
+fresh_pair
+cat >"$E2E_TMP/f2b.nft" <<'NFT'
+table inet f2b-table {
+	set addr-set-sshd {
+		type ipv4_addr
+		elements = { 10.99.1.3, 192.0.2.7 }
+	}
+	set nets {
+		type ipv4_addr
+		flags interval
+		elements = { 10.99.1.3/32, 203.0.113.8-203.0.113.11 }
+	}
+	chain f2b-chain {
+		type filter hook input priority filter - 1; policy accept;
+		tcp dport 22 ip saddr @addr-set-sshd reject
+		ip saddr @nets drop
+	}
+}
+NFT
+assert_ok "nft -f builds the rule set" in_ns server "$NFT" -f "$E2E_TMP/f2b.nft"
+want='create addr-set-sshd hash:ip family inet hashsize 1024 maxelem 65536
+add addr-set-sshd 10.99.1.3
+add addr-set-sshd 192.0.2.7
+create nets hash:net family inet hashsize 1024 maxelem 65536
+add nets 10.99.1.3
+add nets 203.0.113.8/30
+*filter
+:INPUT ACCEPT
+:FORWARD ACCEPT
+:OUTPUT ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -m set --match-set addr-set-sshd src -j REJECT --reject-with icmp-port-unreachable
+-A INPUT -m set --match-set nets src -j DROP
+COMMIT'
+assert_eq "import --dry-run: the sets in ipset restore form, -m set rules" "$want" \
+	"$(bpfw_in server import --dry-run | sed '/^# IPv6/,$d' | normalize_save)"
+compare_verdicts "fail2ban nft"
+assert_eq "the set's elements are in bpfw's map" "10.99.1.3
+192.0.2.7" "$(in_ns server "$IPT_DIR/ipset" list addr-set-sshd | sed '1,/^Members:/d' | sort)"
+
 section "nft -f: an inet table with sets, two base chains at input"
 fresh_pair
 cat >"$E2E_TMP/inet.nft" <<'NFT'
@@ -165,8 +205,8 @@ want='*filter
 -A input -i lo -j ACCEPT
 -A input -s 10.99.1.2/32 -p tcp -m multiport --dports 22,80,1000:2000 -j ACCEPT
 -A input -s 192.0.2.0/24 -p tcp -m multiport --dports 22,80,1000:2000 -j ACCEPT
--A input -p icmp -m icmp --icmp-type 8 -j ACCEPT
 -A input -p icmp -m icmp --icmp-type 0 -j ACCEPT
+-A input -p icmp -m icmp --icmp-type 8 -j ACCEPT
 -A input -p tcp -m tcp --dport 53 -j ACCEPT
 -A input -p udp -m udp --dport 53 -j ACCEPT
 -A input -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset
