@@ -232,7 +232,8 @@ static void put_limit(struct fr *x, const struct ir_match_limit *l)
 	static const struct {
 		const char *name;
 		uint32_t secs;
-	} units[] = { { "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 } };
+	} units[] = { { "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 },
+		      { "week", 604800 } };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
@@ -241,8 +242,7 @@ static void put_limit(struct fr *x, const struct ir_match_limit *l)
 	fprintf(x->f, "limit rate %llu/%s ",
 		(unsigned long long)((uint64_t)units[i].secs * IR_LIMIT_SCALE / l->avg),
 		units[i].name);
-	if (l->burst != IR_LIMIT_BURST)
-		fprintf(x->f, "burst %u packets ", l->burst);
+	fprintf(x->f, "burst %u packets ", l->burst);
 }
 
 static void put_iprange(struct fr *x, const struct ir_match_iprange *ir)
@@ -375,12 +375,13 @@ static void put_match(struct fr *x, const struct ir_match *m)
 }
 
 /* Whether a match or the fixed part already names the rule's family in an inet table. */
-static bool family_shown(const struct ir_rule *r, bool proto_shown)
+static bool family_shown(const struct ir_rule *r)
 {
 	static const struct ir_addr zero;
 
 	if (memcmp(&r->ip.src.mask, &zero.mask, sizeof(zero.mask)) ||
-	    memcmp(&r->ip.dst.mask, &zero.mask, sizeof(zero.mask)) || proto_shown)
+	    memcmp(&r->ip.dst.mask, &zero.mask, sizeof(zero.mask)) ||
+	    (r->ip.proto && (r->nft & IR_NFT_PROTO_L3)))
 		return true;
 	for (unsigned int i = 0; i < r->n_matches; i++) {
 		enum ir_match_kind k = r->matches[i].kind;
@@ -389,8 +390,28 @@ static bool family_shown(const struct ir_rule *r, bool proto_shown)
 		    k == IR_MATCH_SET || k == IR_MATCH_TTL || k == IR_MATCH_HL)
 			return true;
 	}
-	return r->target.kind == IR_TARGET_REJECT && r->target.reject != IR_REJECT_PORT_UNREACH &&
-	       r->target.reject != IR_REJECT_TCP_RESET;
+	return r->target.kind == IR_TARGET_REJECT && r->target.reject != IR_REJECT_TCP_RESET;
+}
+
+/* The protocol test of an nftables table's rule, as it was spelt, unless a match implies it. */
+static bool put_nft_proto(struct fr *x, bool implied)
+{
+	const struct ir_rule *r = x->r;
+	bool inv = r->ip.invflags & IR_INV_PROTO;
+	const char *kw = "meta l4proto";
+
+	bool inet = x->t->nft_family == IR_NFT_INET;
+
+	/* nft drops a dependency that a later test implies, unless it tells the family */
+	if ((r->nft & IR_NFT_PROTO_L3) && (inet || !implied || inv))
+		kw = x->v6 ? "ip6 nexthdr" : "ip protocol";
+	else if (implied && !inv)
+		return false;
+	else if (!(r->nft & (IR_NFT_PROTO_L3 | IR_NFT_PROTO_META)) && !inv &&
+		 r->target.kind == IR_TARGET_REJECT && r->target.reject == IR_REJECT_TCP_RESET)
+		return false;	/* "reject with tcp reset" implies it */
+	fprintf(x->f, "%s %s%u ", kw, inv ? "!= " : "", r->ip.proto);
+	return true;
 }
 
 /* The protocol test unless a match implies it (tcp dport, icmp type). */
@@ -409,28 +430,33 @@ static bool put_proto(struct fr *x)
 		if (k == IR_MATCH_MULTIPORT || k == IR_MATCH_ICMP || k == IR_MATCH_ICMP6)
 			l4 = true;
 	}
-	if (r->target.kind == IR_TARGET_REJECT && r->target.reject == IR_REJECT_TCP_RESET &&
-	    r->ip.proto == IPPROTO_TCP && !x->ipt)
-		implied = true;
+	if (!x->ipt)
+		return put_nft_proto(x, implied || l4);
 	if (implied && !(r->ip.invflags & IR_INV_PROTO))
 		return false;
-	if (l4 && !(r->ip.invflags & IR_INV_PROTO)) {
-		if (!x->ipt)
-			return false;
+	if (l4 && !(r->ip.invflags & IR_INV_PROTO))
 		fputs("meta l4proto ", x->f);
-	} else if (x->t->name[0] && x->t->nft_family == IR_NFT_INET) {
-		fputs(r->nfproto == 4 ? "ip protocol " : r->nfproto == 6 ? "ip6 nexthdr " :
-		      "meta l4proto ", x->f);
-	} else if (x->v6) {
+	else if (x->v6)
 		fputs("meta l4proto ", x->f);
-	} else {
+	else
 		fputs("ip protocol ", x->f);
-	}
 	if (r->ip.invflags & IR_INV_PROTO)
 		fputs("!= ", x->f);
 	put_proto_name(x->f, r->ip.proto);
 	fputc(' ', x->f);
 	return true;
+}
+
+static void put_addrs(struct fr *x)
+{
+	const struct ir_rule *r = x->r;
+
+	if (r->ip.src.mask.v6.s6_addr32[0] || r->ip.src.mask.v6.s6_addr32[1] ||
+	    r->ip.src.mask.v6.s6_addr32[2] || r->ip.src.mask.v6.s6_addr32[3])
+		put_addr(x, "saddr", &r->ip.src, r->ip.invflags & IR_INV_SRC);
+	if (r->ip.dst.mask.v6.s6_addr32[0] || r->ip.dst.mask.v6.s6_addr32[1] ||
+	    r->ip.dst.mask.v6.s6_addr32[2] || r->ip.dst.mask.v6.s6_addr32[3])
+		put_addr(x, "daddr", &r->ip.dst, r->ip.invflags & IR_INV_DST);
 }
 
 static void put_log(struct fr *x, const struct ir_target_log *log)
@@ -538,7 +564,7 @@ void nft_fmt_rule(FILE *f, const struct ir_table *t, const struct ir_rule *r,
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	struct fr x = { .f = m, .t = t, .r = r, .ipt = !t->name[0], .o = o };
-	bool inet = t->name[0] && t->nft_family == IR_NFT_INET, proto_shown;
+	bool inet = t->name[0] && t->nft_family == IR_NFT_INET;
 	const struct ir_match *comment = ir_rule_find_match(r, IR_MATCH_COMMENT);
 	unsigned int flags = o ? o->flags : 0;
 
@@ -549,26 +575,14 @@ void nft_fmt_rule(FILE *f, const struct ir_table *t, const struct ir_rule *r,
 		put_iface(&x, "iifname", r->ip.iif, r->ip.invflags & IR_INV_IIF);
 	if (r->ip.oif[0])
 		put_iface(&x, "oifname", r->ip.oif, r->ip.invflags & IR_INV_OIF);
-	if (r->ip.src.mask.v6.s6_addr32[0] || r->ip.src.mask.v6.s6_addr32[1] ||
-	    r->ip.src.mask.v6.s6_addr32[2] || r->ip.src.mask.v6.s6_addr32[3])
-		put_addr(&x, "saddr", &r->ip.src, r->ip.invflags & IR_INV_SRC);
-	if (r->ip.dst.mask.v6.s6_addr32[0] || r->ip.dst.mask.v6.s6_addr32[1] ||
-	    r->ip.dst.mask.v6.s6_addr32[2] || r->ip.dst.mask.v6.s6_addr32[3])
-		put_addr(&x, "daddr", &r->ip.dst, r->ip.invflags & IR_INV_DST);
-	proto_shown = put_proto(&x) && inet && r->nfproto;
-	if (inet && r->nfproto && !family_shown(r, proto_shown)) {
-		/* nothing else says which family: nft's own test first */
-		fclose(m);
-		m = open_memstream(&buf, &len);
-		if (!m)
-			return;
-		x.f = m;
-		fprintf(m, "meta nfproto %s ", r->nfproto == 6 ? "ipv6" : "ipv4");
-		if (r->ip.iif[0])
-			put_iface(&x, "iifname", r->ip.iif, r->ip.invflags & IR_INV_IIF);
-		if (r->ip.oif[0])
-			put_iface(&x, "oifname", r->ip.oif, r->ip.invflags & IR_INV_OIF);
+	if (x.ipt) {
+		put_addrs(&x);
 		put_proto(&x);
+	} else {
+		if (inet && r->nfproto && !family_shown(r))
+			fprintf(m, "meta nfproto %s ", r->nfproto == 6 ? "ipv6" : "ipv4");
+		put_proto(&x);
+		put_addrs(&x);
 	}
 	if (r->ip.frag)
 		fprintf(m, "ip frag-off & 0x1fff %s0 ", r->ip.invflags & IR_INV_FRAG ? "" : "!= ");

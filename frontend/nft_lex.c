@@ -85,7 +85,7 @@ int nft_lex(const char *buf, size_t len, bool state, struct nft_toks *out, struc
 		} else if (p + 1 < end && strchr("!=<>", *p) && p[1] == '=') {
 			ret = push(out, NFT_TOK_PUNCT, s, 2, line);
 			p += 2;
-		} else if (strchr("{};,!=<>()&|@$-", *p)) {
+		} else if (strchr("{};,!=<>()&|@$-[]^", *p)) {
 			ret = push(out, NFT_TOK_PUNCT, s, 1, line);
 			p++;
 		} else {

@@ -314,6 +314,16 @@ static int elements(struct nft_toks *t, struct nft_ctx *ctx, const struct ir_set
 		}
 		if (k->kind != NFT_TOK_WORD)
 			return nft_perr(t, err, "syntax error, unexpected %s", k->text);
+		if (!strcmp(k->text, "*"))
+			return nft_perr(t, err, "the catch-all element * is not supported by bpfw");
+		if (t->pos + 1 < t->n && (!strcmp(t->v[t->pos + 1].text, "timeout") ||
+					  !strcmp(t->v[t->pos + 1].text, "expires") ||
+					  !strcmp(t->v[t->pos + 1].text, "counter") ||
+					  !strcmp(t->v[t->pos + 1].text, "comment") ||
+					  !strcmp(t->v[t->pos + 1].text, ":") ||
+					  !strcmp(t->v[t->pos + 1].text, ".")))
+			return nft_perr(t, err, "element %s %s is not supported by bpfw", k->text,
+					t->v[t->pos + 1].text);
 		word = k->text;
 		if (ipset_parse_elem(s, &word, 1, false, &e, &perr) ||
 		    (s->type == IR_SET_HASH_IP && (strchr(word, '/') || strchr(word, '-'))))
@@ -580,6 +590,13 @@ static int object_cmd(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset
 	struct ir_set *s;
 	int what = -1, ret;
 
+	static const char *const others[] = { "counter", "quota", "limit", "ct", "synproxy",
+					      "secmark", "map", "flowtable", "counters", "quotas",
+					      "limits", "maps", "flowtables", "sets", "chains" };
+
+	for (unsigned int i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (nft_at(t, others[i]))
+			return nft_perr(t, err, "%s objects are not supported by bpfw", others[i]);
 	for (unsigned int i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
 		if (nft_at(t, objs[i]))
 			what = i;

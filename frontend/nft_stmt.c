@@ -52,14 +52,26 @@ static int want_family(struct rp *p, bool v6)
 static int relation(struct rp *p, bool *inv)
 {
 	*inv = false;
-	if (nft_accept(p->t, "!=")) {
+	if (nft_accept(p->t, "!=") || nft_accept(p->t, "ne")) {
 		*inv = true;
 		return 0;
 	}
 	if (!nft_accept(p->t, "=="))
 		nft_accept(p->t, "eq");
-	if (nft_at(p->t, "<") || nft_at(p->t, ">") || nft_at(p->t, "<=") || nft_at(p->t, ">="))
+	if (nft_at(p->t, "<") || nft_at(p->t, ">") || nft_at(p->t, "<=") || nft_at(p->t, ">=") ||
+	    nft_at(p->t, "lt") || nft_at(p->t, "gt") || nft_at(p->t, "le") || nft_at(p->t, "ge"))
 		return unsupported(p, "a comparison with <, >, <= or >=");
+	if (nft_at(p->t, "&") || nft_at(p->t, "and") || nft_at(p->t, "or") ||
+	    nft_at(p->t, "xor") || nft_at(p->t, "|") || nft_at(p->t, "^") ||
+	    nft_at(p->t, "<<") || nft_at(p->t, ">>"))
+		return unsupported(p, "a bitwise operation on a field");
+	if (nft_at(p->t, "set"))
+		return unsupported(p, "a statement that changes the packet (set)");
+	if (nft_at(p->t, ".") || (p->t->pos + 1 < p->t->n &&
+				  !strcmp(p->t->v[p->t->pos + 1].text, ".")))
+		return unsupported(p, "a concatenation (.)");
+	if (nft_at(p->t, "vmap") || nft_at(p->t, "map"))
+		return unsupported(p, "a map or vmap");
 	return 0;
 }
 
@@ -87,7 +99,7 @@ static int set_proto(struct rp *p, uint8_t proto, bool inv)
 	return 0;
 }
 
-static int proto_value(struct rp *p, bool v6)
+static int proto_value(struct rp *p, uint8_t spelt)
 {
 	const char *s = NULL;
 	bool inv;
@@ -102,7 +114,10 @@ static int proto_value(struct rp *p, bool v6)
 		ret = value(p, "protocol", &s);
 	if (ret)
 		return ret;
+	p->r->nft |= spelt;
 	v = strtoul(s, &end, 0);
+	if (*end == '-' && end != s)
+		return unsupported(p, "a range of protocols");
 	if (*end) {
 		pe = getprotobyname(!strcmp(s, "icmpv6") ? "ipv6-icmp" : s);
 		if (!pe)
@@ -114,7 +129,6 @@ static int proto_value(struct rp *p, bool v6)
 	if (!v)
 		return unsupported(p, "protocol 0");
 	return set_proto(p, v, inv);
-	(void)v6;
 }
 
 /* ip/ip6 saddr/daddr: a prefix into the fixed part, a range into -m iprange, a set by name. */
@@ -224,7 +238,7 @@ static int ip_stmt(struct rp *p, bool v6)
 	if (nft_accept(p->t, v6 ? "nexthdr" : "protocol")) {
 		int ret = want_family(p, v6);
 
-		return ret ? ret : proto_value(p, v6);
+		return ret ? ret : proto_value(p, IR_NFT_PROTO_L3);
 	}
 	return nft_perr(p->t, p->err, "%s %s is not supported by bpfw", v6 ? "ip6" : "ip",
 			nft_peek(p->t)->text);
@@ -329,6 +343,8 @@ static int tcp_flags(struct rp *p, struct ir_match *m)
 
 	if (nft_at(p->t, "{"))
 		return unsupported(p, "an anonymous set of tcp flags");
+	if (nft_at(p->t, "set"))
+		return unsupported(p, "a statement that changes the packet (set)");
 	if (nft_accept(p->t, "&")) {
 		ret = flag_list(p, "|", &mask);
 		if (ret)
@@ -495,9 +511,11 @@ static int meta_stmt(struct rp *p, const char *key)
 	if (!strcmp(key, "iifname") || !strcmp(key, "oifname"))
 		return iface(p, key[0] == 'i');
 	if (!strcmp(key, "l4proto"))
-		return proto_value(p, false);
+		return proto_value(p, IR_NFT_PROTO_META);
 	if (!strcmp(key, "nfproto")) {
 		ret = relation(p, &inv);
+		if (!ret && nft_at(p->t, "{"))
+			return unsupported(p, "an anonymous set of nfproto");
 		if (!ret)
 			ret = value(p, "nfproto", &s);
 		if (ret)
@@ -569,8 +587,22 @@ static int ct_stmt(struct rp *p)
 		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 			if (!strcmp(s, states[i].name))
 				break;
-		if (i == sizeof(states) / sizeof(states[0]))
-			return nft_perr(p->t, p->err, "Could not resolve ct state %s", s);
+		if (i == sizeof(states) / sizeof(states[0])) {
+			/* nf_conntrack's bits: invalid 1, established 2, related 4, new 8, untracked 64 */
+			static const uint8_t bits[] = { IR_CT_INVALID, IR_CT_ESTABLISHED,
+							IR_CT_RELATED, IR_CT_NEW, 0, 0,
+							IR_CT_UNTRACKED };
+			char *end;
+			unsigned long v = strtoul(s, &end, 0);
+
+			if (*end || !*s || !v || v > 0x4f || (v & 0x30))
+				return nft_perr(p->t, p->err, "Could not resolve ct state %s", s);
+			for (unsigned int b = 0; b < 7; b++)
+				if (v & (1u << b))
+					m->ct.states |= bits[b];
+			p->t->pos++;
+			continue;
+		}
 		m->ct.states |= states[i].bit;
 		p->t->pos++;
 	} while (nft_accept(p->t, ","));
@@ -591,6 +623,8 @@ static int limit_stmt(struct rp *p)
 	unsigned long rate;
 	size_t i;
 
+	if (nft_at(p->t, "name"))
+		return unsupported(p, "a named limit object");
 	if (!nft_accept(p->t, "rate"))
 		return nft_perr(p->t, p->err, "syntax error, expecting rate");
 	if (nft_at(p->t, "over"))
@@ -669,6 +703,8 @@ static int log_stmt(struct rp *p)
 		} else if (nft_accept(p->t, "level")) {
 			size_t i;
 
+			if (nft_at(p->t, "audit"))
+				return unsupported(p, "log level audit");
 			for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
 				if (nft_at(p->t, levels[i]))
 					break;
@@ -794,6 +830,32 @@ static int reject_stmt(struct rp *p)
 			p->t->pos++;
 			return 0;
 		}
+		{
+			/* a code by number: ICMP's, ICMPv6's or nft's icmpx numbering */
+			static const int8_t by_code[3][14] = {
+				{ IR_REJECT_NET_UNREACH, IR_REJECT_HOST_UNREACH,
+				  IR_REJECT_PROTO_UNREACH, IR_REJECT_PORT_UNREACH, -1, -1, -1, -1,
+				  -1, IR_REJECT_NET_PROHIB, IR_REJECT_HOST_PROHIB, -1, -1,
+				  IR_REJECT_ADMIN_PROHIB },
+				{ IR_REJECT6_NO_ROUTE, IR_REJECT6_ADM_PROHIBITED, -1,
+				  IR_REJECT6_ADDR_UNREACH, IR_REJECT6_PORT_UNREACH,
+				  IR_REJECT6_POLICY_FAIL, IR_REJECT6_REJECT_ROUTE, -1, -1, -1, -1,
+				  -1, -1, -1 },
+				{ IR_REJECT_NET_UNREACH, IR_REJECT_PORT_UNREACH,
+				  IR_REJECT_HOST_UNREACH, IR_REJECT_ADMIN_PROHIB, -1, -1, -1, -1,
+				  -1, -1, -1, -1, -1, -1 },
+			};
+			char *end;
+			unsigned long v = strtoul(s, &end, 0);
+
+			if (*s && !*end && v < 14 && by_code[kind][v] >= 0) {
+				if (kind == 2 && !p->inet)
+					return unsupported(p, "reject with icmpx outside an inet table");
+				tg->reject = by_code[kind][v];
+				p->t->pos++;
+				return 0;
+			}
+		}
 		return nft_perr(p->t, p->err, "Could not resolve reject code %s", s);
 	}
 }
@@ -840,6 +902,8 @@ static int statement(struct rp *p)
 	const struct nft_tok *k = nft_peek(p->t);
 	const char *w = k->text;
 
+	if (nft_at(p->t, "@"))
+		return unsupported(p, "a raw payload expression (@base,offset,length)");
 	if (k->kind != NFT_TOK_WORD)
 		return nft_perr(p->t, p->err, "syntax error, unexpected %s", w);
 	if (p->verdict && strcmp(w, "comment") && strcmp(w, "handle"))
@@ -924,6 +988,28 @@ int nft_parse_rule(struct nft_toks *t, const struct nft_rule_where *w, struct ir
 			   p.r->target.kind == IR_TARGET_GOTO ||
 			   p.r->target.kind == IR_TARGET_RETURN) {
 			ret = unsupported(&p, "log with a jump, goto or return");
+		}
+	}
+	if (!ret && p.inet && p.r->nfproto == 6 && p.r->target.kind == IR_TARGET_REJECT &&
+	    p.r->target.reject < IR_REJECT6_NO_ROUTE) {
+		/* "meta nfproto ipv6 reject": ICMPv6's code for the icmpx one */
+		switch (p.r->target.reject) {
+		case IR_REJECT_PORT_UNREACH:
+			p.r->target.reject = IR_REJECT6_PORT_UNREACH;
+			break;
+		case IR_REJECT_NET_UNREACH:
+			p.r->target.reject = IR_REJECT6_NO_ROUTE;
+			break;
+		case IR_REJECT_HOST_UNREACH:
+			p.r->target.reject = IR_REJECT6_ADDR_UNREACH;
+			break;
+		case IR_REJECT_ADMIN_PROHIB:
+			p.r->target.reject = IR_REJECT6_ADM_PROHIBITED;
+			break;
+		case IR_REJECT_TCP_RESET:
+			break;
+		default:
+			ret = nft_perr(t, err, "conflicting protocols specified: ip6 vs. icmp");
 		}
 	}
 	if (!ret && !w->table->name[0] && (p.r->nft & IR_NFT_LOG))

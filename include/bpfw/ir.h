@@ -421,6 +421,8 @@ struct ir_target {
 enum {
 	IR_NFT_COUNTER = 1 << 0,	/* a "counter" statement: listed with its counts */
 	IR_NFT_LOG = 1 << 1,		/* a "log" statement (target.log) before the verdict */
+	IR_NFT_PROTO_META = 1 << 2,	/* listing only: ip.proto was given as "meta l4proto" */
+	IR_NFT_PROTO_L3 = 1 << 3,	/* listing only: as "ip protocol" or "ip6 nexthdr" */
 };
 
 struct ir_rule {
