@@ -129,16 +129,31 @@ static int part_text(const struct ir_ruleset *rs, enum part part, enum ir_family
 static int diff_part(const struct shell *sh, enum part part, enum ir_family fam,
 		     const char *table, const char *head, FILE *out, bool *any)
 {
+	const struct ir_ruleset *base = sh->base;
+	struct ir_ruleset *dflt = NULL;
 	struct lines a = { 0 }, b = { 0 };
+	enum ir_table_id id;
+	struct ir_table *t;
 	int ret;
 
-	ret = part_text(sh->base, part, fam, table, &a);
+	/* a table not in use yet is its built-in chains, empty, with ACCEPT policies */
+	if (part == PART_IPT && !ir_table_id_parse(table, &id) && !base->tables[fam][id] &&
+	    sh->staged->tables[fam][id]) {
+		dflt = ir_ruleset_new();
+		if (!dflt || ir_table_get(dflt, fam, id, &t)) {
+			ir_ruleset_free(dflt);
+			return -ENOMEM;
+		}
+		base = dflt;
+	}
+	ret = part_text(base, part, fam, table, &a);
 	if (!ret)
 		ret = part_text(sh->staged, part, fam, table, &b);
 	if (!ret)
 		ret = diff_lines(&a, &b, head, out, any);
 	lines_free(&a);
 	lines_free(&b);
+	ir_ruleset_free(dflt);
 	return ret;
 }
 
