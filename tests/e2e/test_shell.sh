@@ -83,6 +83,12 @@ typed "the policy is shown by diff" "+:INPUT DROP [0:0]" "diff" Enter
 typed "abort" "Dropped 1 staged change(s)." "abort" Enter
 assert_eq "abort leaves the running policy" "-P INPUT ACCEPT" "$(ipt server -S INPUT | head -n 1)"
 expect accept client icmp 10.99.1.1
+typed "a rule is staged" "bpfw (1 staged)>" "-A INPUT -s 10.99.1.9 -j DROP" Enter
+ipt_ok server -A INPUT -s 10.99.1.8 -j DROP
+typed "a commit after another command's change applies the staged ones again" \
+	"applied to it again" "commit" Enter
+assert_eq "both changes run" "-A INPUT -s 10.99.1.8/32 -j DROP
+-A INPUT -s 10.99.1.9/32 -j DROP" "$(ipt server -S INPUT | grep 10.99.1)"
 typed "an error does not end the shell" "No chain/target/match by that name." \
 	"-A nosuch -j DROP" Enter
 typed "the shell goes on after it" "bpfw>" Enter
@@ -100,7 +106,7 @@ if tmux_ has-session -t sh 2>/dev/null; then
 else
 	pass "the shell ends on quit"
 fi
-assert_eq "the history is kept" "commit" "$(grep -x commit "$HIST" 2>/dev/null)"
+assert_eq "the history is kept" "-N myservices" "$(grep -x -- "-N myservices" "$HIST" 2>/dev/null)"
 assert_eq "the dropped nft table never ran" "" "$(in_ns server "$BPFW" nft list tables 2>&1 |
 	grep extra)"
 
