@@ -39,6 +39,7 @@ struct ichain {
 	bool builtin;				/* its rules go into the built-in chain itself */
 	bool skip;				/* left out */
 	bool accepts, drops;			/* what its rules can do, for the order check */
+	unsigned int n_rules;			/* rules in the dump */
 };
 
 struct imp {
@@ -555,6 +556,41 @@ static void drop_skipped(struct imp *m)
 	}
 }
 
+static int rule_count(struct nftnl_rule *rule, void *data)
+{
+	struct imp *m = data;
+	struct ichain *ic;
+
+	ic = ichain_find(m, nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY),
+			 nftnl_rule_get_str(rule, NFTNL_RULE_TABLE),
+			 nftnl_rule_get_str(rule, NFTNL_RULE_CHAIN));
+	if (ic)
+		ic->n_rules++;
+	return 0;
+}
+
+/*
+ * A base chain without rules whose policy is accept filters nothing: left
+ * out (silently) unless it is its hook's only one, so that it does not turn
+ * another base chain at its hook into a user chain.
+ */
+static void drop_empty_base_chains(struct imp *m)
+{
+	nftnl_rule_list_foreach(m->d->rules, rule_count, m);
+	for (unsigned int i = 0; i < m->n_ch; i++) {
+		struct ichain *ic = &m->ch[i];
+		unsigned int others = 0;
+
+		if (!ic->base || ic->skip || ic->n_rules || ic->policy != IR_VERDICT_ACCEPT)
+			continue;
+		for (unsigned int j = 0; j < m->n_ch; j++)
+			others += j != i && m->ch[j].base && !m->ch[j].skip &&
+				  m->ch[j].hook == ic->hook && m->ch[j].tid == ic->tid;
+		if (others)
+			ic->skip = true;
+	}
+}
+
 static int import_family(struct imp *m, struct bpfw_err *err)
 {
 	struct rule_walk w = { .m = m, .err = err };
@@ -563,6 +599,7 @@ static int import_family(struct imp *m, struct bpfw_err *err)
 	ret = nftnl_chain_list_foreach(m->d->chains, chain_collect, m);
 	if (ret)
 		return -ENOMEM;
+	drop_empty_base_chains(m);
 	place_regular_chains(m);
 	ret = name_chains(m);
 	if (ret)
