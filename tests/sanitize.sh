@@ -29,7 +29,7 @@ export LSAN_OPTIONS="log_path=$logs/lsan"
 # 4th bad input: the whole set again under the sanitizers would double the
 # run's time
 E2E_QUICK=1 BADINPUT_SAMPLE=4 \
-E2E_SUITES="test_chains test_persist test_restore_error test_faults test_ipset test_ip6tables test_log" \
+E2E_SUITES="test_chains test_persist test_restore_error test_faults test_ipset test_ip6tables test_log test_monitor" \
 	tests/run.sh --build $build unit verdict e2e badinput | tee "$logs/../sanitize-run.log" | grep -E '^(OK|FAILED|SKIP) '
 summary=$(tail -n 1 "$logs/../sanitize-run.log")
 pass=${summary%% passed*}
