@@ -195,6 +195,7 @@ run_sanitize() {
 
 run_conformance() {
 	run_suite conformance bash "$ROOT/tests/conformance.sh"
+	run_suite conformance-nft bash "$ROOT/tests/conformance-nft.sh"
 }
 
 # The real clients recorded in ../shared/clients: every iptables call of ufw
