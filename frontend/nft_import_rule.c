@@ -368,6 +368,8 @@ static int test_start(struct nx *x, const char *what)
 		return nx_refuse(x, "%s after the verdict", what);
 	if (x->stateful)
 		return nx_refuse(x, "%s after limit or recent (its counts would change)", what);
+	if (x->log_stmt)
+		return nx_refuse(x, "%s after a log statement (it logs what the test rejects)", what);
 	return 0;
 }
 
