@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		   "  Stage iptables commands and commit them as one atomic swap; \"help\" at the\n"
 		   "  prompt lists the commands.  Without a terminal (or with FILE) the lines are\n"
 		   "  run as a script: the first failing command ends it with its exit status.\n"
-		   "  -k  keep going after a failed command (exit with the first failure's status)\n"
+		   "  -k  go on after a failed command (exit with the first failure's status)\n"
 		   "  -v  print the verifier's log when a rule set does not load\n");
 }
 

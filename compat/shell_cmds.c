@@ -119,7 +119,8 @@ static int show_all(const struct ir_ruleset *rs, FILE *out, struct bpfw_err *err
 			fclose(f);
 			for (line = strtok_r(buf, "\n", &save); !ret && line;
 			     line = strtok_r(NULL, "\n", &save))
-				fprintf(out, "%s%s%s%s%s\n", fam == IR_FAMILY_IPV6 ? "ip6tables " : "",
+				fprintf(out, "%s%s%s%s%s\n",
+					fam == IR_FAMILY_IPV6 ? "ip6tables " : "",
 					id == IR_TABLE_FILTER ? "" : "-t ",
 					id == IR_TABLE_FILTER ? "" : ir_table_name(id),
 					id == IR_TABLE_FILTER ? "" : " ", line);

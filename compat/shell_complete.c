@@ -197,9 +197,11 @@ static void add_options(int n, char **w, bool v6)
 	for (int i = 0; i + 1 < n; i++) {
 		if (!strcmp(w[i], "-m") || !strcmp(w[i], "--match"))
 			add_match_opts(w[i + 1]);
-		if (!strcmp(w[i], "-p") || !strcmp(w[i], "--protocol"))
-			add_match_opts(!strcmp(w[i + 1], "icmpv6") || !strcmp(w[i + 1], "ipv6-icmp") ?
-				       "icmp6" : w[i + 1]);
+		if (!strcmp(w[i], "-p") || !strcmp(w[i], "--protocol")) {
+			bool icmp6 = !strcmp(w[i + 1], "icmpv6") || !strcmp(w[i + 1], "ipv6-icmp");
+
+			add_match_opts(icmp6 ? "icmp6" : w[i + 1]);
+		}
 		if ((!strcmp(w[i], "-j") || !strcmp(w[i], "--jump")) && !strcmp(w[i + 1], "LOG"))
 			add_mopts(ipt_log_opts);
 		if ((!strcmp(w[i], "-j") || !strcmp(w[i], "--jump")) && !strcmp(w[i + 1], "REJECT"))

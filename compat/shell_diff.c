@@ -15,7 +15,7 @@
 #include "bpfw/nft.h"
 #include "shell.h"
 
-#define LCS_MAX_CELLS	(4u << 20)	/* the table of one comparison: 4 Mi cells of 2 bytes */
+#define LCS_MAX_CELLS	(4u << 20)	/* one comparison's table: 4 Mi cells of 2 bytes */
 
 struct lines {
 	char *buf;
@@ -76,7 +76,8 @@ static int diff_lines(const struct lines *a, const struct lines *b, const char *
 #define T(x, y)	t[(size_t)(x) * (nb + 1) + (y)]
 	for (i = na; i-- > 0;)
 		for (j = nb; j-- > 0;)
-			T(i, j) = !strcmp(a->line[pre + i], b->line[pre + j]) ? T(i + 1, j + 1) + 1 :
+			T(i, j) = !strcmp(a->line[pre + i], b->line[pre + j]) ?
+				  T(i + 1, j + 1) + 1 :
 				  T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1);
 	for (i = 0, j = 0; i < na || j < nb;) {
 		if (i < na && j < nb && !strcmp(a->line[pre + i], b->line[pre + j])) {

@@ -46,7 +46,8 @@ int shell_split(const char *line, bool partial, char ***words)
 			if (quote) {
 				if (*p == quote)
 					quote = 0;
-				else if (*p == '\\' && quote == '"' && (p[1] == '"' || p[1] == '\\'))
+				else if (*p == '\\' && quote == '"' &&
+					 (p[1] == '"' || p[1] == '\\'))
 					cur[len++] = *++p;
 				else
 					cur[len++] = *p;

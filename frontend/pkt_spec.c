@@ -279,7 +279,7 @@ int pkt_desc_parse(int argc, char **argv, struct pkt_desc *p, struct bpfw_err *e
 	}
 	if (!have_proto)
 		return bpfw_errf(err, BPFW_EXIT_PARAMETER, EINVAL,
-				 "trace: the packet needs a protocol (tcp, udp, icmp, icmpv6, ...)");
+				 "trace: the packet needs a protocol (tcp, udp, icmp, ...)");
 	if (n_addrs != 2)
 		return bpfw_errf(err, BPFW_EXIT_PARAMETER, EINVAL,
 				 "trace: the packet needs two addresses: SRC[:PORT] > DST[:PORT]");

@@ -21,7 +21,7 @@
 /* One packet: its direction, interface, addresses and transport header. */
 struct pkt_desc {
 	bool out;			/* sent by this host (OUTPUT), else received */
-	char ifname[IFNAMSIZ];		/* the interface it arrives on or leaves by, "" if none */
+	char ifname[IFNAMSIZ];		/* where it arrives or leaves, "" if not said */
 	bool v6;			/* IPv6 addresses */
 	uint8_t src[16], dst[16];	/* network order; IPv4 in the first 4 bytes */
 	uint8_t proto;			/* IPPROTO_* */

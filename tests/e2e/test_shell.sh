@@ -126,7 +126,8 @@ before=$(ipt_save server | normalize_save)
 out=$(printf '%s\n' "-A INPUT -j DROP" "-A nosuch -j DROP" "commit" | shell_script server 2>&1)
 rc=$?
 assert_eq "a failed command ends the script with its status" "1" "$rc"
-assert_eq "it names the line" "bpfw shell: stdin line 2: iptables: No chain/target/match by that name." \
+assert_eq "it names the line" \
+	"bpfw shell: stdin line 2: iptables: No chain/target/match by that name." \
 	"$(printf '%s\n' "$out" | grep 'line 2')"
 assert_eq "nothing was committed" "$before" "$(ipt_save server | normalize_save)"
 
@@ -160,10 +161,12 @@ assert_eq "and the one before it" \
 	"ACCEPT by filter INPUT rule 1: -A INPUT -p tcp -m tcp --dport 80 -j ACCEPT" \
 	"$(printf '%s\n' "$out" | tail -n 1)"
 out=$(in_ns server "$BPFW" trace in eth0 udp 192.0.2.1:5 '>' 10.99.1.1:53 2>&1)
-assert_eq "a raw rule at XDP" "DROP by raw PREROUTING rule 1: -A PREROUTING -s 192.0.2.1/32 -j DROP" \
+assert_eq "a raw rule at XDP" \
+	"DROP by raw PREROUTING rule 1: -A PREROUTING -s 192.0.2.1/32 -j DROP" \
 	"$(printf '%s\n' "$out" | tail -n 1)"
 out=$(in_ns server "$BPFW" trace in eth0 tcp '[2001:db8::2]:1000' '>' '[::1]:22' 2>&1)
-assert_eq "an IPv6 packet" "DROP by ip6 filter INPUT rule 1: -A INPUT -p tcp -m tcp --dport 22 -j DROP" \
+assert_eq "an IPv6 packet" \
+	"DROP by ip6 filter INPUT rule 1: -A INPUT -p tcp -m tcp --dport 22 -j DROP" \
 	"$(printf '%s\n' "$out" | tail -n 1)"
 assert_fails "a packet without addresses is refused" in_ns server "$BPFW" trace in tcp
 

@@ -179,8 +179,8 @@ static void test_output_and_interfaces(void)
 
 static void test_ipv6(void)
 {
-	struct ir_ruleset *rs = rules("ip6 -A INPUT -p tcp --dport 22 -j DROP; "
-				      "ip6 -A INPUT -p icmpv6 --icmpv6-type echo-request -j ACCEPT");
+	struct ir_ruleset *rs = rules("ip6 -A INPUT -p tcp --dport 22 -j DROP; ip6 -A INPUT "
+				      "-p icmpv6 --icmpv6-type echo-request -j ACCEPT");
 	struct trace_result res;
 
 	trace(rs, "in tcp [2001:db8::1]:1000 > [::1]:22 flags S", &res);
