@@ -102,6 +102,43 @@ static const char *cmp_op_name(uint32_t op)
 	return op < 6 ? names[op] : "?";
 }
 
+/* nft's name of meta key @key, for the reasons given. */
+static const char *meta_name(uint32_t key)
+{
+	static const char *const names[] = {
+		[NFT_META_LEN] = "length", [NFT_META_PROTOCOL] = "protocol",
+		[NFT_META_PRIORITY] = "priority", [NFT_META_MARK] = "mark",
+		[NFT_META_IIF] = "iif", [NFT_META_OIF] = "oif", [NFT_META_IIFNAME] = "iifname",
+		[NFT_META_OIFNAME] = "oifname", [NFT_META_IIFTYPE] = "iiftype",
+		[NFT_META_OIFTYPE] = "oiftype", [NFT_META_SKUID] = "skuid",
+		[NFT_META_SKGID] = "skgid", [NFT_META_NFTRACE] = "nftrace",
+		[NFT_META_RTCLASSID] = "rtclassid", [NFT_META_SECMARK] = "secmark",
+		[NFT_META_NFPROTO] = "nfproto", [NFT_META_L4PROTO] = "l4proto",
+		[NFT_META_BRI_IIFNAME] = "ibrname", [NFT_META_BRI_OIFNAME] = "obrname",
+		[NFT_META_PKTTYPE] = "pkttype", [NFT_META_CPU] = "cpu",
+		[NFT_META_IIFGROUP] = "iifgroup", [NFT_META_OIFGROUP] = "oifgroup",
+		[NFT_META_CGROUP] = "cgroup", [NFT_META_PRANDOM] = "random",
+	};
+
+	return key < sizeof(names) / sizeof(names[0]) && names[key] ? names[key] : "?";
+}
+
+/* nft's name of ct key @key, for the reasons given. */
+static const char *ct_name(uint32_t key)
+{
+	static const char *const names[] = {
+		[NFT_CT_STATE] = "state", [NFT_CT_DIRECTION] = "direction",
+		[NFT_CT_STATUS] = "status", [NFT_CT_MARK] = "mark", [NFT_CT_SECMARK] = "secmark",
+		[NFT_CT_EXPIRATION] = "expiration", [NFT_CT_HELPER] = "helper",
+		[NFT_CT_L3PROTOCOL] = "l3proto", [NFT_CT_SRC] = "saddr", [NFT_CT_DST] = "daddr",
+		[NFT_CT_PROTOCOL] = "protocol", [NFT_CT_PROTO_SRC] = "proto-src",
+		[NFT_CT_PROTO_DST] = "proto-dst", [NFT_CT_LABELS] = "label",
+		[NFT_CT_PKTS] = "packets", [NFT_CT_BYTES] = "bytes", [NFT_CT_ZONE] = "zone",
+	};
+
+	return key < sizeof(names) / sizeof(names[0]) && names[key] ? names[key] : "?";
+}
+
 /* The value of @len (up to 4) big-endian bytes. */
 static uint32_t be_value(const uint8_t *p, uint32_t len)
 {
@@ -157,7 +194,7 @@ static int cmp_meta(struct nx *x, const struct nx_reg *g, uint32_t op, const uin
 	struct ir_match *m;
 
 	if (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)
-		return nx_refuse(x, "meta key %u %s", g->key, cmp_op_name(op));
+		return nx_refuse(x, "meta %s %s", meta_name(g->key), cmp_op_name(op));
 	switch (g->key) {
 	case NFT_META_NFPROTO:
 	case NFT_META_PROTOCOL:
@@ -195,7 +232,7 @@ static int cmp_meta(struct nx *x, const struct nx_reg *g, uint32_t op, const uin
 		m->pkttype.invert = op == NFT_CMP_NEQ;
 		return 0;
 	default:
-		return nx_refuse(x, "meta key %u (bpfw has no such match)", g->key);
+		return nx_refuse(x, "meta %s (bpfw has no such match)", meta_name(g->key));
 	}
 }
 
@@ -344,7 +381,7 @@ static int cmp_ct(struct nx *x, const struct nx_reg *g, uint32_t op, const uint8
 	uint32_t v, mask;
 
 	if (g->key != NFT_CT_STATE || len != 4)
-		return nx_refuse(x, "ct key %u (bpfw tests the ct state only)", g->key);
+		return nx_refuse(x, "ct %s (bpfw tests the ct state only)", ct_name(g->key));
 	memcpy(&v, data, 4);
 	memcpy(&mask, g->mask, 4);
 	if (!eq || (g->masked && v))
