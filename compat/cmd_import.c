@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libnftnl/table.h>
+
 #include "bpfw/compat.h"
 #include "bpfw/nft.h"
 #include "bpfw/nft_import.h"
@@ -267,6 +269,11 @@ static int run(const struct import_args *a, bool *left_out, struct bpfw_err *err
 	ret = nft_dump_read(&d, err);
 	if (ret)
 		goto out;
+	if (nftnl_table_list_is_empty(d.tables)) {
+		ret = bpfw_errf(err, BPFW_EXIT_OTHER, ENOENT, "bpfw import: the nf_tables rule set "
+				"of this namespace is empty; nothing to import");
+		goto out;
+	}
 	ret = nft_import(&d, rs, &rep, err);
 	if (ret)
 		goto out;

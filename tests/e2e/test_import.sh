@@ -280,4 +280,8 @@ expect accept client tcp 10.99.1.1 22
 expect drop client tcp 10.99.1.1 2500
 expect accept client tcp 10.99.1.1 80
 
+section "an empty nf_tables rule set: nothing to import, bpfw's rules kept"
+assert_fails "import of nothing fails" in_ns server "$BPFW" import
+assert_eq "bpfw still holds its rules" 2 "$(in_ns server "$IPT_DIR/iptables" -S input | grep -c -- '^-A')"
+
 e2e_finish
