@@ -65,6 +65,10 @@ typed "tab completes the chain's name" "-A myservices" "-A my" Tab
 typed "the rule is staged" "bpfw (2 staged)>" " -p tcp --dport 22 -j ACCEPT" Enter
 typed "tab completes a match name" "-m conntrack" "-A INPUT -m conntr" Tab
 tmux_ send-keys -t sh C-u
+typed "tab completes an interface name" "-A INPUT -i eth0 -p" "-A INPUT -i et" Tab "-p"
+tmux_ send-keys -t sh C-u
+typed "tab completes a match's options" "-A INPUT -p tcp --dport" "-A INPUT -p tcp --dp" Tab
+tmux_ send-keys -t sh C-u
 typed "a staged rule is shown by diff" "+-A myservices -p tcp -m tcp --dport 22 -j ACCEPT" \
 	"diff" Enter
 assert_eq "staged rules are not running" "" "$(ipt server -S | grep myservices)"
