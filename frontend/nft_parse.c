@@ -74,7 +74,11 @@ static int table_find(struct nft_toks *t, struct ir_ruleset *rs, enum ir_nft_fam
 	enum ir_family family;
 	int id = ipt_table_of(fam, name, &family);
 
-	*out = id >= 0 ? rs->tables[family][id] : ir_nft_table_find(rs, fam, name);
+	/* iptables' own tables are always there, as iptables sees them */
+	if (id >= 0 && ir_table_get(rs, family, id, out))
+		return nomem(err);
+	if (id < 0)
+		*out = ir_nft_table_find(rs, fam, name);
 	if (!*out)
 		return nft_perr(t, err, "Could not process rule: No such file or directory\n"
 				"table %s %s does not exist", fam_names[fam], name);

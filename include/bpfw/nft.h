@@ -11,7 +11,9 @@
  * committing (compat/cmd_nft.c).  See doc/nft.md.
  *
  * Error contract: on failure err->msg holds the whole text nft would print
- * ("Error: ..."), err->line the line of a file, exit status 1.
+ * ("Error: ..."), err->line the line of a file, exit status 1; the rule
+ * set may then be half changed (as with ipt_restore_apply): callers throw
+ * it away or pass a clone.
  */
 #ifndef BPFW_NFT_H
 #define BPFW_NFT_H
