@@ -22,24 +22,25 @@ tmux_() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 trap 'tmux_ kill-server 2>/dev/null; e2e_cleanup' EXIT
 
 # screen: what the shell's terminal shows now.
-screen() { tmux_ capture-pane -p -t sh -S -200; }
+screen() { tmux_ capture-pane -p -t sh -S -; }
 
-# wait_screen TEXT: waits up to 5 s for TEXT on the terminal.
+# wait_screen TEXT [N]: waits up to 5 s for more than N lines holding TEXT on the terminal.
 wait_screen() {
 	local i
 	for ((i = 0; i < 50; i++)); do
-		screen | grep -qF -- "$1" && return 0
+		[ "$(screen | grep -cF -- "$1")" -gt "${2:-0}" ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
-# typed DESC TEXT KEYS...: sends KEYS, then expects TEXT on the terminal.
+# typed DESC TEXT KEYS...: sends KEYS, then expects a new line holding TEXT on the terminal.
 typed() {
-	local desc=$1 text=$2
+	local desc=$1 text=$2 before
 	shift 2
+	before=$(screen | grep -cF -- "$text")
 	[ $# -gt 0 ] && tmux_ send-keys -t sh -- "$@"
-	if wait_screen "$text"; then
+	if wait_screen "$text" "$before"; then
 		pass "$desc"
 	else
 		fail "$desc: \"$text\" not on the terminal"
@@ -59,7 +60,11 @@ topo_pair || { fail "topology"; e2e_finish; }
 section "at a terminal"
 tmux_ new-session -d -s sh -x 200 -y 50 \
 	"ip netns exec $(ns server) env BPFW_LOCK=${BPFW_LOCK:-} BPFW_HISTORY=$HIST $BPFW shell"
-typed "the prompt" "bpfw>"
+if wait_screen "bpfw>"; then
+	pass "the prompt"
+else
+	fail "the prompt: not on the terminal"
+fi
 typed "-N stages a chain" "bpfw (1 staged)>" "-N myservices" Enter
 typed "tab completes the chain's name" "-A myservices" "-A my" Tab
 typed "the rule is staged" "bpfw (2 staged)>" " -p tcp --dport 22 -j ACCEPT" Enter
