@@ -177,6 +177,7 @@ run_fuzz() {
 
 run_badinput() {
 	run_suite badinput bash "$ROOT/tests/badinput/run.sh" --ipt-dir "$BUILD"
+	run_suite badinput-nft bash "$ROOT/tests/badinput/nft.sh" --bpfw "$BUILD/bpfw"
 	# the quick form of the valgrind run of make stress: every 12th case
 	if [ -n "${ASAN_OPTIONS:-}" ]; then
 		skip badinput-valgrind "a sanitizer build does not run under valgrind"
