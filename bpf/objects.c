@@ -332,11 +332,13 @@ out:
 int ld_objects_create(const struct cgen_output *out, const struct ld_create_opts *opts,
 		      struct ld_objects *objs, struct bpfw_err *err)
 {
-	int ret = 0;
+	int ret = 0, kept_ct = -1;
 
 	objects_init(objs);
 	objs->generation = opts->generation;
 	objs->xdp_retire = out->xdp_retire;
+	if (opts->reuse_kept && cgen_output_find_map(out, CGEN_MAP_CT) < 0)
+		kept_ct = opts->reuse_kept[LD_KEPT_CT];
 	objs->map_fds = calloc(out->n_maps ? out->n_maps : 1, sizeof(int));
 	if (!objs->map_fds)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
@@ -369,6 +371,14 @@ int ld_objects_create(const struct cgen_output *out, const struct ld_create_opts
 		if (!ret && bpf_prog_bind_map(objs->prog_fds[k], objs->state_fd, NULL))
 			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
 					"Cannot bind the state map to program: %m");
+		/*
+		 * The connection table outlives rule sets that do not look at
+		 * it, as netfilter's does: held by the programs, found again by
+		 * the next generation that matches on states.
+		 */
+		if (!ret && kept_ct >= 0 && bpf_prog_bind_map(objs->prog_fds[k], kept_ct, NULL))
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
+					"Cannot keep the connection table: %m");
 	}
 	if (ret)
 		ld_objects_close(objs);

@@ -62,6 +62,30 @@ section "connections outlive rule updates"
 got=$(in_ns client python3 -c "$FLOW" 10.99.1.1 8080 5 "$IPT")
 assert_eq "a UDP flow's answers before and after 5 updates" 2 "$got"
 
+section "connections outlive a rule set that does not look at states"
+# ct_map_id: the id of the connection table the client's ingress program holds
+ct_map_id() {
+	local prog maps m
+	prog=$(in_ns client tc filter show dev eth0 ingress | grep -o ' id [0-9]*' | tail -n 1)
+	maps=$(bpftool prog show id "${prog# id }" --json |
+		python3 -c 'import json, sys; print(*json.load(sys.stdin).get("map_ids", []))')
+	for m in $maps; do
+		bpftool map show id "$m" | grep -q 'name bpfw_ct ' && echo "$m"
+	done
+}
+if ipt_is_system; then
+	info "bpfw only: its connection table"
+else
+	before=$(ct_map_id)
+	ipt_save client >"$E2E_TMP/ct.rules"
+	ipt_ok client -F INPUT
+	ipt_ok client -P INPUT ACCEPT
+	ipt_restore client "$E2E_TMP/ct.rules" || fail "restore of the client's rules"
+	assert_eq "the same connection table after a rule set without states" "$before" \
+		"$(ct_map_id)"
+	expect accept client udp 10.99.1.1 8080
+fi
+
 section "server: NEW connections to port 22 only"
 ipt_ok server -P INPUT DROP
 ipt_ok server -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
