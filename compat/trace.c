@@ -26,7 +26,7 @@
 
 #define TRACE_IFINDEX	1	/* lo: present in every namespace */
 
-/* Calls @fn on every table of @rs: iptables' own (raw before filter), then nftables'. */
+/* Table @i of @rs in trace order: iptables' own (raw before filter), then nftables'; or NULL. */
 static struct ir_table *table_at(const struct ir_ruleset *rs, unsigned int i,
 				 enum ir_family *fam)
 {

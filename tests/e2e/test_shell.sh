@@ -177,6 +177,14 @@ out=$(in_ns server "$BPFW" trace in eth0 tcp '[2001:db8::2]:1000' '>' '[::1]:22'
 assert_eq "an IPv6 packet" \
 	"DROP by ip6 filter INPUT rule 1: -A INPUT -p tcp -m tcp --dport 22 -j DROP" \
 	"$(printf '%s\n' "$out" | tail -n 1)"
+printf '%s\n' '*filter' ':FORWARD ACCEPT [0:0]' '-A FORWARD -i eth5 -o eth0 -j DROP' 'COMMIT' \
+	>"$E2E_TMP/forward.rules"
+in_ns server sysctl -qw net.ipv4.ip_forward=1
+out=$(in_ns server "$BPFW" trace -r "$E2E_TMP/forward.rules" in eth5 udp 192.0.2.9:5 '>' \
+	10.99.1.2:53 2>&1)
+assert_eq "a routed packet goes through FORWARD, -o from the route (trace -r FILE)" \
+	"DROP by filter FORWARD rule 1: -A FORWARD -i eth5 -o eth0 -j DROP" \
+	"$(printf '%s\n' "$out" | tail -n 1)"
 assert_fails "a packet without addresses is refused" in_ns server "$BPFW" trace in tcp
 
 e2e_finish
