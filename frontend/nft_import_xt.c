@@ -28,8 +28,10 @@
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
+#include <linux/netfilter_ipv4/ipt_ttl.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <linux/netfilter_ipv6/ip6t_REJECT.h>
+#include <linux/netfilter_ipv6/ip6t_hl.h>
 
 /* xt_state's and xt_conntrack's state bits share nft's layout up to UNTRACKED. */
 static uint8_t conntrack_states(uint32_t mask)
@@ -272,6 +274,26 @@ int nx_xt_match(struct nx *x, const char *name, uint32_t rev, const void *info, 
 		m->length.lo = li->min;
 		m->length.hi = li->max;
 		m->length.invert = li->invert;
+		return 0;
+	}
+	if (!strcmp(name, "ttl") && rev == 0 && INFO_OK(len, struct ipt_ttl_info)) {
+		const struct ipt_ttl_info *ti = info;
+
+		if (ti->mode > IPT_TTL_GT || ir_rule_add_match(x->r, IR_MATCH_TTL, &m))
+			return ti->mode > IPT_TTL_GT ? nx_refuse(x, "match ttl mode %u", ti->mode) :
+			       -ENOMEM;
+		m->ttl.mode = ti->mode;		/* IPT_TTL_EQ, _NE, _LT, _GT: the IR's order */
+		m->ttl.value = ti->ttl;
+		return 0;
+	}
+	if (!strcmp(name, "hl") && rev == 0 && INFO_OK(len, struct ip6t_hl_info)) {
+		const struct ip6t_hl_info *hi = info;
+
+		if (hi->mode > IP6T_HL_GT || ir_rule_add_match(x->r, IR_MATCH_HL, &m))
+			return hi->mode > IP6T_HL_GT ? nx_refuse(x, "match hl mode %u", hi->mode) :
+			       -ENOMEM;
+		m->ttl.mode = hi->mode;
+		m->ttl.value = hi->hop_limit;
 		return 0;
 	}
 	return nx_refuse(x, "match %s revision %u (bpfw has no such match)", name, rev);

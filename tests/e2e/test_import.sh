@@ -92,6 +92,34 @@ assert_eq "ip6tables-save of bpfw holds the IPv6 rules" \
 -A INPUT -p tcp -m state --state NEW -m tcp --dport 22 -j ACCEPT" \
 	"$(in_ns server "$IPT_DIR/ip6tables" -S)"
 
+section "iptables-nft: the matches bpfw implements, both families"
+fresh_pair
+in_ns server sh -e -c "
+	$IP6TNFT -A INPUT -s 2001:db8::/32 -p tcp --dport 22 -j ACCEPT
+	$IP6TNFT -A INPUT ! -d ::1/128 -i eth0 -p udp --sport 1:1023 -j DROP
+	$IP6TNFT -A INPUT -p ipv6-icmp --icmpv6-type 128 -j ACCEPT
+	$IP6TNFT -A INPUT -p tcp --tcp-flags SYN,RST SYN -m hl --hl-lt 5 -j DROP
+	$IP6TNFT -A INPUT -p tcp -m conntrack --ctstate NEW,UNTRACKED -j REJECT --reject-with tcp-reset
+	$IP6TNFT -A FORWARD -o eth1 -m mac --mac-source 00:11:22:33:44:55 -j DROP
+	$IPTNFT -A INPUT -p tcp ! --syn -m state --state NEW -j DROP
+	$IPTNFT -A INPUT -m ttl --ttl-gt 100 -j DROP
+	$IPTNFT -A INPUT -m length --length 1000:1500 -j DROP
+	$IPTNFT -A INPUT -m mark --mark 0x1/0xff -j ACCEPT
+	$IPTNFT -A INPUT -m pkttype --pkt-type broadcast -j DROP
+	$IPTNFT -A INPUT ! -p udp -m recent --name seen --set
+	$IPTNFT -A INPUT -p tcp -m tcp --sport 1000:2000 ! --dport 3 -j ACCEPT
+	$IPTNFT -A INPUT -m addrtype --src-type LOCAL ! --dst-type UNICAST -j ACCEPT
+	$IPTNFT -A INPUT -m iprange ! --dst-range 10.99.1.1-10.99.1.5 -j DROP
+	$IPTNFT -A OUTPUT -o lo -j ACCEPT
+" || fail "iptables-nft could not build the rule set"
+want=$( (in_ns server "$IPTNFT-save"; echo COMMIT6; in_ns server "$IP6TNFT-save") |
+	normalize_save | grep -v '^COMMIT6$')
+assert_eq "import --dry-run prints iptables-nft-save's rules" "$want" \
+	"$(bpfw_in server import --dry-run | normalize_save)"
+assert_ok "import loads them" in_ns server "$BPFW" import
+assert_eq "iptables-save of bpfw then prints them too" "$want" \
+	"$( (in_ns server "$IPT_SAVE"; in_ns server "$IPT_DIR/ip6tables-save") | normalize_save)"
+
 section "iptables-nft: a fail2ban-like chain"
 fresh_pair
 in_ns server sh -e -c "
