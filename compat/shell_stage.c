@@ -408,8 +408,15 @@ out:
 int shell_abort(struct shell *sh, struct bpfw_err *err)
 {
 	unsigned int n = sh->n_journal;
+	struct ir_ruleset *base;
 
 	journal_clear(sh);
+	/* the base as it was, should the running set not be readable now */
+	base = ir_ruleset_clone(sh->base);
+	if (!base)
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
+	ir_ruleset_free(sh->staged);
+	sh->staged = base;
 	printf("Dropped %u staged change(s).\n", n);
 	return shell_refresh(sh, err);
 }
