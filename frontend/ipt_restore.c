@@ -166,8 +166,12 @@ static int chain_line(struct rstate *st, char *s)
 			return ipt_fail(st->ctx, &w, st->err, IPT_FAIL_OTHER, EINVAL,
 					"Bad policy name.");
 		c->policy = strcmp(policy, "DROP") ? IR_VERDICT_ACCEPT : IR_VERDICT_DROP;
-		/* a slot names where the running count is, not a count to set */
-		if (st->opts->counters && !st->opts->slots) {
+		/*
+		 * A slot names where the running count is, not a count to set;
+		 * a policy line starts its chain's count again (at 0 without
+		 * -c, with -n too), as iptables does.
+		 */
+		if (!st->opts->slots) {
 			c->counter = cnt;
 			c->counter_given = true;
 		}

@@ -53,4 +53,17 @@ assert_eq "and it goes on counting packets no rule took" \
 	"Chain INPUT (policy ACCEPT 8 packets, 784 bytes)" \
 	"$(ipt server -L INPUT -v -x -n | head -n1)"
 
+section "iptables-restore without -c starts the policies' counts again"
+printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp -j ACCEPT\nCOMMIT\n' \
+	>"$E2E_TMP/nocounters.rules"
+ipt_restore server "$E2E_TMP/nocounters.rules"
+assert_eq "the policy counter after a restore" \
+	"Chain INPUT (policy ACCEPT 0 packets, 0 bytes)" \
+	"$(ipt server -L INPUT -v -x -n | head -n1)"
+expect accept client icmp 10.99.1.1
+ipt_restore server "$E2E_TMP/nocounters.rules" -n
+assert_eq "and with -n" \
+	"Chain INPUT (policy ACCEPT 0 packets, 0 bytes)" \
+	"$(ipt server -L INPUT -v -x -n | head -n1)"
+
 e2e_finish
