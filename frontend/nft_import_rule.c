@@ -354,11 +354,52 @@ static int cmp_transport(struct nx *x, const struct nx_reg *g, uint32_t op, cons
 			 g->offset, g->len, cmp_op_name(op), proto);
 }
 
+/* ip ttl / ip6 hoplimit: -m ttl / -m hl (==, !=, <, >; <= and >= one step off). */
+static int cmp_ttl(struct nx *x, uint32_t op, uint8_t v)
+{
+	enum ir_match_kind kind = x->family == IR_FAMILY_IPV4 ? IR_MATCH_TTL : IR_MATCH_HL;
+	struct ir_match *m;
+
+	if (ir_rule_find_match(x->r, kind))
+		return nx_refuse(x, "a second %s test", kind == IR_MATCH_TTL ? "ttl" : "hoplimit");
+	if ((op == NFT_CMP_LTE && v == 0xff) || (op == NFT_CMP_GTE && v == 0))
+		return nx_refuse(x, "a %s test that every packet passes",
+				 kind == IR_MATCH_TTL ? "ttl" : "hoplimit");
+	if (ir_rule_add_match(x->r, kind, &m))
+		return -ENOMEM;
+	m->ttl.value = v;
+	switch (op) {
+	case NFT_CMP_EQ:
+		m->ttl.mode = IR_TTL_EQ;
+		break;
+	case NFT_CMP_NEQ:
+		m->ttl.mode = IR_TTL_NE;
+		break;
+	case NFT_CMP_LT:
+		m->ttl.mode = IR_TTL_LT;
+		break;
+	case NFT_CMP_GT:
+		m->ttl.mode = IR_TTL_GT;
+		break;
+	case NFT_CMP_LTE:
+		m->ttl.mode = IR_TTL_LT;
+		m->ttl.value = v + 1;
+		break;
+	default:
+		m->ttl.mode = IR_TTL_GT;
+		m->ttl.value = v - 1;
+		break;
+	}
+	return 0;
+}
+
 static int cmp_network(struct nx *x, const struct nx_reg *g, uint32_t op, const uint8_t *data,
 		       uint32_t len)
 {
 	if (!x->family_known)
 		return nx_refuse(x, "network header test without a family test in an inet table");
+	if (g->offset == (x->family == IR_FAMILY_IPV4 ? 8u : 7u) && g->len == 1 && !g->masked)
+		return cmp_ttl(x, op, data[0]);
 	if (x->family == IR_FAMILY_IPV4) {
 		if (g->offset == 12 || g->offset == 16)
 			return cmp_addr(x, g, 12, op, data, len);

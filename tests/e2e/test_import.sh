@@ -254,7 +254,7 @@ table ip f {
 	chain input {
 		type filter hook input priority 0; policy accept;
 		tcp dport 22 accept
-		ip ttl 64 tcp dport 80 drop
+		ct mark 5 tcp dport 80 drop
 		tcp dport 2500 drop
 	}
 }
@@ -274,7 +274,7 @@ assert_ok "nft -f builds the rule set" in_ns server "$NFT" -f "$E2E_TMP/refused.
 out=$(bpfw_in server import 2>&1)
 rc=$?
 assert_eq "import exits 1" 1 "$rc"
-for reason in "table ip f, chain input, rule handle [0-9]*: payload @network header + 8 (1 bytes)" \
+for reason in "table ip f, chain input, rule handle [0-9]*: ct mark (bpfw tests the ct state only)" \
 	"table ip later, chain input: base chain at priority 10 after one that accepts" \
 	"table ip nat, chain pre: a base chain of type nat" \
 	"cannot be translated; nothing was loaded"; do
