@@ -80,7 +80,7 @@ static void verdict(struct nftnl_rule *r, int v)
 
 static void tcp_dport(struct nftnl_rule *r, uint16_t port)
 {
-	uint8_t tcp = 6, p[2] = { port >> 8, port & 0xff };
+	uint8_t tcp = IPPROTO_TCP, p[2] = { port >> 8, port & 0xff };
 
 	meta(r, NFT_META_L4PROTO);
 	cmp(r, NFT_CMP_EQ, &tcp, 1);
@@ -101,11 +101,44 @@ static int no_set(struct nftnl_set *s, enum ir_family family, char *name, char *
 
 static const struct nft_xlate_ops ops = { no_chain, no_set, NULL };
 
-/* Translate @r for @family; the rules as -S prints them, one a line, in @text. */
-static int xlate(struct nftnl_rule *r, enum ir_family family, char *text, size_t len,
-		 char *why)
+/* An anonymous set "__set0" of table t of @family: @n keys of @klen bytes, with their flags. */
+static struct nftnl_set_list *anon_set(uint32_t family, uint32_t flags, uint32_t klen,
+				       const void *keys, const uint32_t *eflags, unsigned int n)
 {
-	struct nft_dump d = { .sets = nftnl_set_list_alloc() };
+	struct nftnl_set_list *l = nftnl_set_list_alloc();
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, family);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, "t");
+	nftnl_set_set_str(s, NFTNL_SET_NAME, "__set0");
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | flags);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, klen);
+	for (unsigned int i = 0; i < n; i++) {
+		struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, (const uint8_t *)keys + i * klen, klen);
+		if (eflags && eflags[i])
+			nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, eflags[i]);
+		nftnl_set_elem_add(s, e);
+	}
+	nftnl_set_list_add(s, l);
+	return l;
+}
+
+static void lookup(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, "__set0");
+	nftnl_rule_add_expr(r, e);
+}
+
+/* Translate @r for @family (with the sets of @sets, taken over); -S's lines in @text. */
+static int xlate_sets(struct nftnl_rule *r, enum ir_family family, char *text, size_t len,
+		      char *why, struct nftnl_set_list *sets)
+{
+	struct nft_dump d = { .sets = sets };
 	struct ir_rule **rules = NULL;
 	unsigned int n = 0;
 	FILE *f = fmemopen(text, len, "w");
@@ -123,6 +156,57 @@ static int xlate(struct nftnl_rule *r, enum ir_family family, char *text, size_t
 	nftnl_set_list_free(d.sets);
 	nftnl_rule_free(r);
 	return ret;
+}
+
+/* Translate @r for @family; the rules as -S prints them, one a line, in @text. */
+static int xlate(struct nftnl_rule *r, enum ir_family family, char *text, size_t len,
+		 char *why)
+{
+	return xlate_sets(r, family, text, len, why, nftnl_set_list_alloc());
+}
+
+static void test_set_of_ranges(void)
+{
+	/* ip saddr { 172.16.0.0-172.16.0.5, 10.0.0.0/8 }: interval starts and ends, any order */
+	static const uint8_t keys[][4] = { { 11, 0, 0, 0 }, { 10, 0, 0, 0 }, { 172, 16, 0, 6 },
+					   { 172, 16, 0, 0 }, { 0, 0, 0, 0 } };
+	static const uint32_t eflags[] = { NFT_SET_ELEM_INTERVAL_END, 0,
+					   NFT_SET_ELEM_INTERVAL_END, 0,
+					   NFT_SET_ELEM_INTERVAL_END };
+	struct nftnl_rule *r = new_rule(NFPROTO_IPV4);
+	char text[512], why[256];
+
+	payload(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4);
+	lookup(r);
+	verdict(r, NF_DROP);
+	CU_ASSERT_EQUAL(xlate_sets(r, IR_FAMILY_IPV4, text, sizeof(text), why,
+				   anon_set(NFPROTO_IPV4, NFT_SET_INTERVAL, 4, keys, eflags, 5)), 0);
+	CU_ASSERT_STRING_EQUAL(text, "-s 10.0.0.0/8 -j DROP\n"
+				     "-s 172.16.0.0/30 -j DROP\n"
+				     "-s 172.16.0.4/31 -j DROP\n");
+}
+
+static void test_set_of_ports(void)
+{
+	/* tcp dport { 16, 15, ..., 1 } (a hash set dumps in any order): two multiports */
+	struct nftnl_rule *r = new_rule(NFPROTO_IPV4);
+	uint8_t keys[16][2], tcp = IPPROTO_TCP;
+	char text[512], why[256];
+
+	for (int i = 0; i < 16; i++) {
+		keys[i][0] = 0;
+		keys[i][1] = 16 - i;
+	}
+	meta(r, NFT_META_L4PROTO);
+	cmp(r, NFT_CMP_EQ, &tcp, 1);
+	payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+	lookup(r);
+	verdict(r, NF_ACCEPT);
+	CU_ASSERT_EQUAL(xlate_sets(r, IR_FAMILY_IPV4, text, sizeof(text), why,
+				   anon_set(NFPROTO_IPV4, 0, 2, keys, NULL, 16)), 0);
+	CU_ASSERT_STRING_EQUAL(text,
+		"-p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15 -j ACCEPT\n"
+		"-p tcp -m multiport --dports 16 -j ACCEPT\n");
 }
 
 static void test_iptables_nft_port(void)
@@ -242,6 +326,8 @@ static const struct cu_test tests[] = {
 	{ "inet rule of one family", test_inet_one_family },
 	{ "log statement and verdict split", test_log_and_verdict_split },
 	{ "refused with the reason", test_refused },
+	{ "a set of address ranges", test_set_of_ranges },
+	{ "a set of ports", test_set_of_ports },
 	{ NULL, NULL },
 };
 
