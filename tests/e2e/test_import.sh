@@ -245,6 +245,12 @@ want='*filter
 COMMIT'
 assert_eq "import --dry-run (IPv4): base chains in priority order, sets expanded" "$want" \
 	"$(bpfw_in server import --dry-run | sed -n '/^# IPv4/,/^COMMIT/p' | normalize_save)"
+out=$(bpfw_in server import --dry-run --format nft)
+case "$out" in
+*"table ip filter {"*"chain audit-input {"*"table ip6 filter {"*)
+	pass "import --dry-run --format nft prints nft's list format" ;;
+*) fail "import --dry-run --format nft: $out" ;;
+esac
 compare_verdicts "nft inet"
 
 section "refused: nothing is loaded, every reason listed"
