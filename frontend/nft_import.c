@@ -513,6 +513,10 @@ static int link_hook(struct imp *m, enum ir_table_id tid, enum ir_hook hook)
 		if (ret)
 			return ret;
 		if (ic->policy == IR_VERDICT_DROP && i + 1 < n) {
+			/* a return in a base chain takes its policy, not the next chain */
+			for (unsigned int j = 0; j < c->n_rules; j++)
+				if (c->rules[j]->target.kind == IR_TARGET_RETURN)
+					c->rules[j]->target.kind = IR_TARGET_DROP;
 			r = ir_rule_new();
 			if (!r)
 				return -ENOMEM;
