@@ -165,7 +165,8 @@ static void put_ports(struct fr *x, const struct ir_match *m)
 		fputc(' ', x->f);
 	}
 	if (m->kind == IR_MATCH_TCP && pt->flags_mask)
-		put_tcp_flag_test(x->f, pt->flags_mask, pt->flags_cmp, pt->invflags & IR_TCP_INV_FLAGS);
+		put_tcp_flag_test(x->f, pt->flags_mask, pt->flags_cmp,
+				  pt->invflags & IR_TCP_INV_FLAGS);
 }
 
 static void put_multiport(struct fr *x, const struct ir_match_multiport *mp)

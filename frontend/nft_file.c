@@ -173,8 +173,7 @@ static int include(struct nft_ctx *ctx, struct nft_toks *t, unsigned int i, stru
 			sub.n = 0;
 		}
 		if (ret)
-			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM,
-					"Error: Cannot allocate memory");
+			ret = nft_nomem(err);
 	}
 	nft_toks_release(&sub);
 	return ret;
@@ -252,8 +251,7 @@ int nft_preprocess(struct nft_ctx *ctx, struct nft_toks *t, struct bpfw_err *err
 		if (k->kind == NFT_TOK_WORD && !strcmp(k->text, "define") && stmt_start(t, i)) {
 			ret = define(ctx, t, i, err);
 			if (ret && !err->exit_code)
-				ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM,
-						"Error: Cannot allocate memory");
+				ret = nft_nomem(err);
 			continue;
 		}
 		if (k->kind == NFT_TOK_PUNCT && !strcmp(k->text, "$")) {
@@ -267,8 +265,7 @@ int nft_preprocess(struct nft_ctx *ctx, struct nft_toks *t, struct bpfw_err *err
 			}
 			ret = splice(t, i, 2, def->v, def->n, false);
 			if (ret)
-				return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM,
-						 "Error: Cannot allocate memory");
+				return nft_nomem(err);
 			i += def->n;
 			continue;
 		}
@@ -352,8 +349,8 @@ int nft_run_file(struct nft_ctx *ctx, struct ir_ruleset *rs, const char *path,
 
 	if (ret) {
 		free(buf);
-		return bpfw_errf(err, BPFW_EXIT_OTHER, -ret, "Error: Could not open file \"%s\": %s",
-				 path, strerror(-ret));
+		return bpfw_errf(err, BPFW_EXIT_OTHER, -ret,
+				 "Error: Could not open file \"%s\": %s", path, strerror(-ret));
 	}
 	ret = nft_run_buf(ctx, rs, buf, len, strcmp(path, "-") ? path : "/dev/stdin", err);
 	free(buf);

@@ -89,13 +89,11 @@ int nft_lex(const char *buf, size_t len, bool state, struct nft_toks *out, struc
 			ret = push(out, NFT_TOK_PUNCT, s, 1, line);
 			p++;
 		} else {
-			return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL,
-					 "Error: syntax error, unexpected '%c' on line %d", *p, line);
+			return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL, "Error: syntax error, "
+					 "unexpected '%c' on line %d", *p, line);
 		}
 	}
-	if (ret)
-		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Error: Cannot allocate memory");
-	return 0;
+	return ret ? nft_nomem(err) : 0;
 }
 
 void nft_toks_release(struct nft_toks *t)
@@ -152,4 +150,9 @@ int nft_perr(struct nft_toks *t, struct bpfw_err *err, const char *fmt, ...)
 		return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL, "%s:%d: Error: %s", t->name,
 				 k->line ? k->line : (t->n ? t->v[t->n - 1].line : 1), msg);
 	return bpfw_errf(err, BPFW_EXIT_OTHER, EINVAL, "Error: %s", msg);
+}
+
+int nft_nomem(struct bpfw_err *err)
+{
+	return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Error: Cannot allocate memory");
 }

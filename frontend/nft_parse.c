@@ -30,11 +30,6 @@ static const char *take_name(struct nft_toks *t)
 	return k->text;
 }
 
-static int nomem(struct bpfw_err *err)
-{
-	return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Error: Cannot allocate memory");
-}
-
 /* The table id of one of iptables' own tables named @name in @fam, or -1. */
 static int ipt_table_of(enum ir_nft_family fam, const char *name, enum ir_family *family)
 {
@@ -76,7 +71,7 @@ static int table_find(struct nft_toks *t, struct ir_ruleset *rs, enum ir_nft_fam
 
 	/* iptables' own tables are always there, as iptables sees them */
 	if (id >= 0 && ir_table_get(rs, family, id, out))
-		return nomem(err);
+		return nft_nomem(err);
 	if (id < 0)
 		*out = ir_nft_table_find(rs, fam, name);
 	if (!*out)
@@ -97,7 +92,7 @@ static int table_add(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset 
 		if (create && rs->tables[family][id])
 			return nft_perr(t, err, "Could not process rule: File exists");
 		if (ir_table_get(rs, family, id, out))
-			return nomem(err);
+			return nft_nomem(err);
 		ctx->changed = true;
 		return 0;
 	}
@@ -111,7 +106,7 @@ static int table_add(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset 
 	if (ret == -EINVAL)
 		return nft_perr(t, err, "table name '%s' is not valid", name);
 	if (ret)
-		return nomem(err);
+		return nft_nomem(err);
 	ctx->changed = true;
 	return 0;
 }
@@ -248,7 +243,7 @@ static int chain_body(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset
 			ret = ir_chain_insert(*c, (*c)->n_rules, r);
 			if (ret) {
 				ir_rule_free(r);
-				return nomem(err);
+				return nft_nomem(err);
 			}
 			ctx->changed = true;
 		}
@@ -338,13 +333,13 @@ static int elements(struct nft_toks *t, struct nft_ctx *ctx, const struct ir_set
 		t->pos++;
 		more = realloc(ctx->elems, (ctx->n_elems + 1) * sizeof(*more));
 		if (!more)
-			return nomem(err);
+			return nft_nomem(err);
 		ctx->elems = more;
 		more[ctx->n_elems].op = op;
 		strcpy(more[ctx->n_elems].set, s->name);
 		more[ctx->n_elems].elem = strdup(word);
 		if (!more[ctx->n_elems].elem)
-			return nomem(err);
+			return nft_nomem(err);
 		ctx->n_elems++;
 	}
 	return 0;
@@ -424,7 +419,7 @@ static int set_body(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset *
 				rs->set_seq = rs->sets[i].id + 1;
 		s.id = rs->set_seq++;
 		if (ir_set_add(rs, &s))
-			return nomem(err);
+			return nft_nomem(err);
 		ctx->changed = true;
 		old = ir_set_find(rs, s.name);
 	}
@@ -518,7 +513,7 @@ static int rule_cmd(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset *
 			return ret;
 		at = rule_by_handle(c, handle);
 		if (at < 0)
-			return nft_perr(t, err, "Could not process rule: No such file or directory");
+			return nft_perr(t, err, "Could not process rule: %s", strerror(ENOENT));
 		if (!strcmp(verb, "delete")) {
 			ir_chain_remove(c, at);
 			ctx->changed = true;
@@ -540,7 +535,7 @@ static int rule_cmd(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset *
 			return ret;
 		at = index ? (handle < (long)c->n_rules ? handle : -1) : rule_by_handle(c, handle);
 		if (at < 0)
-			return nft_perr(t, err, "Could not process rule: No such file or directory");
+			return nft_perr(t, err, "Could not process rule: %s", strerror(ENOENT));
 		pos = add ? at + 1 : at;
 	}
 	ret = nft_parse_rule(t, &w, &r, err);
@@ -548,7 +543,7 @@ static int rule_cmd(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset *
 		return ret;
 	if (ir_chain_insert(c, pos, r)) {
 		ir_rule_free(r);
-		return nomem(err);
+		return nft_nomem(err);
 	}
 	ctx->changed = true;
 	return 0;

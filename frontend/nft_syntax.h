@@ -52,6 +52,9 @@ bool nft_at_end(const struct nft_toks *t);
 int nft_perr(struct nft_toks *t, struct bpfw_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* nft's message for a failed allocation in @err; returns -ENOMEM. */
+int nft_nomem(struct bpfw_err *err);
+
 /* What one rule is being parsed into. */
 struct nft_rule_where {
 	struct ir_ruleset *rs;

@@ -164,7 +164,8 @@ static void test_file(void)
 				"define lan = 10.0.0.0/8\n"
 				"table ip f {\n"
 				"\tset bad { type ipv4_addr; flags interval; }\n"
-				"\tchain in { type filter hook input priority filter + 10; policy drop;\n"
+				"\tchain in { type filter hook input priority filter + 10;\n"
+				"\t\tpolicy drop;\n"
 				"\t\tip saddr $lan tcp dport $ports accept # a comment\n"
 				"\t\tip saddr @bad drop; jump sub\n"
 				"\t}\n"
@@ -228,7 +229,8 @@ static void test_state(void)
 	CU_ASSERT_EQUAL(run(rs, "table inet t {\n"
 			    "chain c { type filter hook forward priority -5; policy drop; }\n"
 			    "chain d { meta nfproto ipv6 counter; jump e; }\n"
-			    "chain e { ip6 saddr ::1 log prefix \"a\" drop; }\n}\n", NULL, &err), 0);
+			    "chain e { ip6 saddr ::1 log prefix \"a\" drop; }\n}\n",
+			    NULL, &err), 0);
 	/* the slots a commit gives */
 	rs->nft[0]->chains[0]->policy_slot = 7;
 	rs->nft[0]->chains[1]->rules[0]->slot = 3;
@@ -247,7 +249,8 @@ static void test_state(void)
 	CU_ASSERT_EQUAL(back->nft[0]->chains[1]->rules[0]->slot, 3);
 	CU_ASSERT_EQUAL(back->nft[0]->chains[1]->rules[0]->nfproto, 6);
 	CU_ASSERT_EQUAL(back->nft[0]->chains[2]->rules[0]->slot, 9);
-	CU_ASSERT(ir_rule_equal(rs->nft[0]->chains[2]->rules[0], back->nft[0]->chains[2]->rules[0]));
+	CU_ASSERT(ir_rule_equal(rs->nft[0]->chains[2]->rules[0],
+				back->nft[0]->chains[2]->rules[0]));
 	f = open_memstream(&b, &blen);
 	CU_ASSERT_EQUAL(nft_state_write(f, back), 0);
 	fclose(f);
@@ -307,7 +310,8 @@ static void test_ipt_tables_listing(void)
 	const char *restore = "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n"
 			      ":OUTPUT ACCEPT [0:0]\n:foo - [0:0]\n"
 			      "-A INPUT -s 1.2.3.4/32 -i eth0 -m conntrack --ctstate NEW -j foo\n"
-			      "-A INPUT -p udp -m multiport --dports 1,2:4 -j LOG --log-prefix \"x \"\n"
+			      "-A INPUT -p udp -m multiport --dports 1,2:4 -j LOG "
+			      "--log-prefix \"x \"\n"
 			      "-A INPUT -p icmp -m icmp --icmp-type 8 -j REJECT\n"
 			      "-A INPUT -p tcp -m tcp --tcp-flags SYN,RST,ACK,FIN SYN -j ACCEPT\n"
 			      "-A foo -m limit --limit 3/min -j RETURN\nCOMMIT\n";

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the files of one nft rule's parse share (frontend/nft_stmt*.c). */
+#ifndef BPFW_NFT_STMT_H
+#define BPFW_NFT_STMT_H
+
+#include "nft_syntax.h"
+
+/* What a rule's parse carries along. */
+struct nft_rp {
+	struct nft_toks *t;
+	const struct nft_rule_where *w;
+	struct ir_rule *r;
+	struct bpfw_err *err;
+	bool inet;			/* the table is inet: ip/ip6 tests set nfproto */
+	enum ir_family family;		/* the table's family (inet: none fixed) */
+	bool verdict;			/* a verdict was given: nothing may follow */
+};
+
+/* "X is not supported by bpfw" at the current token; -EINVAL. */
+int nft_unsupported(struct nft_rp *p, const char *what);
+
+/* The rule tests an ip (@v6 false) or ip6 header: its nfproto in an inet table, else a check. */
+int nft_want_family(struct nft_rp *p, bool v6);
+
+/* "!=" or "==" (or nothing) before a value into @inv; what bpfw cannot compare is refused. */
+int nft_relation(struct nft_rp *p, bool *inv);
+
+/* The value word at the cursor, taken; an error naming @what if there is none. */
+int nft_value(struct nft_rp *p, const char *what, const char **out);
+
+/* The rule's protocol (the fixed part's); a second, different one is refused. */
+int nft_set_proto(struct nft_rp *p, uint8_t proto, bool inv);
+
+/* tcp/udp sport, dport, tcp flags after the protocol's word. */
+int nft_l4_stmt(struct nft_rp *p, uint8_t proto);
+
+/* icmp type / icmpv6 type after its word. */
+int nft_icmp_stmt(struct nft_rp *p, bool v6);
+
+/* limit rate N/unit [burst N packets] after "limit". */
+int nft_limit_stmt(struct nft_rp *p);
+
+/* counter [packets N bytes M] after "counter". */
+int nft_counter_stmt(struct nft_rp *p);
+
+/* log [prefix S] [level L] [flags ...] after "log". */
+int nft_log_stmt(struct nft_rp *p);
+
+/* reject's "with ..." after "reject". */
+int nft_reject_stmt(struct nft_rp *p);
+
+/* A verdict of @kind (and a jump's or goto's chain); nothing may follow but a comment. */
+int nft_verdict(struct nft_rp *p, enum ir_target_kind kind);
+
+/* comment "text" after "comment". */
+int nft_comment_stmt(struct nft_rp *p);
+
+#endif /* BPFW_NFT_STMT_H */
