@@ -193,9 +193,9 @@ static int add_sets(struct ir_ruleset *to, const struct ir_ruleset *rs, struct b
 		struct ir_set s = rs->sets[i];
 
 		if (ir_set_find(to, s.name))
-			return bpfw_errf(err, BPFW_EXIT_OTHER, EEXIST, "bpfw import: bpfw has a set "
-					 "named %s already (ipset destroy it first); nothing was "
-					 "loaded", s.name);
+			return bpfw_errf(err, BPFW_EXIT_OTHER, EEXIST,
+					 "bpfw import: bpfw has a set named %s already (ipset "
+					 "destroy it first); nothing was loaded", s.name);
 		if (getrandom(&s.initval, sizeof(s.initval), 0) != sizeof(s.initval))
 			s.initval = 0x2f8c4a1bu;
 		s.id = to->set_seq++;

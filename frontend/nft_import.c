@@ -36,7 +36,7 @@ struct ichain {
 	enum ir_verdict policy;
 	enum ir_table_id tid;
 	char ir_name[IR_CHAIN_MAXNAMELEN];	/* the built-in's name for a lone base chain */
-	bool builtin;				/* its rules go into the built-in chain itself */
+	bool builtin;				/* its rules go into the built-in chain */
 	bool skip;				/* left out */
 	bool accepts, drops;			/* what its rules can do, for the order check */
 	unsigned int n_rules;			/* rules in the dump */
@@ -181,7 +181,8 @@ static int chain_collect(struct nftnl_chain *c, void *data)
 		return nft_report_add(m->rep, "table %s %s, chain %s%s: a base chain of type %s "
 				      "(bpfw filters only: it has no NAT and no rerouting)",
 				      family_name(nfproto), ic->table, ic->name,
-				      fam_tag(m, nfproto), nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
+				      fam_tag(m, nfproto),
+				      nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
 	}
 	if (ic->hook == IR_HOOK_NONE || ic->hook == IR_HOOK_POSTROUTING) {
 		ic->skip = true;
@@ -438,7 +439,8 @@ static int rule_import(struct nftnl_rule *rule, void *data)
 	if (ret == -EOPNOTSUPP) {
 		ret = nft_report_add(m->rep, "table %s %s, chain %s, rule handle %llu%s: %s",
 				     family_name(nfproto), table, ic->name,
-				     (unsigned long long)nftnl_rule_get_u64(rule, NFTNL_RULE_HANDLE),
+				     (unsigned long long)nftnl_rule_get_u64(rule,
+									    NFTNL_RULE_HANDLE),
 				     fam_tag(m, nfproto), why);
 		goto out;
 	}
@@ -498,11 +500,12 @@ static int link_hook(struct imp *m, enum ir_table_id tid, enum ir_hook hook)
 			c = ir_chain_find(t, ic->ir_name);
 			if (c)
 				ir_chain_flush(c);
-			ret = nft_report_add(m->rep, "table %s %s, chain %s%s: base chain at priority "
-					     "%d after one that accepts: nf_tables shows it the "
-					     "accepted packets, which it can drop, but an accept "
-					     "in iptables' %s ends the hook", family_name(ic->nfproto),
-					     ic->table, ic->name, fam_tag(m, ic->nfproto), ic->prio,
+			ret = nft_report_add(m->rep, "table %s %s, chain %s%s: base chain at "
+					     "priority %d after one that accepts: nf_tables "
+					     "shows it the accepted packets, which it can drop, "
+					     "but an accept in iptables' %s ends the hook",
+					     family_name(ic->nfproto), ic->table, ic->name,
+					     fam_tag(m, ic->nfproto), ic->prio,
 					     ir_hook_name(hook));
 			if (ret)
 				return ret;
@@ -520,7 +523,7 @@ static int link_hook(struct imp *m, enum ir_table_id tid, enum ir_hook hook)
 			r = ir_rule_new();
 			if (!r)
 				return -ENOMEM;
-			r->target.kind = IR_TARGET_DROP;	/* its policy, before the next chain */
+			r->target.kind = IR_TARGET_DROP;	/* its policy, before the next */
 			ret = ir_chain_insert(c, c->n_rules, r);
 			if (ret) {
 				ir_rule_free(r);
@@ -617,8 +620,8 @@ static int import_family(struct imp *m, struct bpfw_err *err)
 		ret = ir_chain_of(m, &m->ch[i], &c);
 		if (ret == -EINVAL) {
 			m->ch[i].skip = true;
-			ret = nft_report_add(m->rep, "table %s %s, chain %s%s: not a valid iptables "
-					     "chain name", family_name(m->ch[i].nfproto),
+			ret = nft_report_add(m->rep, "table %s %s, chain %s%s: not a valid "
+					     "iptables chain name", family_name(m->ch[i].nfproto),
 					     m->ch[i].table, m->ch[i].name,
 					     fam_tag(m, m->ch[i].nfproto));
 			if (ret)

@@ -44,8 +44,8 @@ static int sock_open(struct dump_sock *s, struct bpfw_err *err)
 		s->nl = NULL;
 		free(s->buf);
 		s->buf = NULL;
-		return bpfw_errf(err, BPFW_EXIT_RESOURCE, e, "Cannot open a netfilter netlink socket: %s",
-				 strerror(e));
+		return bpfw_errf(err, BPFW_EXIT_RESOURCE, e,
+				 "Cannot open a netfilter netlink socket: %s", strerror(e));
 	}
 	s->portid = mnl_socket_get_portid(s->nl);
 	s->seq = time(NULL);
@@ -299,7 +299,8 @@ int nft_dump_delete_tables(const struct nft_dump *d, struct bpfw_err *err)
 	mnl_nlmsg_batch_next(db.b);
 	ret = nftnl_table_list_foreach(d->tables, del_table_cb, &db);
 	if (ret) {
-		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOSPC, "Too many tables to delete at once");
+		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOSPC,
+				"Too many tables to delete at once");
 		goto out;
 	}
 	nftnl_batch_end(mnl_nlmsg_batch_current(db.b), db.seq++);
@@ -321,8 +322,8 @@ int nft_dump_delete_tables(const struct nft_dump *d, struct bpfw_err *err)
 	}
 	goto out;
 fail:
-	ret = bpfw_errf(err, BPFW_EXIT_OTHER, -ret, "Cannot delete the imported nf_tables tables: %s",
-			strerror(-ret));
+	ret = bpfw_errf(err, BPFW_EXIT_OTHER, -ret,
+			"Cannot delete the imported nf_tables tables: %s", strerror(-ret));
 out:
 	if (db.b)
 		mnl_nlmsg_batch_stop(db.b);

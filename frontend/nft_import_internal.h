@@ -68,7 +68,7 @@ struct nx {
 	struct ir_rule *r;
 	struct nx_reg regs[NX_REGS];
 	bool verdict;			/* a verdict or terminal target was seen */
-	bool stateful;			/* limit or recent: a later test would change its counts */
+	bool stateful;			/* limit or recent: a later test changes its counts */
 	bool log_stmt;			/* a log statement: split from a verdict */
 	struct ir_target_log log;
 	enum nx_alt_kind alt_kind;	/* the set being expanded */

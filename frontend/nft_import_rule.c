@@ -251,7 +251,8 @@ static int cmp_addr(struct nx *x, const struct nx_reg *g, uint32_t src_off, uint
 		return nx_refuse(x, "address load of %u bytes", g->len);
 	for (uint32_t i = 0; i < alen; i++)
 		if (mask[i])
-			return nx_refuse(x, "a second %s address test", src ? "source" : "destination");
+			return nx_refuse(x, "a second %s address test",
+					 src ? "source" : "destination");
 	for (uint32_t i = 0; i < g->len; i++) {
 		mask[i] = g->masked ? g->mask[i] : 0xff;
 		addr[i] = data[i] & mask[i];
@@ -447,7 +448,8 @@ static int test_start(struct nx *x, const char *what)
 	if (x->stateful)
 		return nx_refuse(x, "%s after limit or recent (its counts would change)", what);
 	if (x->log_stmt)
-		return nx_refuse(x, "%s after a log statement (it logs what the test rejects)", what);
+		return nx_refuse(x, "%s after a log statement (it logs what the test rejects)",
+				 what);
 	return 0;
 }
 
@@ -555,7 +557,8 @@ static int do_immediate(struct nx *x, const struct nftnl_expr *e)
 		return 0;
 	case NFT_JUMP:
 	case NFT_GOTO:
-		chain = x->ops->chain_name(nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN), x->ops->arg);
+		chain = x->ops->chain_name(nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN),
+					   x->ops->arg);
 		if (!chain)
 			return nx_refuse(x, "jump to chain %s, which is not imported",
 					 nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN));
@@ -848,7 +851,8 @@ static void alt_apply(struct ir_rule *r, enum nx_alt_kind kind, int match, const
 		r->ip.proto = a->proto;
 		/* ports tested under a set of tcp and udp: each its own match */
 		for (unsigned int i = 0; i < r->n_matches; i++)
-			if (r->matches[i].kind == IR_MATCH_TCP || r->matches[i].kind == IR_MATCH_UDP)
+			if (r->matches[i].kind == IR_MATCH_TCP ||
+			    r->matches[i].kind == IR_MATCH_UDP)
 				r->matches[i].kind = a->proto == IPPROTO_TCP ? IR_MATCH_TCP :
 						     IR_MATCH_UDP;
 		break;
@@ -902,7 +906,8 @@ static int emit(struct nx *x, struct ir_rule ***out, unsigned int *n)
 		if (x->log_stmt) {
 			r = alt_rule(x, x->r, i);
 			if (r)
-				r->target = (struct ir_target){ .kind = IR_TARGET_LOG, .log = x->log };
+				r->target = (struct ir_target){ .kind = IR_TARGET_LOG,
+								.log = x->log };
 			ret = out_add(out, n, r);
 			if (ret || !split)
 				continue;

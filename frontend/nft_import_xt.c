@@ -282,7 +282,7 @@ int nx_xt_match(struct nx *x, const char *name, uint32_t rev, const void *info, 
 		if (ti->mode > IPT_TTL_GT || ir_rule_add_match(x->r, IR_MATCH_TTL, &m))
 			return ti->mode > IPT_TTL_GT ? nx_refuse(x, "match ttl mode %u", ti->mode) :
 			       -ENOMEM;
-		m->ttl.mode = ti->mode;		/* IPT_TTL_EQ, _NE, _LT, _GT: the IR's order */
+		m->ttl.mode = ti->mode;		/* IPT_TTL_EQ, _NE, _LT, _GT: as the IR */
 		m->ttl.value = ti->ttl;
 		return 0;
 	}

@@ -180,7 +180,8 @@ static void test_set_of_ranges(void)
 	lookup(r);
 	verdict(r, NF_DROP);
 	CU_ASSERT_EQUAL(xlate_sets(r, IR_FAMILY_IPV4, text, sizeof(text), why,
-				   anon_set(NFPROTO_IPV4, NFT_SET_INTERVAL, 4, keys, eflags, 5)), 0);
+				   anon_set(NFPROTO_IPV4, NFT_SET_INTERVAL, 4, keys, eflags, 5)),
+			0);
 	CU_ASSERT_STRING_EQUAL(text, "-s 10.0.0.0/8 -j DROP\n"
 				     "-s 172.16.0.0/30 -j DROP\n"
 				     "-s 172.16.0.4/31 -j DROP\n");
@@ -238,7 +239,8 @@ static void test_prefix_and_interface(void)
 static void test_ct_state(void)
 {
 	struct nftnl_rule *r = new_rule(NFPROTO_INET);
-	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
+	uint32_t zero = 0;
 	char text[512], why[256];
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
 
