@@ -79,7 +79,9 @@ static void put_chain(FILE *f, const struct ir_table *t, const struct ir_chain *
 		const char *name = nft_priority_name(prio, &off);
 
 		fprintf(f, "\t\ttype filter hook %s priority ", hook_names[c->hook]);
-		if (state || off > 10 || off < -10)
+		/* as nft: a name valid at the hook, maybe +/- up to 10, else the number */
+		if (state || off > 10 || off < -10 || !strcmp(name, "srcnat") ||
+		    (!strcmp(name, "dstnat") && c->hook != IR_HOOK_PREROUTING))
 			fprintf(f, "%d", prio);
 		else if (off)
 			fprintf(f, "%s %c %d", name, off < 0 ? '-' : '+', off < 0 ? -off : off);

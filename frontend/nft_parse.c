@@ -19,12 +19,20 @@ enum obj { OBJ_TABLE, OBJ_CHAIN, OBJ_RULE, OBJ_SET, OBJ_ELEMENT, OBJ_RULESET };
 
 static const char *const fam_names[IR_NFT_FAMILY_MAX] = { "ip", "ip6", "inet" };
 
-/* A word or string token's text, taken; NULL if the statement ends here. */
+/*
+ * A name's token, taken; NULL if the statement ends here or the name is
+ * not one bpfw keeps (letters, digits, "_", "-", "." and "/", as an
+ * unquoted nft name: the state text holds it unquoted, and ":" joins a
+ * set's table and name).
+ */
 static const char *take_name(struct nft_toks *t)
 {
 	const struct nft_tok *k = nft_peek(t);
 
 	if (k->kind != NFT_TOK_WORD && k->kind != NFT_TOK_STRING)
+		return NULL;
+	if (!k->text[0] || strspn(k->text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789_-./") != strlen(k->text))
 		return NULL;
 	t->pos++;
 	return k->text;

@@ -76,33 +76,34 @@ static const char *rule_back(const char *rule)
 	return line;
 }
 
+static const char *const same[] = {
+	"tcp dport 22 accept",
+	"tcp dport { 22, 80, 1000-2000 } accept",
+	"udp sport != 53 drop",
+	"ip saddr 10.0.0.0/8 ip daddr != 192.0.2.1 drop",
+	"ip saddr 1.2.3.4-1.2.3.9 drop",
+	"ip6 saddr fe80::/64 accept",
+	"iifname \"eth*\" oifname != \"lo\" accept",
+	"ct state established,related accept",
+	"ct state != new drop",
+	"icmp type echo-request limit rate 5/second burst 5 packets accept",
+	"icmpv6 type nd-neighbor-solicit accept",
+	"meta mark 0x00000005 jump c",
+	"tcp flags & (fin | syn | rst | ack) == syn reject with tcp reset",
+	"log prefix \"in \" level info drop",
+	"log prefix \"seen \"",
+	"counter accept",
+	"reject with icmpx admin-prohibited",
+	"reject with icmp host-unreachable",
+	"reject",
+	"meta l4proto 47 accept",
+	"ip protocol 6 tcp dport 22",
+	"meta nfproto ipv6 meta l4proto 6",
+	"tcp dport 22 accept comment \"ssh\"",
+};
+
 static void test_rules_round_trip(void)
 {
-	static const char *const same[] = {
-		"tcp dport 22 accept",
-		"tcp dport { 22, 80, 1000-2000 } accept",
-		"udp sport != 53 drop",
-		"ip saddr 10.0.0.0/8 ip daddr != 192.0.2.1 drop",
-		"ip saddr 1.2.3.4-1.2.3.9 drop",
-		"ip6 saddr fe80::/64 accept",
-		"iifname \"eth*\" oifname != \"lo\" accept",
-		"ct state established,related accept",
-		"ct state != new drop",
-		"icmp type echo-request limit rate 5/second burst 5 packets accept",
-		"icmpv6 type nd-neighbor-solicit accept",
-		"meta mark 0x00000005 jump c",
-		"tcp flags & (fin | syn | rst | ack) == syn reject with tcp reset",
-		"log prefix \"in \" level info drop",
-		"log prefix \"seen \"",
-		"counter accept",
-		"reject with icmpx admin-prohibited",
-		"reject with icmp host-unreachable",
-		"reject",
-		"meta l4proto 47 accept",
-		"ip protocol 6 tcp dport 22",
-		"meta nfproto ipv6 meta l4proto 6",
-		"tcp dport 22 accept comment \"ssh\"",
-	};
 
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		const char *got = rule_back(same[i]);
@@ -261,6 +262,45 @@ static void test_state(void)
 	ir_ruleset_free(back);
 }
 
+/* Every rule of same[] through the state text: written, read back, written the same. */
+static void test_state_corpus(void)
+{
+	struct ir_ruleset *rs = ir_ruleset_new(), *back = ir_ruleset_new();
+	struct bpfw_err err = { 0 };
+	char cmd[512], *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	struct ir_chain *c;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(run(rs, INET, NULL, &err), 0);
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "add rule inet t c %s", same[i]);
+		CU_ASSERT_EQUAL(run(rs, cmd, NULL, &err), 0);
+	}
+	c = rs->nft[0]->chains[0];
+	c->policy_slot = 0;
+	for (unsigned int i = 0; i < c->n_rules; i++)
+		c->rules[i]->slot = i + 1;
+	f = open_memstream(&a, &alen);
+	CU_ASSERT_EQUAL(nft_state_write(f, rs), 0);
+	fclose(f);
+	CU_ASSERT_EQUAL(nft_state_parse(a + strlen(NFT_STATE_TAG), alen - strlen(NFT_STATE_TAG),
+					back, &err), 0);
+	if (err.exit_code)
+		printf("\n  %s\n", err.msg);
+	f = open_memstream(&b, &blen);
+	CU_ASSERT_EQUAL(nft_state_write(f, back), 0);
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_EQUAL_FATAL(back->n_nft, 1);
+	for (unsigned int i = 0; i < c->n_rules; i++)
+		CU_ASSERT(ir_rule_equal(c->rules[i], back->nft[0]->chains[0]->rules[i]));
+	free(a);
+	free(b);
+	ir_ruleset_free(rs);
+	ir_ruleset_free(back);
+}
+
 static void test_refusals(void)
 {
 	static const struct {
@@ -355,7 +395,8 @@ static const struct cu_test tests[] = {
 	{ "files: define, comments, blocks, forward jumps", test_file },
 	{ "named sets and queued element changes", test_sets_and_elements },
 	{ "the state text's section: slots and policies read back", test_state },
-	{ "refusals name the expression; nothing half applied", test_refusals },
+	{ "every listed rule through the state text unchanged", test_state_corpus },
+	{ "refusals name the expression", test_refusals },
 	{ "iptables' rules in nft's list format", test_ipt_tables_listing },
 	{ NULL, NULL },
 };
