@@ -14,6 +14,8 @@
 #include "bpfw/ir.h"
 #include "bpfw/nft_import.h"
 
+struct nftnl_expr;
+
 #define NX_REGS		24	/* NFT_REG_1..4 and NFT_REG32_00..15 */
 #define NX_MAX_ALT	4096	/* rules one set may expand into */
 
@@ -84,6 +86,18 @@ struct nx {
 
 /* Refuse the rule: the reason into nx->why; returns -EOPNOTSUPP. */
 int nx_refuse(struct nx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The register @attr of @e names, or NULL if unset or out of range. */
+struct nx_reg *nx_reg_of(struct nx *x, const struct nftnl_expr *e, uint16_t attr);
+
+/* A test may come here: not after the verdict, a stateful match or a log statement. */
+int nx_test_start(struct nx *x, const char *what);
+
+/* A cmp expression: what it compares, as the part of the rule it tests (nft_import_cmp.c). */
+int nx_cmp(struct nx *x, const struct nftnl_expr *e);
+
+/* A range expression: a port range (nft_import_cmp.c). */
+int nx_range(struct nx *x, const struct nftnl_expr *e);
 
 /* The protocol tested (tcp for a set of tcp and udp, whose ports tests are the same), or 0. */
 uint8_t nx_l4proto(const struct nx *x);
