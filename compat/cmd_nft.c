@@ -43,8 +43,7 @@ static void usage(FILE *f)
 	      "  -s, --stateless               Omit stateful information of ruleset.\n", f);
 }
 
-/* The elements of set @s as nft lists them, from the running map. */
-static int list_elems(void *arg, const struct ir_set *s, FILE *f)
+int nft_elems_list(void *arg, const struct ir_set *s, FILE *f)
 {
 	const struct txn *t = arg;
 	uint8_t key[KEY_BUF], next[KEY_BUF];
@@ -90,8 +89,7 @@ static int list_elems(void *arg, const struct ir_set *s, FILE *f)
 	return 0;
 }
 
-/* Write the queued element changes to their sets' maps. */
-static int write_elems(const struct nft_ctx *ctx, struct bpfw_err *err)
+int nft_elems_write(const struct nft_ctx *ctx, struct bpfw_err *err)
 {
 	struct ipset_run run = { .light = true };
 	int ret = 0;
@@ -195,7 +193,7 @@ static int run(const struct opts *o, struct bpfw_err *err)
 		goto out;
 	ctx.flags = o->flags;
 	ctx.fmt.flags = o->flags;
-	ctx.fmt.elems = list_elems;
+	ctx.fmt.elems = nft_elems_list;
 	ctx.fmt.elems_arg = &t;
 	if (o->file)
 		ret = nft_run_file(&ctx, t.rs, o->file, err);
@@ -204,7 +202,7 @@ static int run(const struct opts *o, struct bpfw_err *err)
 	fflush(stdout);
 	if (ret || !ctx.changed) {
 		if (!ret && ctx.n_elems && !(o->flags & NFT_F_CHECK))
-			ret = write_elems(&ctx, err);
+			ret = nft_elems_write(&ctx, err);
 		goto out;
 	}
 	if (o->flags & NFT_F_CHECK) {
@@ -213,7 +211,7 @@ static int run(const struct opts *o, struct bpfw_err *err)
 	}
 	ret = txn_commit(&t, err);
 	if (!ret && ctx.n_elems)
-		ret = write_elems(&ctx, err);
+		ret = nft_elems_write(&ctx, err);
 out:
 	nft_ctx_release(&ctx);
 	txn_end(&t);

@@ -116,6 +116,19 @@ const char *nft_icmp_type_name(uint8_t type, bool v6);
 /* nft's standard priority name nearest @prio ("filter") and @prio's offset from it. */
 const char *nft_priority_name(int32_t prio, int32_t *offset);
 
+/*
+ * An nft_elems_fn for listings: the elements of @s from the running map of
+ * the transaction @arg (a begun struct txn *) (compat/cmd_nft.c).
+ */
+int nft_elems_list(void *arg, const struct ir_set *s, FILE *f);
+
+/*
+ * Write the element changes queued in @ctx to the running sets' maps: after
+ * the commit that made the sets, or alone when nothing else changed (no new
+ * program).  The caller holds bpfw's lock (compat/cmd_nft.c).
+ */
+int nft_elems_write(const struct nft_ctx *ctx, struct bpfw_err *err);
+
 /* nft: the command line's entry point; returns the exit status (compat/cmd_nft.c). */
 int compat_nft_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
