@@ -288,7 +288,7 @@ int nft_dump_delete_tables(const struct nft_dump *d, struct bpfw_err *err)
 	ret = sock_open(&s, err);
 	if (ret)
 		return ret;
-	bbuf = malloc(DUMP_BUF * 4);
+	bbuf = calloc(4, DUMP_BUF);	/* attribute padding is sent as it is */
 	db.b = bbuf ? mnl_nlmsg_batch_start(bbuf, DUMP_BUF * 4) : NULL;
 	if (!db.b) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
