@@ -10,18 +10,15 @@
  * chain, iptables' the whole hook); otherwise the later chains are refused.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpfw/ipset.h"
 #include "bpfw/nft_import.h"
 #include "nft_import_internal.h"
 
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
-#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -53,49 +50,6 @@ struct imp {
 	uint32_t cur_nfproto;
 	enum ir_table_id cur_tid;
 };
-
-int nft_report_add(struct nft_import_report *rep, const char *fmt, ...)
-{
-	char **more, *line;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -ENOMEM;
-	if (rep->n_lines && !strcmp(rep->lines[rep->n_lines - 1], line)) {
-		free(line);
-		return 0;
-	}
-	more = realloc(rep->lines, (rep->n_lines + 1) * sizeof(*more));
-	if (!more) {
-		free(line);
-		return -ENOMEM;
-	}
-	rep->lines = more;
-	rep->lines[rep->n_lines++] = line;
-	return 0;
-}
-
-void nft_report_free(struct nft_import_report *rep)
-{
-	for (unsigned int i = 0; i < rep->n_lines; i++)
-		free(rep->lines[i]);
-	free(rep->lines);
-	for (unsigned int i = 0; i < rep->n_sets; i++) {
-		struct nft_import_set *s = &rep->sets[i];
-
-		for (unsigned int j = 0; j < s->n_elems; j++)
-			free(s->elems[j]);
-		free(s->elems);
-		free(s->table);
-		free(s->nft_name);
-	}
-	free(rep->sets);
-	memset(rep, 0, sizeof(*rep));
-}
 
 static const char *family_name(uint32_t nfproto)
 {
@@ -280,73 +234,14 @@ static const char *jump_name(const char *nft_chain, void *arg)
 	return ic && !ic->skip && !ic->base && ic->tid == m->cur_tid ? ic->ir_name : NULL;
 }
 
-static bool set_name_taken(const struct nft_import_report *rep, const char *name)
-{
-	for (unsigned int i = 0; i < rep->n_sets; i++)
-		if (!strcmp(rep->sets[i].def.name, name))
-			return true;
-	return false;
-}
-
-/* A named set as one of bpfw's sets: its definition in @m->rs, its elements in the report. */
+/* A named set as one of bpfw's sets (nft_import_set.c). */
 static int set_name(struct nftnl_set *s, enum ir_family family, char *name, char *why,
 		    size_t why_len, void *arg)
 {
 	struct imp *m = arg;
-	struct nft_import_report *rep = m->rep;
-	const char *nft_name = nftnl_set_get_str(s, NFTNL_SET_NAME);
-	uint32_t flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
-	struct nft_import_set *is, *more;
-	int n, ret;
 
-	for (unsigned int i = 0; i < rep->n_sets; i++) {
-		is = &rep->sets[i];
-		if (is->nfproto == m->cur_nfproto && !strcmp(is->table, m->cur_table) &&
-		    !strcmp(is->nft_name, nft_name)) {
-			strcpy(name, is->def.name);
-			return 0;
-		}
-	}
-	n = snprintf(name, IR_SET_MAXNAMELEN, "%s", nft_name);
-	if (n >= IR_SET_MAXNAMELEN || set_name_taken(rep, name))
-		n = snprintf(name, IR_SET_MAXNAMELEN, "%s-%s", m->cur_table, nft_name);
-	if (n >= IR_SET_MAXNAMELEN || set_name_taken(rep, name)) {
-		snprintf(why, why_len, "named set @%s: no free set name of at most %d characters",
-			 nft_name, IR_SET_MAXNAMELEN - 1);
-		return -EOPNOTSUPP;
-	}
-	more = realloc(rep->sets, (rep->n_sets + 1) * sizeof(*more));
-	if (!more)
-		return -ENOMEM;
-	rep->sets = more;
-	is = &rep->sets[rep->n_sets];
-	memset(is, 0, sizeof(*is));
-	strcpy(is->def.name, name);
-	is->def.type = flags & NFT_SET_INTERVAL ? IR_SET_HASH_NET : IR_SET_HASH_IP;
-	is->def.family = family;
-	is->def.hashsize = IPSET_HASHSIZE;
-	is->def.maxelem = IPSET_MAXELEM;
-	if (flags & NFT_SET_TIMEOUT) {
-		is->def.with_timeout = true;
-		if (nftnl_set_is_set(s, NFTNL_SET_TIMEOUT))
-			is->def.timeout = nftnl_set_get_u64(s, NFTNL_SET_TIMEOUT) / 1000;
-	}
-	is->def.id = m->rs->set_seq;
-	is->nfproto = m->cur_nfproto;
-	is->table = strdup(m->cur_table);
-	is->nft_name = strdup(nft_name);
-	ret = is->table && is->nft_name ? nx_set_words(s, family, &is->elems, &is->n_elems) :
-	      -ENOMEM;
-	rep->n_sets++;
-	if (ret == -E2BIG) {
-		snprintf(why, why_len, "named set @%s: more elements than bpfw expands", nft_name);
-		return -EOPNOTSUPP;
-	}
-	if (!ret)
-		ret = ir_set_add(m->rs, &is->def);
-	if (!ret)
-		m->rs->set_seq++;
-	return ret;
+	return nx_named_set(m->rep, m->rs, m->cur_nfproto, m->cur_table, s, family, name, why,
+			    why_len);
 }
 
 /* The IR chain of @ic in @t, created as a user chain if it is not a built-in. */

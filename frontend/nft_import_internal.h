@@ -120,4 +120,13 @@ int nx_lookup(struct nx *x, const struct nx_reg *reg, const char *set_name, bool
 /* Named set @s's elements as ipset words them (prefixes of @family), malloc'd; -E2BIG, -ENOMEM. */
 int nx_set_words(struct nftnl_set *s, enum ir_family family, char ***out, unsigned int *n);
 
+/*
+ * Named set @s of table @table (family @nfproto) as one of bpfw's sets: its
+ * ipset name into @name; its definition added to @rs and its elements to
+ * @rep the first time.  -EOPNOTSUPP with the reason in @why.
+ */
+int nx_named_set(struct nft_import_report *rep, struct ir_ruleset *rs, uint32_t nfproto,
+		 const char *table, struct nftnl_set *s, enum ir_family family, char *name,
+		 char *why, size_t why_len);
+
 #endif /* BPFW_NFT_IMPORT_INTERNAL_H */

@@ -16,6 +16,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <netinet/in.h>
 
+#include "bpfw/ipset.h"
 #include "nft_import_internal.h"
 
 typedef unsigned __int128 u128;
@@ -423,5 +424,72 @@ int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool i
 	x->alt_kind = NX_ALT_NONE;
 out:
 	free(iv);
+	return ret;
+}
+
+static bool set_name_taken(const struct nft_import_report *rep, const char *name)
+{
+	for (unsigned int i = 0; i < rep->n_sets; i++)
+		if (!strcmp(rep->sets[i].def.name, name))
+			return true;
+	return false;
+}
+
+int nx_named_set(struct nft_import_report *rep, struct ir_ruleset *rs, uint32_t nfproto,
+		 const char *table, struct nftnl_set *s, enum ir_family family, char *name,
+		 char *why, size_t why_len)
+{
+	const char *nft_name = nftnl_set_get_str(s, NFTNL_SET_NAME);
+	uint32_t flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
+	struct nft_import_set *is, *more;
+	int n, ret;
+
+	for (unsigned int i = 0; i < rep->n_sets; i++) {
+		is = &rep->sets[i];
+		if (is->nfproto == nfproto && !strcmp(is->table, table) &&
+		    !strcmp(is->nft_name, nft_name)) {
+			strcpy(name, is->def.name);
+			return 0;
+		}
+	}
+	n = snprintf(name, IR_SET_MAXNAMELEN, "%s", nft_name);
+	if (n >= IR_SET_MAXNAMELEN || set_name_taken(rep, name))
+		n = snprintf(name, IR_SET_MAXNAMELEN, "%s-%s", table, nft_name);
+	if (n >= IR_SET_MAXNAMELEN || set_name_taken(rep, name)) {
+		snprintf(why, why_len, "named set @%s: no free set name of at most %d characters",
+			 nft_name, IR_SET_MAXNAMELEN - 1);
+		return -EOPNOTSUPP;
+	}
+	more = realloc(rep->sets, (rep->n_sets + 1) * sizeof(*more));
+	if (!more)
+		return -ENOMEM;
+	rep->sets = more;
+	is = &rep->sets[rep->n_sets];
+	memset(is, 0, sizeof(*is));
+	strcpy(is->def.name, name);
+	is->def.type = flags & NFT_SET_INTERVAL ? IR_SET_HASH_NET : IR_SET_HASH_IP;
+	is->def.family = family;
+	is->def.hashsize = IPSET_HASHSIZE;
+	is->def.maxelem = IPSET_MAXELEM;
+	if (flags & NFT_SET_TIMEOUT) {
+		is->def.with_timeout = true;
+		if (nftnl_set_is_set(s, NFTNL_SET_TIMEOUT))
+			is->def.timeout = nftnl_set_get_u64(s, NFTNL_SET_TIMEOUT) / 1000;
+	}
+	is->def.id = rs->set_seq;
+	is->nfproto = nfproto;
+	is->table = strdup(table);
+	is->nft_name = strdup(nft_name);
+	ret = is->table && is->nft_name ? nx_set_words(s, family, &is->elems, &is->n_elems) :
+	      -ENOMEM;
+	rep->n_sets++;
+	if (ret == -E2BIG) {
+		snprintf(why, why_len, "named set @%s: more elements than bpfw expands", nft_name);
+		return -EOPNOTSUPP;
+	}
+	if (!ret)
+		ret = ir_set_add(rs, &is->def);
+	if (!ret)
+		rs->set_seq++;
 	return ret;
 }
