@@ -25,6 +25,7 @@ static const struct personality personalities[] = {
 	{ "ip6tables", IR_FAMILY_IPV6, compat_iptables_main },
 	{ "ip6tables-save", IR_FAMILY_IPV6, compat_save_main },
 	{ "ip6tables-restore", IR_FAMILY_IPV6, compat_restore_main },
+	{ "conntrack", IR_FAMILY_IPV4, compat_conntrack_main },
 	{ "import", IR_FAMILY_IPV4, compat_import_main },
 	{ "log", IR_FAMILY_IPV4, compat_log_main },
 	{ "monitor", IR_FAMILY_IPV4, compat_monitor_main },

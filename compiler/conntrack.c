@@ -92,6 +92,40 @@ static void key_addr_words(struct cg *c, int16_t src, int16_t dst, int words)
 	}
 }
 
+/*
+ * Both keys of an ICMP query or answer: the identifier (R1) for the ports,
+ * and its type (R3) in the key's last field, the type of the other half of
+ * the exchange in the reversed key's, so that an answer is found only as
+ * the answer of its query (netfilter's ICMP tuples hold the type too).
+ */
+static void icmp_keys(struct cg *c)
+{
+	struct emit *e = &c->e;
+	static const uint8_t pairs[][2] = {
+		{ ICMP_ECHO, ICMP_ECHOREPLY }, { ICMP_TIMESTAMP, ICMP_TIMESTAMPREPLY },
+		{ ICMP_INFO_REQUEST, ICMP_INFO_REPLY }, { ICMP_ADDRESS, ICMP_ADDRESSREPLY },
+		{ ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY }, { ICMPV6_NI_QUERY, ICMPV6_NI_REPLY },
+	};
+	uint32_t known = emit_label(e);
+
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
+	emit(e, STX(BPF_H, R_FP, R3, STK_CTKEY + KEY(dport)));
+	emit(e, MOV64_IMM(R4, 0));
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		for (int k = 0; k < 2; k++) {
+			uint32_t next = emit_label(e);
+
+			emit_jmp_imm(e, BPF_JNE, false, R3, pairs[i][k], next);
+			emit(e, MOV64_IMM(R4, pairs[i][!k]));
+			emit_ja(e, known);
+			emit_bind(e, next);
+		}
+	}
+	emit_bind(e, known);
+	emit(e, STX(BPF_H, R_FP, R4, STK_CTREV + KEY(dport)));
+}
+
 /* The ports (or the echo identifier) of the quoted transport header at R2 + @q. */
 static void quoted_ports(struct cg *c, int16_t q, uint8_t icmp_proto, uint32_t done)
 {
@@ -117,10 +151,8 @@ static void quoted_ports(struct cg *c, int16_t q, uint8_t icmp_proto, uint32_t d
 	emit_bind(e, icmp);
 	emit(e, LDX(BPF_H, R1, R2, q + 4));
 	emit(e, ENDIAN_BE(R1, 16));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(sport)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(dport)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(dport)));
+	emit(e, LDX(BPF_B, R3, R2, q));
+	icmp_keys(c);
 }
 
 /*
@@ -190,20 +222,25 @@ static void quoted_keys(struct cg *c, uint32_t bad)
 	emit_bind(e, done);
 }
 
-/* ICMP by type: an error, a query or answer, or neither. */
-static void icmp_kinds(struct cg *c, uint32_t icmp_error, uint32_t echo, uint32_t untracked)
+/*
+ * ICMP by type, as netfilter's conntrack sees it: errors quote a packet,
+ * queries and their answers are tracked, other messages INVALID.
+ */
+static void icmp_kinds(struct cg *c, uint32_t icmp_error, uint32_t echo, uint32_t invalid)
 {
 	struct emit *e = &c->e;
+	static const uint8_t errors[] = { ICMP_DEST_UNREACH, ICMP_SOURCE_QUENCH, ICMP_REDIRECT,
+					  ICMP_TIME_EXCEEDED, ICMP_PARAMETERPROB };
+	static const uint8_t tracked[] = { ICMP_ECHO, ICMP_ECHOREPLY, ICMP_TIMESTAMP,
+					   ICMP_TIMESTAMPREPLY, ICMP_INFO_REQUEST, ICMP_INFO_REPLY,
+					   ICMP_ADDRESS, ICMP_ADDRESSREPLY };
 
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(icmp_type)));
-	for (int t = 0; t <= ICMP_ADDRESSREPLY; t++) {
-		if (t == ICMP_DEST_UNREACH || t == ICMP_SOURCE_QUENCH || t == ICMP_REDIRECT ||
-		    t == ICMP_TIME_EXCEEDED || t == ICMP_PARAMETERPROB)
-			emit_jmp_imm(e, BPF_JEQ, false, R1, t, icmp_error);
-		else if (t == ICMP_ECHOREPLY || t >= ICMP_ECHO)
-			emit_jmp_imm(e, BPF_JEQ, false, R1, t, echo);
-	}
-	emit_ja(e, untracked);
+	for (size_t i = 0; i < sizeof(errors); i++)
+		emit_jmp_imm(e, BPF_JEQ, false, R1, errors[i], icmp_error);
+	for (size_t i = 0; i < sizeof(tracked); i++)
+		emit_jmp_imm(e, BPF_JEQ, false, R1, tracked[i], echo);
+	emit_ja(e, invalid);
 }
 
 /*
@@ -261,14 +298,12 @@ static void packet_keys(struct cg *c, uint32_t icmp_error, uint32_t untracked, u
 	if (v6)
 		icmp6_kinds(c, icmp_error, echo, untracked, invalid);
 	else
-		icmp_kinds(c, icmp_error, echo, untracked);
+		icmp_kinds(c, icmp_error, echo, invalid);
 
-	emit_bind(e, echo);	/* the identifier stands for both ports */
+	emit_bind(e, echo);	/* the identifier and the type */
 	emit(e, LDX(BPF_H, R1, R_PKT, PI(icmp_id)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(sport)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTKEY + KEY(dport)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(sport)));
-	emit(e, STX(BPF_H, R_FP, R1, STK_CTREV + KEY(dport)));
+	emit(e, LDX(BPF_B, R3, R_PKT, PI(icmp_type)));
+	icmp_keys(c);
 	emit_ja(e, done);
 
 	emit_bind(e, ports);
@@ -281,12 +316,73 @@ static void packet_keys(struct cg *c, uint32_t icmp_error, uint32_t untracked, u
 	emit_bind(e, done);
 }
 
+/* The TCP flag combinations netfilter takes (tcp_valid_flags), by FIN, SYN, RST, ACK, URG. */
+#define TCP_VALID(f)	(1ull << (f))
+#define TCP_VALID_FLAGS	(TCP_VALID(TH_SYN) | TCP_VALID(TH_SYN | TH_URG) |		\
+			 TCP_VALID(TH_SYN | TH_ACK) | TCP_VALID(TH_RST) |		\
+			 TCP_VALID(TH_RST | TH_ACK) | TCP_VALID(TH_FIN | TH_ACK) |	\
+			 TCP_VALID(TH_FIN | TH_ACK | TH_URG) | TCP_VALID(TH_ACK) |	\
+			 TCP_VALID(TH_ACK | TH_URG))
+
+/* A TCP packet with flags netfilter never takes (none, FIN alone, SYN with FIN...): to @invalid. */
+static void tcp_flags_valid(struct cg *c, uint32_t invalid)
+{
+	struct emit *e = &c->e;
+	uint32_t ok = emit_label(e);
+
+	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_TCP, ok);
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(tcpflags)));
+	emit(e, ALU64_IMM(BPF_AND, R1, TH_FIN | TH_SYN | TH_RST | TH_ACK | TH_URG));
+	emit_ld_imm64(e, R2, TCP_VALID_FLAGS);
+	emit(e, ALU64_REG(BPF_RSH, R2, R1));
+	emit(e, ALU64_IMM(BPF_AND, R2, 1));
+	emit_jmp_imm(e, BPF_JEQ, false, R2, 0, invalid);
+	emit_bind(e, ok);
+}
+
+/* An ICMP or ICMPv6 answer (echo reply and the like) of no known query: to @invalid. */
+static void icmp_answer_invalid(struct cg *c, uint32_t invalid)
+{
+	struct emit *e = &c->e;
+	static const uint8_t v4[] = { ICMP_ECHOREPLY, ICMP_TIMESTAMPREPLY, ICMP_INFO_REPLY,
+				      ICMP_ADDRESSREPLY };
+	static const uint8_t v6[] = { ICMPV6_ECHO_REPLY, ICMPV6_NI_REPLY };
+	bool six = c->fam == IR_FAMILY_IPV6;
+	const uint8_t *types = six ? v6 : v4;
+	size_t n = six ? sizeof(v6) : sizeof(v4);
+	uint32_t other = emit_label(e);
+
+	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, six ? IPPROTO_ICMPV6 : IPPROTO_ICMP, other);
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(icmp_type)));
+	for (size_t i = 0; i < n; i++)
+		emit_jmp_imm(e, BPF_JEQ, false, R1, types[i], invalid);
+	emit_bind(e, other);
+}
+
+/*
+ * An ICMP error must quote a packet its receiver sent: the quote's source
+ * is the error's destination (netfilter checks the same); else @invalid.
+ */
+static void quoted_from_us(struct cg *c, uint32_t invalid)
+{
+	struct emit *e = &c->e;
+	bool v6 = c->fam == IR_FAMILY_IPV6;
+	int16_t daddr = v6 ? PI(daddr6) : PI(daddr);
+
+	for (int16_t w = 0; w < (v6 ? 16 : 4); w += 4) {
+		emit(e, LDX(BPF_W, R1, R_FP, STK_CTKEY + KEY(saddr) + w));
+		emit(e, LDX(BPF_W, R2, R_PKT, daddr + w));
+		emit_jmp_reg(e, BPF_JNE, R1, R2, invalid);
+	}
+}
+
 void cg_emit_ct_state(struct cg *c)
 {
 	struct emit *e = &c->e;
 	uint32_t done = emit_label(e), orig = emit_label(e), reply = emit_label(e);
 	uint32_t icmp_error = emit_label(e), invalid = emit_label(e), untracked = emit_label(e);
 	uint32_t related = emit_label(e), fresh = emit_label(e), replied = emit_label(e);
+	uint32_t not_tcp = emit_label(e);
 
 	emit(e, MOV64_IMM(R1, 0));
 	for (int16_t off = 0; off < (int16_t)sizeof(struct cgen_ct_key); off += 8) {
@@ -299,15 +395,22 @@ void cg_emit_ct_state(struct cg *c)
 	emit(e, MOV64_REG(R_NOW, R0));
 	emit(e, LDX(BPF_B, R_PROTO, R_PKT, PI(proto)));
 	packet_keys(c, icmp_error, untracked, invalid);
+	tcp_flags_valid(c, invalid);
 
 	lookup_live(c, STK_CTKEY, orig);
 	lookup_live(c, STK_CTREV, reply);
-	/* a connection not known: TCP must begin with a SYN, or at least not reset */
-	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_TCP, fresh);
+	/*
+	 * A connection not known: TCP must not begin with a reset, a SYN-ACK
+	 * or a FIN, and an ICMP answer answers nothing.
+	 */
+	emit_jmp_imm(e, BPF_JNE, false, R_PROTO, IPPROTO_TCP, not_tcp);
 	emit(e, LDX(BPF_B, R1, R_PKT, PI(tcpflags)));
-	emit_jmp_imm(e, BPF_JSET, false, R1, TH_RST, invalid);
+	emit_jmp_imm(e, BPF_JSET, false, R1, TH_RST | TH_FIN, invalid);
 	emit(e, ALU64_IMM(BPF_AND, R1, TH_SYN | TH_ACK));
 	emit_jmp_imm(e, BPF_JEQ, false, R1, TH_SYN | TH_ACK, invalid);
+	emit_ja(e, fresh);
+	emit_bind(e, not_tcp);
+	icmp_answer_invalid(c, invalid);
 	emit_bind(e, fresh);
 	set_state(c, IR_CT_NEW, CG_CTDIR_NONE, done);
 
@@ -329,6 +432,7 @@ void cg_emit_ct_state(struct cg *c)
 		quoted_keys6(c, invalid);
 	else
 		quoted_keys(c, invalid);
+	quoted_from_us(c, invalid);
 	lookup_live(c, STK_CTKEY, related);
 	lookup_live(c, STK_CTREV, related);
 	emit_ja(e, invalid);

@@ -122,7 +122,7 @@ struct cgen_addrtype_key {
 /* A tracked connection, in the direction of its first packet. */
 struct cgen_ct_key {
 	uint32_t saddr[4], daddr[4];	/* network order; IPv4 in the first word, the rest 0 */
-	uint16_t sport, dport;	/* host order; ICMP echo and the like: the identifier, both */
+	uint16_t sport, dport;	/* host order; ICMP queries and answers: the identifier, the type */
 	uint8_t proto;
 	uint8_t family;		/* 4 or 6 */
 	uint8_t pad[2];

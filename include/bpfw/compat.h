@@ -21,6 +21,9 @@ int compat_save_main(const struct ipt_ctx *ctx, int argc, char **argv);
 /* iptables-restore / ip6tables-restore; returns the exit status. */
 int compat_restore_main(const struct ipt_ctx *ctx, int argc, char **argv);
 
+/* bpfw conntrack -C|-F: count or forget the connections of bpfw's table. */
+int compat_conntrack_main(const struct ipt_ctx *ctx, int argc, char **argv);
+
 /* bpfw recent: list and change -m recent's lists, as /proc/net/xt_recent/NAME. */
 int compat_recent_main(const struct ipt_ctx *ctx, int argc, char **argv);
 

@@ -931,6 +931,7 @@ class Side:
 		if kind == "bpfw":
 			self.restore = [os.path.join(tooldir, fam.tool + "-restore"), "-w", "30"]
 			self.save = [os.path.join(tooldir, fam.tool + "-save")]
+			self.ct_flush = [os.path.join(tooldir, "bpfw"), "conntrack", "-F"]
 		else:
 			t = fam.tool
 			self.restore = [os.path.join(tooldir, "%s-%s-restore" % (t, kind)), "-w", "30"]
@@ -959,12 +960,14 @@ class Side:
 
 	def forget_connections(self):
 		"""A fresh start for connection tracking: the kernel's table flushed
-		(ctnetlink), bpfw's dropped with the last program that used it (a rule
-		set without state matches in between)."""
+		(ctnetlink), bpfw's with bpfw conntrack -F (both keep theirs across
+		rule sets, even those without state matches)."""
 		empty = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
 		# both families: bpfw's programs hold both tables
 		for cmd in (self.restore, self.restore_other):
 			self.run(cmd, empty)
+		if self.kind == "bpfw":
+			self.run(self.ct_flush)
 		if self.nl is not None:
 			fam = socket.AF_INET if self.fam.v == 4 else socket.AF_INET6
 			# IPCTNL_MSG_CT_DELETE of NFNL_SUBSYS_CTNETLINK, nothing named: all
