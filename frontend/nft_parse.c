@@ -25,17 +25,33 @@ static const char *const fam_names[IR_NFT_FAMILY_MAX] = { "ip", "ip6", "inet" };
  * unquoted nft name: the state text holds it unquoted, and ":" joins a
  * set's table and name).
  */
+static bool name_ok(const char *s)
+{
+	return s[0] && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "0123456789_-./") == strlen(s);
+}
+
 static const char *take_name(struct nft_toks *t)
 {
 	const struct nft_tok *k = nft_peek(t);
 
 	if (k->kind != NFT_TOK_WORD && k->kind != NFT_TOK_STRING)
 		return NULL;
-	if (!k->text[0] || strspn(k->text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				  "0123456789_-./") != strlen(k->text))
+	if (!name_ok(k->text))
 		return NULL;
 	t->pos++;
 	return k->text;
+}
+
+/* "syntax error, expecting @what name", or why the name given is not one bpfw keeps. */
+static int bad_name(struct nft_toks *t, const char *what, struct bpfw_err *err)
+{
+	const struct nft_tok *k = nft_peek(t);
+
+	if ((k->kind == NFT_TOK_WORD || k->kind == NFT_TOK_STRING) && k->text[0])
+		return nft_perr(t, err, "%s name \"%s\" is not supported by bpfw (a name of "
+				"letters, digits, _ - . and /)", what, k->text);
+	return nft_perr(t, err, "syntax error, expecting %s name", what);
 }
 
 /* The table id of one of iptables' own tables named @name in @fam, or -1. */
@@ -66,7 +82,7 @@ static int table_ref(struct nft_toks *t, enum ir_nft_family *fam, const char **n
 		return nft_perr(t, err, "family %s is not supported by bpfw", k->text);
 	*name = take_name(t);
 	if (!*name)
-		return nft_perr(t, err, "syntax error, expecting table name");
+		return bad_name(t, "table", err);
 	return 0;
 }
 
@@ -666,7 +682,7 @@ static int object_cmd(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset
 		return ret;
 	name = take_name(t);
 	if (!name)
-		return nft_perr(t, err, "syntax error, expecting %s name", objs[what]);
+		return bad_name(t, objs[what], err);
 	if (what == OBJ_CHAIN) {
 		if (!strcmp(verb, "add") || create)
 			return chain_add(t, ctx, rs, tb, name, create, err);
@@ -745,13 +761,17 @@ int nft_table_body(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset *r
 		}
 		if (nft_accept(t, "chain")) {
 			name = take_name(t);
-			if (!name || !nft_at(t, "{"))
-				return nft_perr(t, err, "syntax error, expecting chain name and {");
+			if (!name)
+				return bad_name(t, "chain", err);
+			if (!nft_at(t, "{"))
+				return nft_perr(t, err, "syntax error, expecting {");
 			ret = chain_add(t, ctx, rs, tb, name, false, err);
 		} else if (nft_accept(t, "set")) {
 			name = take_name(t);
-			if (!name || !nft_accept(t, "{"))
-				return nft_perr(t, err, "syntax error, expecting set name and {");
+			if (!name)
+				return bad_name(t, "set", err);
+			if (!nft_accept(t, "{"))
+				return nft_perr(t, err, "syntax error, expecting {");
 			ret = set_body(t, ctx, rs, tb, name, err);
 		} else if (nft_at(t, "flags") || nft_at(t, "comment")) {
 			return nft_perr(t, err, "table %s is not supported by bpfw", k->text);
