@@ -162,9 +162,15 @@ void cg_emit_recent(struct cg *c, const struct ir_match *m, uint8_t miss)
 
 	emit_bind(e, found);
 	if (rc->check_set & IR_RECENT_TTL) {
+		uint32_t same = emit_label(e);
+
+		/* as xt_recent: a TTL of 0, the packet's or the entry's, is any TTL */
 		emit(e, LDX(BPF_W, R1, R0, EN(ttl)));
 		emit(e, LDX(BPF_B, R2, R_PKT, PI(ttl)));
+		emit_jmp_imm(e, BPF_JEQ, false, R1, 0, same);
+		emit_jmp_imm(e, BPF_JEQ, false, R2, 0, same);
 		emit_jmp_reg(e, BPF_JNE, R1, R2, missing);
+		emit_bind(e, same);
 	}
 	if (rc->check_set & IR_RECENT_REMOVE) {
 		emit_ld_map(e, R1, (uint32_t)c->recent_map);
