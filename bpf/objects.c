@@ -5,6 +5,7 @@
  * runs here) and every map bound to every program, so that the maps live
  * exactly as long as a program using them, with no pin and no daemon.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -144,6 +145,21 @@ static int addrtypes_fill(int fd)
 			k = addrtype_key(p->ifa_broadaddr);
 			if (bpf_map_update_elem(fd, &k, &bcast, BPF_NOEXIST) && errno != EEXIST)
 				ret = -errno;
+		}
+		/* and the subnet's last address, which the kernel makes a broadcast route
+		 * for any prefix shorter than 31 bits, brd given or not */
+		if (!ret && p->ifa_netmask) {
+			uint32_t mask = ntohl(((struct sockaddr_in *)p->ifa_netmask)->sin_addr.s_addr);
+			uint32_t a = ntohl(((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr);
+
+			if (mask && (~mask) > 1) {
+				uint32_t b = htonl(a | ~mask);
+
+				k = (struct cgen_addrtype_key){ .family = 4 };
+				memcpy(k.addr, &b, sizeof(b));
+				if (bpf_map_update_elem(fd, &k, &bcast, BPF_NOEXIST) && errno != EEXIST)
+					ret = -errno;
+			}
 		}
 	}
 	freeifaddrs(ifs);
