@@ -97,7 +97,10 @@ int nft_elems_write(const struct nft_ctx *ctx, struct bpfw_err *err)
 	for (unsigned int i = 0; i < ctx->n_elems && !ret; i++) {
 		char *words[2] = { (char *)ctx->elems[i].set, ctx->elems[i].elem };
 
-		ret = ipset_elem_cmd(&run, ctx->elems[i].op, words, 2, err);
+		if (ctx->elems[i].op == 'f')
+			ret = ipset_flush(&run, ctx->elems[i].set, err);
+		else
+			ret = ipset_elem_cmd(&run, ctx->elems[i].op, words, 2, err);
 		if (ret && err->exit_code) {
 			char msg[BPFW_ERR_MSG_MAX];
 
@@ -105,7 +108,8 @@ int nft_elems_write(const struct nft_ctx *ctx, struct bpfw_err *err)
 			err->exit_code = 0;
 			bpfw_errf(err, BPFW_EXIT_OTHER, -ret, "Error: Could not process rule: "
 				  "%s\n%s element %s", msg, ctx->elems[i].op == 'a' ? "add" :
-				  "delete", ctx->elems[i].elem);
+				  ctx->elems[i].op == 'd' ? "delete" : "flush",
+				  ctx->elems[i].elem ? ctx->elems[i].elem : ctx->elems[i].set);
 		}
 	}
 	ipset_run_end(&run);

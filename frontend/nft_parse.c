@@ -317,6 +317,24 @@ static int chain_add(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset 
 static int set_body(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset *rs,
 		    struct ir_table *tb, const char *name, struct bpfw_err *err);
 
+/* Queue element change @op of ir_set @set (@elem NULL: the whole set, for 'f'). */
+static int queue_elem(struct nft_ctx *ctx, char op, const char *set, const char *elem,
+		      struct bpfw_err *err)
+{
+	struct nft_elem_op *more = realloc(ctx->elems, (ctx->n_elems + 1) * sizeof(*more));
+
+	if (!more)
+		return nft_nomem(err);
+	ctx->elems = more;
+	more[ctx->n_elems].op = op;
+	snprintf(more[ctx->n_elems].set, sizeof(more[ctx->n_elems].set), "%s", set);
+	more[ctx->n_elems].elem = NULL;
+	if (elem && !(more[ctx->n_elems].elem = strdup(elem)))
+		return nft_nomem(err);
+	ctx->n_elems++;
+	return 0;
+}
+
 /* { e1, e2 }: queue an element change of set @s for each. */
 static int elements(struct nft_toks *t, struct nft_ctx *ctx, const struct ir_set *s, char op,
 		    struct bpfw_err *err)
@@ -326,8 +344,8 @@ static int elements(struct nft_toks *t, struct nft_ctx *ctx, const struct ir_set
 	while (!nft_accept(t, "}")) {
 		const struct nft_tok *k = nft_peek(t);
 		struct ipset_elem e;
-		struct nft_elem_op *more;
 		char *word;
+		int ret;
 		struct bpfw_err perr = { 0 };
 
 		if (k->kind == NFT_TOK_EOL || nft_accept(t, ",")) {
@@ -355,16 +373,9 @@ static int elements(struct nft_toks *t, struct nft_ctx *ctx, const struct ir_set
 					"IPv6" : "IPv4", s->type == IR_SET_HASH_IP ?
 					" (a prefix or range needs flags interval)" : "");
 		t->pos++;
-		more = realloc(ctx->elems, (ctx->n_elems + 1) * sizeof(*more));
-		if (!more)
-			return nft_nomem(err);
-		ctx->elems = more;
-		more[ctx->n_elems].op = op;
-		strcpy(more[ctx->n_elems].set, s->name);
-		more[ctx->n_elems].elem = strdup(word);
-		if (!more[ctx->n_elems].elem)
-			return nft_nomem(err);
-		ctx->n_elems++;
+		ret = queue_elem(ctx, op, s->name, word, err);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -727,8 +738,7 @@ static int object_cmd(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset
 		if (list)
 			return list_cmd(t, ctx, rs, OBJ_SET, tb, name, err);
 		if (flush)
-			return nft_perr(t, err, "flush set is not supported by bpfw; delete its "
-					"elements");
+			return queue_elem(ctx, 'f', s->name, NULL, err);
 		if (!del)
 			return nft_perr(t, err, "syntax error, unexpected %s", verb);
 		if (ir_set_refcount(rs, s->name))

@@ -37,9 +37,9 @@ enum {
 
 /* An element change of a named set, written to its map after the commit. */
 struct nft_elem_op {
-	char op;			/* 'a' add, 'd' delete */
+	char op;			/* 'a' add, 'd' delete, 'f' flush (every element) */
 	char set[IR_SET_MAXNAMELEN];	/* the ir_set's name */
-	char *elem;			/* the element as ipset words it ("10.0.0.0/8"), malloc'd */
+	char *elem;			/* as ipset words it ("10.0.0.0/8"), malloc'd; 'f': NULL */
 };
 
 /*

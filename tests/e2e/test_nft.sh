@@ -3,7 +3,7 @@
 # policy drop, established and related accepted, tcp dport { 22, 80 }
 # accepted, a named set of blocked addresses dropped); "add element" blocks
 # a client at once without a new program (the program id stays), "delete
-# element" lets it through again; "list ruleset" lines exact; rules added
+# element" and "flush set" let it through again; "list ruleset" lines exact; rules added
 # with nft to iptables' table ip filter show in iptables -S and the other way
 # round; the state survives other commands.
 set -u
@@ -99,6 +99,12 @@ assert_ok "nft delete element" nft delete element inet fw blocked { 10.99.1.2 }
 expect accept client tcp 10.99.1.1 22
 assert_eq "still the same program" "$id0" "$(prog_id)"
 assert_fails "deleting it twice fails" nft delete element inet fw blocked { 10.99.1.2 }
+assert_ok "nft add element again" nft add element inet fw blocked { 10.99.1.2 }
+expect drop client tcp 10.99.1.1 22
+assert_ok "nft flush set" nft flush set inet fw blocked
+expect accept client tcp 10.99.1.1 22
+assert_eq "flush set empties it" "" "$(nft list set inet fw blocked | grep elements)"
+assert_eq "still the same program after flush set" "$id0" "$(prog_id)"
 
 section "rules by handle"
 h=$(nft -a list chain inet fw input | grep 'icmp type' | sed 's/.*# handle //')

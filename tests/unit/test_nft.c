@@ -206,6 +206,10 @@ static void test_sets_and_elements(void)
 	CU_ASSERT_STRING_EQUAL(ctx.elems[0].elem, "1.2.3.4");
 	CU_ASSERT_EQUAL(ctx.elems[3].op, 'd');
 	CU_ASSERT_STRING_EQUAL(ctx.elems[3].set, "inet:t:s");
+	CU_ASSERT_EQUAL(nft_run_line(&ctx, rs, "flush set inet t s", &err), 0);
+	CU_ASSERT_EQUAL(ctx.n_elems, 5);
+	CU_ASSERT_EQUAL(ctx.elems[4].op, 'f');
+	CU_ASSERT_PTR_NULL(ctx.elems[4].elem);
 	nft_ctx_release(&ctx);
 	/* a prefix needs an interval set */
 	CU_ASSERT_NOT_EQUAL(run(rs, "add element inet t s { 10.0.0.0/8 }", NULL, &err), 0);
