@@ -557,7 +557,10 @@ static int rule_cmd(struct nft_toks *t, struct nft_ctx *ctx, struct ir_ruleset *
 		ret = nft_parse_rule(t, &w, &r, err);
 		if (ret)
 			return ret;
-		r->slot = IR_SLOT_NONE;
+		/* the rule keeps its handle (its slot), its counter starts again */
+		r->slot = c->rules[at]->slot;
+		memset(&r->counter, 0, sizeof(r->counter));
+		r->counter_given = true;
 		ir_chain_replace(c, at, r);
 		ctx->changed = true;
 		return 0;

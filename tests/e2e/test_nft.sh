@@ -114,6 +114,11 @@ assert_ok "insert rule" nft insert rule inet fw input icmp type echo-request acc
 expect accept client icmp 10.99.1.1
 assert_eq "the inserted rule is first" "icmp type echo-request accept" \
 	"$(nft list chain inet fw input | sed -n 4p | sed 's/^\t*//')"
+h=$(nft -a list chain inet fw input | grep '@blocked' | sed 's/.*# handle //')
+assert_ok "replace rule by handle $h" nft replace rule inet fw input handle "$h" \
+	ip saddr @blocked counter reject
+assert_eq "the rule keeps its handle" "ip saddr @blocked counter packets 0 bytes 0 reject # handle $h" \
+	"$(nft -a list chain inet fw input | grep '@blocked' | sed 's/^\t*//')"
 
 section "iptables' table ip filter, from both sides"
 ipt_ok server -A INPUT -p tcp --dport 8080 -j ACCEPT
