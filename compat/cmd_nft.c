@@ -46,7 +46,7 @@ static void usage(FILE *f)
 int nft_elems_list(void *arg, const struct ir_set *s, FILE *f)
 {
 	const struct txn *t = arg;
-	uint8_t key[KEY_BUF], next[KEY_BUF];
+	uint8_t key[KEY_BUF] = { 0 }, next[KEY_BUF];
 	struct ipset_elem *v = NULL, *more;
 	size_t n = 0;
 	bool first = true;
