@@ -70,6 +70,9 @@ static int check_rule(const struct ir_rule *r, void *arg)
 {
 	const struct check *ck = arg;
 
+	/* an inet table's rule for the other family is never compiled here */
+	if (r->nfproto && r->nfproto != (ck->fam == IR_FAMILY_IPV6 ? 6 : 4))
+		return 0;
 	for (unsigned int n = 0; n < r->n_matches; n++) {
 		const char *name = r->matches[n].set.name;
 		const struct ir_set *s;
