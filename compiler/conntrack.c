@@ -483,6 +483,31 @@ static void emit_timeout(struct cg *c)
 	emit_bind(e, done);
 }
 
+/*
+ * A TCP reset of a connection no reply was seen of (a refused connection):
+ * the entry at R7, under @key, is deleted and the packet goes to @out, as
+ * netfilter forgets such a connection at once.
+ */
+static void reset_forgets(struct cg *c, int16_t key, uint32_t out)
+{
+	struct emit *e = &c->e;
+	uint32_t keep = emit_label(e);
+
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
+	emit_jmp_imm(e, BPF_JNE, false, R1, IPPROTO_TCP, keep);
+	emit(e, LDX(BPF_B, R1, R_PKT, PI(tcpflags)));
+	emit(e, ALU64_IMM(BPF_AND, R1, TH_RST));
+	emit_jmp_imm(e, BPF_JEQ, false, R1, 0, keep);
+	emit(e, LDX(BPF_W, R1, R7, VAL(flags)));
+	emit_jmp_imm(e, BPF_JSET, false, R1, CGEN_CT_SEEN_REPLY, keep);
+	emit_ld_map(e, R1, (uint32_t)c->ct_map);
+	emit(e, MOV64_REG(R2, R_FP));
+	emit(e, ALU64_IMM(BPF_ADD, R2, key));
+	emit(e, CALL_HELPER(BPF_FUNC_map_delete_elem));
+	emit_ja(e, out);
+	emit_bind(e, keep);
+}
+
 void cg_emit_ct_accept(struct cg *c)
 {
 	struct emit *e = &c->e;
@@ -523,15 +548,18 @@ void cg_emit_ct_accept(struct cg *c)
 	emit_jmp_imm(e, BPF_JEQ, false, R1, CG_CTDIR_ORIGINAL, orig);
 	cg_emit_lookup(c, c->ct_map, STK_CTREV);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
-	emit(e, LDX(BPF_W, R2, R0, VAL(flags)));
+	emit(e, MOV64_REG(R7, R0));
+	reset_forgets(c, STK_CTREV, out);
+	emit(e, LDX(BPF_W, R2, R7, VAL(flags)));
 	emit(e, ALU64_IMM(BPF_OR, R2, CGEN_CT_SEEN_REPLY));
-	emit(e, STX(BPF_W, R0, R2, VAL(flags)));
+	emit(e, STX(BPF_W, R7, R2, VAL(flags)));
 	emit_ja(e, refresh);
 	emit_bind(e, orig);
 	cg_emit_lookup(c, c->ct_map, STK_CTKEY);
-	emit_bind(e, refresh);
 	emit_jmp_imm(e, BPF_JEQ, false, R0, 0, out);
 	emit(e, MOV64_REG(R7, R0));
+	reset_forgets(c, STK_CTKEY, out);
+	emit_bind(e, refresh);
 	emit(e, CALL_HELPER(BPF_FUNC_ktime_get_ns));
 	emit(e, MOV64_REG(R_NOW, R0));
 	emit(e, MOV64_REG(R4, R7));		/* emit_timeout() leaves R4 alone */
