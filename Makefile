@@ -18,7 +18,7 @@ CFLAGS	+= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # SAN: sanitizer flags for a separate build, e.g. BUILD=build/asan SAN=-fsanitize=address
 CFLAGS	+= $(SAN)
 LDFLAGS	+= $(SAN)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -lnftnl)
 LDLIBS	+= -lreadline
 
 # Every module's sources; compat/main.c holds main() and stays out of the library.
@@ -38,7 +38,7 @@ TEST_LIB_OBJS := $(TEST_LIB_SRCS:%.c=$(OBJDIR)/%.o)
 
 DEB_PKGS := gcc make pkg-config libbpf-dev libelf-dev zlib1g-dev libmnl-dev libnftnl-dev \
 	    libreadline-dev libcunit1-dev iproute2 iptables nftables iputils-ping \
-	    python3 bpftool tmux clang valgrind ufw
+	    python3 bpftool tmux clang valgrind ufw ipset
 
 BENCH_PKGS := xdp-tools gnuplot-nox clang llvm bpftool iptables nftables util-linux
 BENCH	:= ../shared/bench
