@@ -14,7 +14,9 @@ regress=0
 out=build/fuzz
 shared=../shared/conformance/iptables
 mkdir -p "$out"
-srcs=$(ls lib/*.c frontend/*.c compiler/*.c compat/ipt_*.c)
+# the iptables parsers and what they need (not the nft front end, which
+# lists through compat/, nor the libnftnl import)
+srcs=$(ls lib/*.c frontend/*.c compiler/*.c compat/ipt_*.c | grep -v '^frontend/nft_')
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-std=gnu11 -D_GNU_SOURCE -Iinclude"
 
@@ -54,7 +56,8 @@ for target in $targets; do
 		bin=$out/fuzz_cgen_verify
 		# shellcheck disable=SC2086  # word lists
 		clang $flags -o "$bin" tests/fuzz/fuzz_cgen_verify.c $srcs bpf/*.c \
-			$(pkg-config --libs libbpf libelf 2>/dev/null || echo -lbpf -lelf -lz) || exit 2 ;;
+			$(pkg-config --libs libbpf libelf libmnl 2>/dev/null ||
+			  echo -lbpf -lelf -lz -lmnl) || exit 2 ;;
 	*)
 		bin=$out/fuzz_ipt_$target
 		# shellcheck disable=SC2086  # word lists
