@@ -184,7 +184,9 @@ static int run_programs(struct trace_result *res, const struct pkt_desc *p,
 			const struct cgen_output *out, const struct ld_objects *objs,
 			struct bpfw_err *err)
 {
-	uint8_t frame[PKT_FRAME_MAX];
+	/* two bytes in, so that the IP header after Ethernet is 4-byte aligned */
+	uint32_t store[PKT_FRAME_MAX / 4 + 1];
+	uint8_t *frame = (uint8_t *)store + 2;
 	size_t len = pkt_desc_build(p, frame);
 	int tc = p->out ? CGEN_PROG_TC_EGRESS : CGEN_PROG_TC_INGRESS;
 	uint32_t code;
