@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/sanitize.sh - the unit and verdict suites, the main end-to-end suites and a
+# tests/sanitize.sh - the unit and verdict suites, the main end-to-end suites and an
 # eighth of the bad inputs once more, on a build with AddressSanitizer
 # (leaks included) and UndefinedBehaviorSanitizer.
 #
