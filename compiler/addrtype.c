@@ -14,11 +14,34 @@
 
 #include "cgen_internal.h"
 
+/*
+ * R4 = the type bit of the address whose key is at match_key2: the map's
+ * type (or-ed with @also) if it is there, else UNICAST; then to @done.
+ */
+static void lookup_type(struct cg *c, uint16_t also, uint32_t done)
+{
+	struct emit *e = &c->e;
+	uint32_t found = emit_label(e);
+
+	cg_emit_lookup(c, c->addrtype_map, c->match_key2);
+	emit_jmp_imm(e, BPF_JNE, false, R0, 0, found);
+	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNICAST));
+	emit_ja(e, done);
+	emit_bind(e, found);
+	emit(e, LDX(BPF_W, R5, R0, 0));
+	emit(e, ALU64_IMM(BPF_AND, R5, 15));
+	emit(e, MOV64_IMM(R4, 1));
+	emit(e, ALU64_REG(BPF_LSH, R4, R5));
+	if (also)
+		emit(e, ALU64_IMM(BPF_OR, R4, also));
+	emit_ja(e, done);
+}
+
 /* R4 = 1 << the type of the address at pktinfo @field (uses R0..R5). */
 static void type_bit(struct cg *c, int16_t field)
 {
 	struct emit *e = &c->e;
-	uint32_t done = emit_label(e), found = emit_label(e), mcast = emit_label(e);
+	uint32_t done = emit_label(e), mcast = emit_label(e);
 	uint32_t bcast = emit_label(e), local = emit_label(e);
 
 	emit(e, LDX(BPF_W, R1, R_PKT, field));
@@ -37,16 +60,7 @@ static void type_bit(struct cg *c, int16_t field)
 	emit(e, STX(BPF_DW, R_FP, R2, c->match_key2 + 16));
 	emit(e, ST(BPF_W, R_FP, c->match_key2, 4));
 	emit(e, STX(BPF_W, R_FP, R1, c->match_key2 + 4));
-	cg_emit_lookup(c, c->addrtype_map, c->match_key2);
-	emit_jmp_imm(e, BPF_JNE, false, R0, 0, found);
-	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNICAST));
-	emit_ja(e, done);
-	emit_bind(e, found);
-	emit(e, LDX(BPF_W, R5, R0, 0));
-	emit(e, ALU64_IMM(BPF_AND, R5, 15));
-	emit(e, MOV64_IMM(R4, 1));
-	emit(e, ALU64_REG(BPF_LSH, R4, R5));
-	emit_ja(e, done);
+	lookup_type(c, 0, done);
 	emit_bind(e, mcast);
 	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_MULTICAST));
 	emit_ja(e, done);
@@ -62,7 +76,7 @@ static void type_bit(struct cg *c, int16_t field)
 static void type_bit6(struct cg *c, int16_t field)
 {
 	struct emit *e = &c->e;
-	uint32_t done = emit_label(e), found = emit_label(e), unspec = emit_label(e);
+	uint32_t done = emit_label(e), unspec = emit_label(e);
 
 	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_MULTICAST));
 	emit(e, LDX(BPF_B, R1, R_PKT, field));
@@ -75,18 +89,8 @@ static void type_bit6(struct cg *c, int16_t field)
 		emit(e, ALU64_REG(BPF_OR, R3, R1));
 	}
 	emit_jmp_imm(e, BPF_JEQ, false, R3, 0, unspec);
-	cg_emit_lookup(c, c->addrtype_map, c->match_key2);
-	emit_jmp_imm(e, BPF_JNE, false, R0, 0, found);
-	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNICAST));
-	emit_ja(e, done);
 	/* an address of its own: the kernel says LOCAL and, from its kind, UNICAST */
-	emit_bind(e, found);
-	emit(e, LDX(BPF_W, R5, R0, 0));
-	emit(e, ALU64_IMM(BPF_AND, R5, 15));
-	emit(e, MOV64_IMM(R4, 1));
-	emit(e, ALU64_REG(BPF_LSH, R4, R5));
-	emit(e, ALU64_IMM(BPF_OR, R4, 1 << IR_ADDRTYPE_UNICAST));
-	emit_ja(e, done);
+	lookup_type(c, 1 << IR_ADDRTYPE_UNICAST, done);
 	emit_bind(e, unspec);
 	emit(e, MOV64_IMM(R4, 1 << IR_ADDRTYPE_UNSPEC));
 	emit_bind(e, done);

@@ -178,11 +178,11 @@ run_fuzz() {
 run_badinput() {
 	run_suite badinput bash "$ROOT/tests/badinput/run.sh" --ipt-dir "$BUILD"
 	run_suite badinput-nft bash "$ROOT/tests/badinput/nft.sh" --bpfw "$BUILD/bpfw"
-	# the quick form of the valgrind run of make stress: every 12th case
+	# the quick form of the valgrind run of make stress: every 24th case
 	if [ -n "${ASAN_OPTIONS:-}" ]; then
 		skip badinput-valgrind "a sanitizer build does not run under valgrind"
 	elif command -v valgrind >/dev/null; then
-		BADINPUT_VALGRIND=1 BADINPUT_SAMPLE=12 run_suite badinput-valgrind \
+		BADINPUT_VALGRIND=1 BADINPUT_SAMPLE=24 run_suite badinput-valgrind \
 			bash "$ROOT/tests/badinput/run.sh" --ipt-dir "$BUILD"
 	else
 		skip badinput-valgrind "valgrind is not installed (make deps)"
