@@ -358,6 +358,10 @@ static void put_match(struct fr *x, const struct ir_match *m)
 	case IR_MATCH_SET:
 		put_set(x, &m->set);
 		break;
+	case IR_MATCH_LOOKUP:
+		if (!m->lookup.n_verdicts)	/* a verdict map is the verdict */
+			nft_fmt_lookup(x->f, x->r, &m->lookup, x->v6);
+		break;
 	case IR_MATCH_ADDRTYPE:
 		fputs("xt match \"addrtype\" ", x->f);
 		break;
@@ -375,6 +379,13 @@ static void put_match(struct fr *x, const struct ir_match *m)
 	}
 }
 
+/* Whether lookup @l's key says ip or ip6 ("ip saddr", "ip protocol", "icmp type"). */
+static bool lookup_names_family(const struct ir_match_lookup *l)
+{
+	return l->key == IR_KEY_SADDR || l->key == IR_KEY_DADDR || l->key == IR_KEY_ICMP_TYPE ||
+	       (l->key == IR_KEY_L4PROTO && !(l->flags & IR_LOOKUP_META));
+}
+
 /* Whether a match or the fixed part already names the rule's family in an inet table. */
 static bool family_shown(const struct ir_rule *r)
 {
@@ -389,6 +400,8 @@ static bool family_shown(const struct ir_rule *r)
 
 		if (k == IR_MATCH_ICMP || k == IR_MATCH_ICMP6 || k == IR_MATCH_IPRANGE ||
 		    k == IR_MATCH_SET || k == IR_MATCH_TTL || k == IR_MATCH_HL)
+			return true;
+		if (k == IR_MATCH_LOOKUP && lookup_names_family(&r->matches[i].lookup))
 			return true;
 	}
 	return r->target.kind == IR_TARGET_REJECT && r->target.reject != IR_REJECT_TCP_RESET;
@@ -429,6 +442,10 @@ static bool put_proto(struct fr *x)
 		if (k == IR_MATCH_TCP || k == IR_MATCH_UDP)
 			implied = true;
 		if (k == IR_MATCH_MULTIPORT || k == IR_MATCH_ICMP || k == IR_MATCH_ICMP6)
+			l4 = true;
+		if (k == IR_MATCH_LOOKUP && (r->matches[i].lookup.key == IR_KEY_SPORT ||
+					     r->matches[i].lookup.key == IR_KEY_DPORT ||
+					     r->matches[i].lookup.key == IR_KEY_ICMP_TYPE))
 			l4 = true;
 	}
 	if (!x->ipt)
@@ -552,6 +569,10 @@ static void put_verdict(struct fr *x)
 		break;
 	case IR_TARGET_REJECT:
 		put_reject(x, tg->reject);
+		break;
+	case IR_TARGET_VMAP:
+		if (ir_rule_vmap(x->r))
+			nft_fmt_lookup(x->f, x->r, ir_rule_vmap(x->r), x->v6);
 		break;
 	default:
 		break;

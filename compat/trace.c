@@ -22,6 +22,7 @@
 #include "bpfw/cgen.h"
 #include "bpfw/ipt.h"
 #include "bpfw/ld.h"
+#include "bpfw/nft.h"
 #include "bpfw/trace.h"
 
 #define TRACE_IFINDEX	1	/* lo: present in every namespace */
@@ -114,8 +115,9 @@ static int test_run(int fd, bool at_xdp, const uint8_t *frame, size_t len, uint3
 
 static bool target_ends(const struct ir_rule *r)
 {
+	/* a verdict map may go on, but where it did the hits after it tell */
 	return r->target.kind == IR_TARGET_ACCEPT || r->target.kind == IR_TARGET_DROP ||
-	       r->target.kind == IR_TARGET_REJECT;
+	       r->target.kind == IR_TARGET_REJECT || r->target.kind == IR_TARGET_VMAP;
 }
 
 static int add_hit(struct trace_result *res, enum ir_family fam, const struct ir_table *t,
@@ -268,6 +270,14 @@ void trace_print_hit(const struct trace_hit *h, FILE *out)
 		return;
 	}
 	r = h->chain->rules[h->rulenum - 1];
+	if (h->table->name[0]) {
+		/* an nftables table's rule, as nft lists it */
+		const struct nft_fmt_opts o = { .flags = NFT_F_STATELESS };
+
+		fprintf(out, "rule %u: ", h->rulenum);
+		nft_fmt_rule(out, h->table, r, &o);
+		return;
+	}
 	fprintf(out, "rule %u: -A %s ", h->rulenum, h->chain->name);
 	ipt_format_rule(out, r, h->family);
 }

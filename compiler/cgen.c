@@ -235,27 +235,22 @@ static bool rule_other_family(const struct cg *c, const struct ir_rule *r)
 	return r->nfproto && r->nfproto != (c->fam == IR_FAMILY_IPV6 ? 6 : 4);
 }
 
-static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t policy)
+/*
+ * Rule @r's verdict of @kind (to @chain for a jump or goto), the packet
+ * counted in its slot first; @next is the rule after it.
+ */
+static void emit_verdict(struct cg *c, const struct ir_rule *r, enum ir_target_kind kind,
+			 const char *chain, bool sub, uint32_t policy, uint32_t next)
 {
 	struct emit *e = &c->e;
-	uint32_t next = emit_label(e);
 	int16_t key = sub ? STK_SUB_KEY : STK_KEY;
 
-	if (rule_other_family(c, r))
-		return;
-	c->match_key = key;
-	c->match_key2 = sub ? STK_SUB_FOLD : STK_FOLD;
-	cg_emit_matches(c, r, next);
-	if (r->nft & IR_NFT_LOG)
-		cg_emit_log(c, r);	/* nftables' log statement, then the verdict */
-	if (r->target.kind == IR_TARGET_ACCEPT || r->target.kind == IR_TARGET_DROP) {
-		emit_count_return(c, r->slot,
-				  r->target.kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT);
-		emit_bind(e, next);
+	if (kind == IR_TARGET_ACCEPT || kind == IR_TARGET_DROP) {
+		emit_count_return(c, r->slot, kind == IR_TARGET_DROP ? CG_DROP : CG_ACCEPT);
 		return;
 	}
 	emit_count(c, r->slot, key);
-	switch (r->target.kind) {
+	switch (kind) {
 	case IR_TARGET_LOG:
 		cg_emit_log(c, r);
 		break;
@@ -275,20 +270,64 @@ static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t 
 	case IR_TARGET_GOTO:
 		emit(e, MOV64_REG(R1, R_PKT));
 		emit(e, MOV64_REG(R2, R_CTX));
-		emit_call(e, chain_label(c, r->target.chain));
-		if (sub && r->target.kind == IR_TARGET_GOTO) {
+		emit_call(e, chain_label(c, chain));
+		if (sub && kind == IR_TARGET_GOTO) {
 			emit(e, EXIT_INSN());		/* the callee's code is ours */
 		} else if (sub) {
 			emit_jmp_imm(e, BPF_JEQ, false, R0, CG_CONTINUE, next);
 			emit(e, EXIT_INSN());
 		} else {
-			emit_hook_result(c, r->target.kind == IR_TARGET_GOTO ? policy : next);
+			emit_hook_result(c, kind == IR_TARGET_GOTO ? policy : next);
 		}
 		break;
 	case IR_TARGET_NONE:
 	default:
 		break;
 	}
+	emit_ja(e, next);
+}
+
+/*
+ * A verdict map: the element's verdict index in R8 (the matches are done
+ * with it), then one branch per distinct verdict; no element: the next rule.
+ */
+static void emit_vmap(struct cg *c, const struct ir_rule *r, bool sub, uint32_t policy,
+		      uint32_t next)
+{
+	const struct ir_match_lookup *v = ir_rule_vmap(r);
+	struct emit *e = &c->e;
+
+	if (!v || !v->n_verdicts) {
+		e->err = e->err ?: -EINVAL;
+		return;
+	}
+	cg_emit_vmap_find(c, r, R8, next);
+	for (uint32_t i = 0; i < v->n_verdicts; i++) {
+		uint32_t other = emit_label(e);
+
+		if (i + 1 < v->n_verdicts)
+			emit_jmp_imm(e, BPF_JNE, false, R8, (int32_t)i, other);
+		emit_verdict(c, r, v->verdicts[i].kind, v->verdicts[i].chain, sub, policy, next);
+		emit_bind(e, other);
+	}
+}
+
+static void emit_rule(struct cg *c, const struct ir_rule *r, bool sub, uint32_t policy)
+{
+	struct emit *e = &c->e;
+	uint32_t next = emit_label(e);
+
+	if (rule_other_family(c, r))
+		return;
+	c->match_key = sub ? STK_SUB_KEY : STK_KEY;
+	c->match_key2 = sub ? STK_SUB_FOLD : STK_FOLD;
+	cg_emit_matches(c, r, next);
+	if (r->nft & IR_NFT_LOG)
+		cg_emit_log(c, r);	/* nftables' log statement, then the verdict */
+	if (r->target.kind == IR_TARGET_VMAP)
+		emit_vmap(c, r, sub, policy, next);
+	else
+		emit_verdict(c, r, r->target.kind, r->target.chain, sub, policy, next);
 	emit_bind(e, next);
 }
 
@@ -836,7 +875,7 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	};
 	struct cg c = { .opts = opts, .ifnames_map = -1, .ct_map = -1, .log_map = -1,
 			.addrtype_map = -1, .scratch_map = -1, .recent_map = -1, .set_map = -1,
-			.out = out };
+			.lookup_map = { -1, -1 }, .out = out };
 	/*
 	 * The tables TC runs (filter of both families, the nftables tables),
 	 * then the raw tables XDP runs: the new ones and the running ones.
@@ -888,6 +927,8 @@ int cgen_compile(const struct ir_ruleset *rs, const struct cgen_opts *opts,
 	}
 	ret = cg_sets_plan(&c, rs, err);
 	if (!ret)
+		ret = cg_lookups_plan(&c, rs, err);
+	if (!ret)
 		ret = cg_ports_plan(&c, all, n_all, err);
 	if (!ret)
 		ret = cg_limit_plan(&c, all, n_all, err);
@@ -905,6 +946,7 @@ out:
 	free(c.chunks);
 	cg_blobs_free(&c.ports);
 	cg_blobs_free(&c.limits);
+	cg_lookups_free(&c);
 	if (ret)
 		cgen_output_free(out);
 	return ret;

@@ -70,6 +70,13 @@ struct cg_chunk {
 	uint32_t label;
 };
 
+/* An anonymous set or verdict map of the rule set: its number and the map it is in. */
+struct cg_lookup {
+	const struct ir_match *m;
+	uint32_t id;
+	bool trie;		/* in the LPM trie (it has ranges), else in the hash map */
+};
+
 /* The state of one program being compiled. */
 struct cg {
 	struct emit e;
@@ -92,6 +99,9 @@ struct cg {
 	unsigned int bound_only;	/* set maps no rule refers to: bound, not in the 64 */
 	int16_t match_key;		/* the stack slot a match may use for a lookup key (8 bytes) */
 	int16_t match_key2;		/* and a second one */
+	struct cg_lookup *lookups;	/* every lookup match, by address (lookup.c) */
+	unsigned int n_lookups;
+	int lookup_map[2];		/* map index of the lookups' hash map and trie, or -1 */
 	struct cg_blobs ports;		/* the multiport bitmaps (ports.c) */
 	struct cg_blobs limits;		/* the rate limiters' states (limit.c) */
 	uint32_t ct_accept;		/* the main function's accept-and-track block, or UINT32_MAX */
@@ -238,6 +248,21 @@ int cg_sets_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *err
 
 /* Emit the test of set match @m: OR a mismatch into register @miss (uses R0..R5, R7). */
 void cg_emit_set(struct cg *c, const struct ir_match *m, uint8_t miss);
+
+/* Number every anonymous set and verdict map of @rs and fill the two maps that hold them. */
+int cg_lookups_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *err);
+
+/* Free what cg_lookups_plan() allocated (not the maps, which the output owns). */
+void cg_lookups_free(struct cg *c);
+
+/* Emit the test of anonymous set @m: OR a mismatch into register @miss (uses R0..R5). */
+void cg_emit_lookup_match(struct cg *c, const struct ir_match *m, uint8_t miss);
+
+/* Look verdict map rule @r's key up: its verdict's index into @reg, to @absent if none. */
+void cg_emit_vmap_find(struct cg *c, const struct ir_rule *r, uint8_t reg, uint32_t absent);
+
+/* Whether @r has an anonymous set or verdict map keyed by @key. */
+bool cg_rule_uses_lookup_key(const struct ir_rule *r, enum ir_key key);
 
 /* Answer the packet for -j REJECT rule @r (uses R0..R5, R7, R8; @key: a stack slot). */
 void cg_emit_reject(struct cg *c, const struct ir_rule *r, int16_t key);

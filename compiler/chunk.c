@@ -20,8 +20,7 @@
 bool cg_chain_is_leaf(const struct ir_chain *ch)
 {
 	for (unsigned int i = 0; i < ch->n_rules; i++)
-		if (ch->rules[i]->target.kind == IR_TARGET_JUMP ||
-		    ch->rules[i]->target.kind == IR_TARGET_GOTO)
+		if (ir_rule_jump_at(ch->rules[i], 0))
 			return false;
 	return true;
 }
@@ -69,15 +68,16 @@ int cg_chunk_plan(struct cg *c)
 			const struct ir_chain *ch = t->chains[i];
 
 			for (unsigned int r = 0; depth[i] && r < ch->n_rules; r++) {
-				const struct ir_target *tg = &ch->rules[r]->target;
-				int to;
+				const char *name;
 
-				if (tg->kind != IR_TARGET_JUMP && tg->kind != IR_TARGET_GOTO)
-					continue;
-				to = cg_chain_index(t, tg->chain);
-				if (to >= 0 && depth[to] < depth[i] + 1) {
-					depth[to] = depth[i] + 1;
-					changed = true;
+				for (unsigned int k = 0;
+				     (name = ir_rule_jump_at(ch->rules[r], k)); k++) {
+					int to = cg_chain_index(t, name);
+
+					if (to >= 0 && depth[to] < depth[i] + 1) {
+						depth[to] = depth[i] + 1;
+						changed = true;
+					}
 				}
 			}
 		}

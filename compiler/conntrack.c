@@ -52,7 +52,7 @@ bool cg_rule_uses_ct(const struct ir_rule *r)
 	for (unsigned int i = 0; i < r->n_matches; i++)
 		if (r->matches[i].kind == IR_MATCH_CONNTRACK || r->matches[i].kind == IR_MATCH_STATE)
 			return true;
-	return false;
+	return cg_rule_uses_lookup_key(r, IR_KEY_CTSTATE);
 }
 
 /* R0 = lookup of the key at @key; to @hit if found and not expired (R_NOW). */

@@ -381,7 +381,9 @@ static void match_rt(struct cg *c, const struct ir_match_rt *rt)
 bool cg_rule_uses_ifnames(const struct ir_rule *r)
 {
 	/* a log line names the interfaces */
-	return r->ip.iif[0] || r->ip.oif[0] || r->target.kind == IR_TARGET_LOG;
+	return r->ip.iif[0] || r->ip.oif[0] || r->target.kind == IR_TARGET_LOG ||
+	       cg_rule_uses_lookup_key(r, IR_KEY_IIFNAME) ||
+	       cg_rule_uses_lookup_key(r, IR_KEY_OIFNAME);
 }
 
 void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
@@ -456,6 +458,9 @@ void cg_emit_matches(struct cg *c, const struct ir_rule *r, uint32_t fail)
 			break;
 		case IR_MATCH_SET:
 			cg_emit_set(c, m, R_MISS);
+			break;
+		case IR_MATCH_LOOKUP:
+			cg_emit_lookup_match(c, m, R_MISS);
 			break;
 		case IR_MATCH_COMMENT:
 		default:

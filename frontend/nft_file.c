@@ -305,13 +305,14 @@ static int check_jumps(struct nft_toks *t, const struct ir_ruleset *rs, struct b
 
 		for (unsigned int c = 0; tb && c < tb->n_chains; c++) {
 			for (unsigned int r = 0; r < tb->chains[c]->n_rules; r++) {
-				const struct ir_target *tg = &tb->chains[c]->rules[r]->target;
+				const char *to;
 
-				if ((tg->kind == IR_TARGET_JUMP || tg->kind == IR_TARGET_GOTO) &&
-				    !ir_chain_find(tb, tg->chain))
-					return nft_perr(t, err, "Could not process rule: No such "
-							"file or directory\nchain %s does not "
-							"exist", tg->chain);
+				for (unsigned int k = 0;
+				     (to = ir_rule_jump_at(tb->chains[c]->rules[r], k)); k++)
+					if (!ir_chain_find(tb, to))
+						return nft_perr(t, err, "Could not process rule: "
+								"No such file or directory\n"
+								"chain %s does not exist", to);
 			}
 		}
 	}

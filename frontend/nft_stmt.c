@@ -37,8 +37,8 @@ int nft_want_family(struct nft_rp *p, bool v6)
 	return 0;
 }
 
-/* "!=" or "==" (or nothing) before a value: whether it is inverted. */
-int nft_relation(struct nft_rp *p, bool *inv)
+/* "!=" or "==" (or nothing) before a value: whether it is inverted; @lookup: sets and maps too. */
+static int relation(struct nft_rp *p, bool *inv, bool lookup)
 {
 	*inv = false;
 	if (nft_accept(p->t, "!=") || nft_accept(p->t, "ne")) {
@@ -59,9 +59,24 @@ int nft_relation(struct nft_rp *p, bool *inv)
 	if (nft_at(p->t, ".") || (p->t->pos + 1 < p->t->n &&
 				  !strcmp(p->t->v[p->t->pos + 1].text, ".")))
 		return nft_unsupported(p, "a concatenation (.)");
-	if (nft_at(p->t, "vmap") || nft_at(p->t, "map"))
+	if (nft_at(p->t, "map") || (!lookup && nft_at(p->t, "vmap")))
 		return nft_unsupported(p, "a map or vmap");
 	return 0;
+}
+
+int nft_relation(struct nft_rp *p, bool *inv)
+{
+	return relation(p, inv, false);
+}
+
+int nft_relation_lookup(struct nft_rp *p, bool *inv)
+{
+	return relation(p, inv, true);
+}
+
+bool nft_at_lookup(const struct nft_rp *p)
+{
+	return nft_at(p->t, "{") || nft_at(p->t, "vmap");
 }
 
 /* The value word at the cursor, taken; an error naming @what if there is none. */
@@ -92,13 +107,13 @@ static int proto_value(struct nft_rp *p, uint8_t spelt)
 {
 	const char *s = NULL;
 	bool inv;
-	int ret = nft_relation(p, &inv);
-	struct protoent *pe;
+	int ret = nft_relation_lookup(p, &inv);
 	char *end;
 	unsigned long v;
 
-	if (!ret && nft_at(p->t, "{"))
-		return nft_unsupported(p, "an anonymous set of protocols");
+	if (!ret && nft_at_lookup(p))
+		return nft_lookup_stmt(p, IR_KEY_L4PROTO, inv,
+				       spelt == IR_NFT_PROTO_META ? IR_LOOKUP_META : 0);
 	if (!ret)
 		ret = nft_value(p, "protocol", &s);
 	if (ret)
@@ -108,10 +123,11 @@ static int proto_value(struct nft_rp *p, uint8_t spelt)
 	if (*end == '-' && end != s)
 		return nft_unsupported(p, "a range of protocols");
 	if (*end) {
-		pe = getprotobyname(!strcmp(s, "icmpv6") ? "ipv6-icmp" : s);
-		if (!pe)
+		uint8_t proto;
+
+		if (nft_proto_parse(s, &proto))
 			return nft_perr(p->t, p->err, "Could not resolve protocol name %s", s);
-		v = pe->p_proto;
+		v = proto;
 	} else if (v > 255) {
 		return nft_perr(p->t, p->err, "value %s exceeds valid range 0-255", s);
 	}
@@ -132,11 +148,11 @@ static int addr_test(struct nft_rp *p, bool v6, bool dst)
 	int ret = nft_want_family(p, v6);
 
 	if (!ret)
-		ret = nft_relation(p, &inv);
+		ret = nft_relation_lookup(p, &inv);
 	if (ret)
 		return ret;
-	if (nft_at(p->t, "{"))
-		return nft_unsupported(p, "an anonymous set of addresses ({ ... }); a named set");
+	if (nft_at_lookup(p))
+		return nft_lookup_stmt(p, dst ? IR_KEY_DADDR : IR_KEY_SADDR, inv, 0);
 	if (nft_accept(p->t, "@")) {
 		struct ir_match *m;
 		char name[IR_SET_MAXNAMELEN];
@@ -239,10 +255,10 @@ static int iface(struct nft_rp *p, bool in)
 	const char *s = NULL;
 	bool inv;
 	size_t n;
-	int ret = nft_relation(p, &inv);
+	int ret = nft_relation_lookup(p, &inv);
 
-	if (!ret && nft_at(p->t, "{"))
-		return nft_unsupported(p, "an anonymous set of interfaces");
+	if (!ret && nft_at_lookup(p))
+		return nft_lookup_stmt(p, in ? IR_KEY_IIFNAME : IR_KEY_OIFNAME, inv, 0);
 	if (!ret)
 		ret = nft_value(p, "interface", &s);
 	if (ret)
@@ -292,20 +308,32 @@ static int meta_stmt(struct nft_rp *p, const char *key)
 	if (!strcmp(key, "mark")) {
 		struct ir_match *m;
 		char *end;
-		unsigned long v;
+		unsigned long v, plen;
 
-		ret = nft_relation(p, &inv);
+		ret = nft_relation_lookup(p, &inv);
+		if (!ret && nft_at_lookup(p))
+			return nft_lookup_stmt(p, IR_KEY_MARK, inv, 0);
 		if (!ret)
 			ret = nft_value(p, "mark", &s);
 		if (ret)
 			return ret;
 		v = strtoul(s, &end, 0);
+		plen = 32;
+		if (*end == '/' && end != s) {
+			/* VALUE/N: the N high bits, "& MASK == VALUE" */
+			char *pend;
+
+			plen = strtoul(end + 1, &pend, 10);
+			if (!end[1] || *pend || !plen || plen > 32)
+				return nft_perr(p->t, p->err, "Could not resolve mark %s", s);
+			end = pend;
+		}
 		if (*end || v > UINT32_MAX)
 			return nft_perr(p->t, p->err, "Could not resolve mark %s", s);
 		if (ir_rule_add_match(p->r, IR_MATCH_MARK, &m))
 			return nft_nomem(p->err);
-		m->mark.mark = v;
-		m->mark.mask = UINT32_MAX;
+		m->mark.mask = (uint32_t)(UINT32_MAX << (32 - plen));
+		m->mark.mark = (uint32_t)v & m->mark.mask;
 		m->mark.invert = inv;
 		return 0;
 	}
@@ -329,11 +357,11 @@ static int ct_stmt(struct nft_rp *p)
 	if (!nft_accept(p->t, "state"))
 		return nft_perr(p->t, p->err, "ct %s is not supported by bpfw",
 				nft_peek(p->t)->text);
-	ret = nft_relation(p, &inv);
+	ret = nft_relation_lookup(p, &inv);
 	if (ret)
 		return ret;
-	if (nft_at(p->t, "{"))
-		return nft_unsupported(p, "an anonymous set of ct states; write ct state a,b");
+	if (nft_at_lookup(p))
+		return nft_lookup_stmt(p, IR_KEY_CTSTATE, inv, 0);
 	if (ir_rule_add_match(p->r, IR_MATCH_CONNTRACK, &m))
 		return nft_nomem(p->err);
 	m->ct.invert = inv;
@@ -457,8 +485,13 @@ int nft_parse_rule(struct nft_toks *t, const struct nft_rule_where *w, struct ir
 			   p.r->target.kind == IR_TARGET_GOTO ||
 			   p.r->target.kind == IR_TARGET_RETURN) {
 			ret = nft_unsupported(&p, "log with a jump, goto or return");
+		} else if (p.r->target.kind == IR_TARGET_VMAP) {
+			ret = nft_unsupported(&p, "log with a verdict map");
 		}
 	}
+	if (!ret && !w->table->name[0] && ir_rule_find_match(p.r, IR_MATCH_LOOKUP))
+		ret = nft_unsupported(&p, "an anonymous set or a verdict map in iptables' own "
+				      "table (iptables cannot show it; use a table of your own)");
 	if (!ret && p.inet && p.r->nfproto == 6 && p.r->target.kind == IR_TARGET_REJECT &&
 	    p.r->target.reject < IR_REJECT6_NO_ROUTE) {
 		/* "meta nfproto ipv6 reject": ICMPv6's code for the icmpx one */

@@ -25,6 +25,19 @@ int nft_want_family(struct nft_rp *p, bool v6);
 /* "!=" or "==" (or nothing) before a value into @inv; what bpfw cannot compare is refused. */
 int nft_relation(struct nft_rp *p, bool *inv);
 
+/* nft_relation() where the value may also be "{ ... }" or "vmap { ... }" (nft_lookup_stmt()). */
+int nft_relation_lookup(struct nft_rp *p, bool *inv);
+
+/* Whether the cursor is at an anonymous set or a verdict map. */
+bool nft_at_lookup(const struct nft_rp *p);
+
+/*
+ * The anonymous set ("{ ... }") or verdict map ("vmap { ... }") at the
+ * cursor, of @key (IR_LOOKUP_* @flags): an IR_MATCH_LOOKUP; a verdict map
+ * is the rule's verdict.
+ */
+int nft_lookup_stmt(struct nft_rp *p, enum ir_key key, bool inv, uint8_t flags);
+
 /* The value word at the cursor, taken; an error naming @what if there is none. */
 int nft_value(struct nft_rp *p, const char *what, const char **out);
 

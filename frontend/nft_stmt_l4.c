@@ -51,7 +51,7 @@ static int port_set(struct nft_rp *p, uint8_t proto, bool dst, bool inv)
 			return nft_perr(p->t, p->err, "Could not resolve service %s", k->text);
 		need = pr.lo == pr.hi ? 1 : 2;
 		if (used + need > IR_MULTIPORT_MAX)
-			return nft_unsupported(p, "a set of more than 15 ports (a range: two)");
+			return -E2BIG;	/* more than -m multiport holds: a lookup */
 		used += need;
 		m->mport.ports[m->mport.n++] = pr;
 		p->t->pos++;
@@ -186,15 +186,26 @@ int nft_l4_stmt(struct nft_rp *p, uint8_t proto)
 	else
 		return nft_perr(p->t, p->err, "%s %s is not supported by bpfw",
 				proto == IPPROTO_TCP ? "tcp" : "udp", nft_peek(p->t)->text);
-	ret = nft_relation(p, &inv);
+	ret = nft_relation_lookup(p, &inv);
 	if (ret)
 		return ret;
-	if (nft_accept(p->t, "{"))
-		return port_set(p, proto, dst, inv);
+	if (nft_at(p->t, "{")) {
+		unsigned int at = p->t->pos;
+
+		p->t->pos++;
+		ret = port_set(p, proto, dst, inv);
+		if (ret != -E2BIG)
+			return ret;
+		/* more ports than multiport holds: one lookup instead */
+		ir_rule_free_last_match(p->r);
+		p->t->pos = at;
+	}
+	if (nft_at_lookup(p)) {
+		ret = nft_set_proto(p, proto, false);
+		return ret ? ret : nft_lookup_stmt(p, dst ? IR_KEY_DPORT : IR_KEY_SPORT, inv, 0);
+	}
 	if (nft_at(p->t, "@"))
 		return nft_unsupported(p, "a named set of ports");
-	if (nft_accept(p->t, "vmap"))
-		return nft_unsupported(p, "vmap");
 	ret = nft_value(p, "port", &s);
 	if (!ret)
 		ret = ports_match(p, proto, &m);
@@ -224,9 +235,9 @@ int nft_icmp_stmt(struct nft_rp *p, bool v6)
 	if (!ret && p->inet)
 		ret = nft_want_family(p, v6);
 	if (!ret)
-		ret = nft_relation(p, &inv);
-	if (!ret && nft_at(p->t, "{"))
-		return nft_unsupported(p, "an anonymous set of icmp types");
+		ret = nft_relation_lookup(p, &inv);
+	if (!ret && nft_at_lookup(p))
+		return nft_lookup_stmt(p, IR_KEY_ICMP_TYPE, inv, 0);
 	if (!ret)
 		ret = nft_value(p, "icmp type", &s);
 	if (ret)

@@ -82,6 +82,9 @@ int nft_addr_parse(const char *s, enum ir_family family, struct ir_addr *a);
 /* "N" or "A-B" of ports (numbers or service names) into @lo, @hi. */
 int nft_port_range_parse(const char *s, uint16_t *lo, uint16_t *hi);
 
+/* A protocol's name ("tcp", "comp") as nft knows it, into @proto; -ENOENT. */
+int nft_proto_parse(const char *s, uint8_t *proto);
+
 /* An ICMP (@v6: ICMPv6) type name or number. */
 int nft_icmp_type_parse(const char *s, bool v6, uint8_t *type);
 

@@ -257,3 +257,29 @@ int nft_set_ir_name(const struct ir_table *t, const char *set, char *out, size_t
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
+
+int nft_proto_parse(const char *s, uint8_t *proto)
+{
+	/* nft's own names, where the system's protocol list may lack them */
+	static const struct {
+		const char *name;
+		uint8_t proto;
+	} own[] = {
+		{ "icmpv6", IPPROTO_ICMPV6 }, { "comp", 108 }, { "udplite", IPPROTO_UDPLITE },
+		{ "dccp", IPPROTO_DCCP }, { "sctp", IPPROTO_SCTP }, { "esp", IPPROTO_ESP },
+		{ "ah", IPPROTO_AH },
+	};
+	struct protoent pe, *res = NULL;
+	char buf[1024];
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		if (!strcmp(s, own[i].name)) {
+			*proto = own[i].proto;
+			return 0;
+		}
+	}
+	if (getprotobyname_r(s, &pe, buf, sizeof(buf), &res) || !res)
+		return -ENOENT;
+	*proto = (uint8_t)res->p_proto;
+	return 0;
+}

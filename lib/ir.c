@@ -168,6 +168,88 @@ static void match_release(struct ir_match *m)
 		free(m->recent);
 	if (m->kind == IR_MATCH_RT)
 		free(m->rt.addrs);
+	if (m->kind == IR_MATCH_LOOKUP) {
+		free(m->lookup.elems);
+		free(m->lookup.verdicts);
+	}
+}
+
+/* Copy @n items of @size at @src into a new array at @dst (NULL when @n is 0). */
+static int dup_array(void *dst, const void *src, size_t n, size_t size)
+{
+	void *p = NULL;
+
+	if (n) {
+		p = malloc(n * size);
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, src, n * size);
+	}
+	memcpy(dst, &p, sizeof(p));
+	return 0;
+}
+
+/* The arrays of lookup @from into @to, a shallow copy of it. */
+static int lookup_clone(struct ir_match_lookup *to, const struct ir_match_lookup *from)
+{
+	to->verdicts = NULL;
+	if (dup_array(&to->elems, from->elems, from->n_elems, sizeof(*from->elems)))
+		return -ENOMEM;
+	if (dup_array(&to->verdicts, from->verdicts, from->n_verdicts, sizeof(*from->verdicts))) {
+		free(to->elems);
+		to->elems = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct ir_match_lookup *ir_rule_vmap(const struct ir_rule *r)
+{
+	const struct ir_match *m = r->n_matches ? &r->matches[r->n_matches - 1] : NULL;
+
+	if (r->target.kind != IR_TARGET_VMAP || !m || m->kind != IR_MATCH_LOOKUP)
+		return NULL;
+	return &m->lookup;
+}
+
+const char *ir_rule_jump_at(const struct ir_rule *r, unsigned int i)
+{
+	const struct ir_match_lookup *v = ir_rule_vmap(r);
+
+	if (r->target.kind == IR_TARGET_JUMP || r->target.kind == IR_TARGET_GOTO) {
+		if (!i)
+			return r->target.chain;
+		return NULL;
+	}
+	for (unsigned int k = 0; v && k < v->n_verdicts; k++) {
+		const struct ir_vmap_verdict *vd = &v->verdicts[k];
+
+		if ((vd->kind == IR_TARGET_JUMP || vd->kind == IR_TARGET_GOTO) && !i--)
+			return vd->chain;
+	}
+	return NULL;
+}
+
+unsigned int ir_key_len(enum ir_key key, enum ir_family family)
+{
+	switch (key) {
+	case IR_KEY_SADDR:
+	case IR_KEY_DADDR:
+		return family == IR_FAMILY_IPV6 ? 16 : 4;
+	case IR_KEY_SPORT:
+	case IR_KEY_DPORT:
+		return 2;
+	case IR_KEY_IIFNAME:
+	case IR_KEY_OIFNAME:
+		return IFNAMSIZ;
+	case IR_KEY_MARK:
+		return 4;
+	case IR_KEY_L4PROTO:
+	case IR_KEY_CTSTATE:
+	case IR_KEY_ICMP_TYPE:
+	default:
+		return 1;
+	}
 }
 
 void ir_rule_free(struct ir_rule *r)
@@ -224,6 +306,12 @@ struct ir_rule *ir_rule_clone(const struct ir_rule *r)
 			}
 			memcpy(c->matches[i].rt.addrs, r->matches[i].rt.addrs, sz);
 		}
+		if (r->matches[i].kind == IR_MATCH_LOOKUP &&
+		    lookup_clone(&c->matches[i].lookup, &r->matches[i].lookup)) {
+			c->matches[i].kind = IR_MATCH_TCP;
+			c->n_matches = i + 1;
+			goto err;
+		}
 		c->n_matches = i + 1;
 	}
 	return c;
@@ -259,6 +347,12 @@ int ir_rule_add_match(struct ir_rule *r, enum ir_match_kind kind, struct ir_matc
 	if (out)
 		*out = m;
 	return 0;
+}
+
+void ir_rule_free_last_match(struct ir_rule *r)
+{
+	if (r->n_matches)
+		match_release(&r->matches[--r->n_matches]);
 }
 
 struct ir_match *ir_rule_find_match(const struct ir_rule *r, enum ir_match_kind kind)
@@ -323,6 +417,16 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 	case IR_MATCH_SET:
 		return !strcmp(a->set.name, b->set.name) && a->set.dim == b->set.dim &&
 		       a->set.src == b->set.src && a->set.invert == b->set.invert;
+	case IR_MATCH_LOOKUP:
+		return a->lookup.key == b->lookup.key && a->lookup.flags == b->lookup.flags &&
+		       a->lookup.invert == b->lookup.invert &&
+		       a->lookup.n_elems == b->lookup.n_elems &&
+		       a->lookup.n_verdicts == b->lookup.n_verdicts &&
+		       !memcmp(a->lookup.elems, b->lookup.elems,
+			       a->lookup.n_elems * sizeof(*a->lookup.elems)) &&
+		       (!a->lookup.n_verdicts ||
+			!memcmp(a->lookup.verdicts, b->lookup.verdicts,
+				a->lookup.n_verdicts * sizeof(*a->lookup.verdicts)));
 	default:
 		return false;
 	}
@@ -600,11 +704,6 @@ int ir_chain_del(struct ir_table *t, struct ir_chain *c)
 	return 0;
 }
 
-static bool is_jump(const struct ir_rule *r)
-{
-	return r->target.kind == IR_TARGET_JUMP || r->target.kind == IR_TARGET_GOTO;
-}
-
 int ir_chain_rename(struct ir_table *t, struct ir_chain *c, const char *name)
 {
 	if (ir_chain_is_builtin(c))
@@ -618,9 +717,11 @@ int ir_chain_rename(struct ir_table *t, struct ir_chain *c, const char *name)
 
 		for (unsigned int j = 0; j < o->n_rules; j++) {
 			struct ir_rule *r = o->rules[j];
+			const char *to;
 
-			if (is_jump(r) && !strcmp(r->target.chain, c->name))
-				strcpy(r->target.chain, name);
+			for (unsigned int k = 0; (to = ir_rule_jump_at(r, k)); k++)
+				if (!strcmp(to, c->name))
+					strcpy((char *)to, name);	/* a name in @r itself */
 		}
 	}
 	strcpy(c->name, name);
@@ -634,9 +735,12 @@ unsigned int ir_chain_refcount(const struct ir_table *t, const char *name)
 	for (unsigned int i = 0; i < t->n_chains; i++) {
 		const struct ir_chain *c = t->chains[i];
 
-		for (unsigned int j = 0; j < c->n_rules; j++)
-			if (is_jump(c->rules[j]) && !strcmp(c->rules[j]->target.chain, name))
-				refs++;
+		for (unsigned int j = 0; j < c->n_rules; j++) {
+			const char *to;
+
+			for (unsigned int k = 0; (to = ir_rule_jump_at(c->rules[j], k)); k++)
+				refs += !strcmp(to, name);
+		}
 	}
 	return refs;
 }

@@ -39,26 +39,26 @@ static int walk_chain(struct walk *w, int ci, unsigned int level, unsigned int *
 	}
 	w->on_path[ci] = 1;
 	for (unsigned int i = 0; i < c->n_rules; i++) {
-		const struct ir_rule *r = c->rules[i];
-		unsigned int below;
-		int ti;
+		const char *to;
 
-		if (r->target.kind != IR_TARGET_JUMP && r->target.kind != IR_TARGET_GOTO)
-			continue;
-		ti = chain_index(w->t, r->target.chain);
-		if (ti < 0)
-			continue;	/* dangling jumps are the front end's error */
-		if (w->on_path[ti]) {
-			ret = bpfw_errf(w->err, BPFW_EXIT_OTHER, ELOOP,
-					"Too many links: chain %s jumps back to chain %s",
-					c->name, r->target.chain);
-			goto out;
+		for (unsigned int k = 0; (to = ir_rule_jump_at(c->rules[i], k)); k++) {
+			unsigned int below;
+			int ti = chain_index(w->t, to);
+
+			if (ti < 0)
+				continue;	/* dangling jumps are the front end's error */
+			if (w->on_path[ti]) {
+				ret = bpfw_errf(w->err, BPFW_EXIT_OTHER, ELOOP,
+						"Too many links: chain %s jumps back to chain %s",
+						c->name, to);
+				goto out;
+			}
+			ret = walk_chain(w, ti, level + 1, &below);
+			if (ret)
+				goto out;
+			if (below + 1 > deepest)
+				deepest = below + 1;
 		}
-		ret = walk_chain(w, ti, level + 1, &below);
-		if (ret)
-			goto out;
-		if (below + 1 > deepest)
-			deepest = below + 1;
 	}
 	w->depth_done[ci] = deepest + 1;
 	*depth = deepest;

@@ -194,6 +194,8 @@ for fname in files:
                 passed.append(tag)
             if verbose or verdict == "FAIL":
                 detail = ""
+                if verdict == "UNSUPPORTED" and err.strip():
+                    detail = " -> " + err.strip().splitlines()[-1]
                 if verdict == "FAIL":
                     got = rules_listed(out)
                     detail = " -> " + (err.strip().splitlines()[-1] if rc and err.strip()

@@ -114,6 +114,7 @@ enum ir_match_kind {
 	IR_MATCH_PKTTYPE,	/* -m pkttype --pkt-type */
 	IR_MATCH_OWNER,		/* -m owner, OUTPUT only */
 	IR_MATCH_SET,		/* -m set --match-set */
+	IR_MATCH_LOOKUP,	/* nftables: an anonymous set or a verdict map ("{ ... }") */
 	IR_MATCH_KIND_MAX,
 };
 
@@ -203,6 +204,60 @@ struct ir_set {
 	uint32_t initval;	/* shown as ipset shows its hash seed */
 	uint32_t id;		/* names the set's BPF map; kept across renames, swapped by swap */
 };
+
+/* What an anonymous set or a verdict map looks the packet up by. */
+enum ir_key {
+	IR_KEY_SADDR,		/* the rule's family's source address: 4 or 16 bytes */
+	IR_KEY_DADDR,
+	IR_KEY_SPORT,		/* of the rule's protocol (tcp or udp): 2 bytes */
+	IR_KEY_DPORT,
+	IR_KEY_L4PROTO,		/* 1 byte */
+	IR_KEY_IIFNAME,		/* 16 bytes, NUL-padded */
+	IR_KEY_OIFNAME,
+	IR_KEY_MARK,		/* 4 bytes */
+	IR_KEY_CTSTATE,		/* one IR_CT_* bit: 1 byte */
+	IR_KEY_ICMP_TYPE,	/* of the rule's protocol (icmp or icmpv6): 1 byte */
+	IR_KEY_MAX,
+};
+
+#define IR_KEY_MAXLEN	16	/* bytes of the longest key: an IPv6 address, a name */
+
+/* One element: the keys @lo .. @hi (big-endian bytes, compared as numbers). */
+struct ir_elem {
+	uint8_t lo[IR_KEY_MAXLEN], hi[IR_KEY_MAXLEN];
+	uint32_t verdict;	/* a verdict map's: index into its verdicts */
+};
+
+/* A verdict map's verdict: accept, drop, return, jump, goto or (IR_TARGET_NONE) continue. */
+struct ir_vmap_verdict {
+	uint8_t kind;				/* enum ir_target_kind */
+	char chain[IR_CHAIN_MAXNAMELEN];	/* JUMP, GOTO */
+};
+
+/* How a lookup's key was written, for listing it back (IR_KEY_L4PROTO). */
+enum {
+	IR_LOOKUP_META = 1 << 0,	/* "meta l4proto" (else "ip protocol", "ip6 nexthdr") */
+};
+
+/*
+ * nftables' "KEY { e1, e2 }" and "KEY vmap { e1 : v1, e2 : v2 }": the
+ * packet's @key among @elems (ranges, prefixes as ranges), in one map
+ * lookup.  A verdict map (@n_verdicts > 0) is its rule's last match and
+ * the rule's target is IR_TARGET_VMAP: the element found gives the verdict,
+ * no element found goes on to the next rule.
+ */
+struct ir_match_lookup {
+	enum ir_key key;
+	uint8_t flags;		/* IR_LOOKUP_* */
+	bool invert;		/* "!= { ... }": not a set */
+	uint32_t n_elems;
+	struct ir_elem *elems;	/* malloc'd, in the order written */
+	uint32_t n_verdicts;
+	struct ir_vmap_verdict *verdicts;	/* malloc'd */
+};
+
+/* Bytes of @key's value for addresses of @family. */
+unsigned int ir_key_len(enum ir_key key, enum ir_family family);
 
 #define IR_RECENT_NAMELEN	200	/* XT_RECENT_NAME_LEN */
 
@@ -353,6 +408,7 @@ struct ir_match {
 		struct ir_match_pkttype pkttype;	/* PKTTYPE */
 		struct ir_match_owner owner;		/* OWNER */
 		struct ir_match_set set;		/* SET */
+		struct ir_match_lookup lookup;		/* LOOKUP: its arrays malloc'd */
 		char *comment;			/* COMMENT: malloc'd, < IR_COMMENT_MAXLEN */
 	};
 };
@@ -366,6 +422,7 @@ enum ir_target_kind {
 	IR_TARGET_GOTO,		/* -g CHAIN */
 	IR_TARGET_LOG,		/* -j LOG: log the packet, go on with the next rule */
 	IR_TARGET_REJECT,	/* -j REJECT: answer with an error, drop the packet */
+	IR_TARGET_VMAP,		/* nftables: the verdict of the rule's verdict map (last match) */
 	IR_TARGET_KIND_MAX,
 };
 
@@ -577,8 +634,17 @@ struct ir_rule *ir_rule_clone(const struct ir_rule *r);
 /* Append a match of @kind with zeroed options; returns it through @out. */
 int ir_rule_add_match(struct ir_rule *r, enum ir_match_kind kind, struct ir_match **out);
 
+/* Remove and free @r's last match (one just added and given up). */
+void ir_rule_free_last_match(struct ir_rule *r);
+
 /* Find the first match of @kind in @r, or NULL. */
 struct ir_match *ir_rule_find_match(const struct ir_rule *r, enum ir_match_kind kind);
+
+/* The rule's verdict map (its last match, with target IR_TARGET_VMAP), or NULL. */
+const struct ir_match_lookup *ir_rule_vmap(const struct ir_rule *r);
+
+/* The @i-th chain @r jumps or goes to (its target's, then its verdict map's), or NULL. */
+const char *ir_rule_jump_at(const struct ir_rule *r, unsigned int i);
 
 /* Same rule for -C/-D: fixed part, matches in order, target; not counters. */
 bool ir_rule_equal(const struct ir_rule *a, const struct ir_rule *b);

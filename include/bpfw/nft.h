@@ -101,6 +101,10 @@ int nft_fmt_set(FILE *f, const struct ir_table *t, const struct ir_set *s,
 void nft_fmt_rule(FILE *f, const struct ir_table *t, const struct ir_rule *r,
 		  const struct nft_fmt_opts *o);
 
+/* Lookup @l (an anonymous set or a verdict map) of rule @r as nft lists it, a space after. */
+void nft_fmt_lookup(FILE *f, const struct ir_rule *r, const struct ir_match_lookup *l,
+		    bool v6);
+
 /* The state text's nftables section (NFT_STATE_TAG first) for rs->nft, if any. */
 int nft_state_write(FILE *f, const struct ir_ruleset *rs);
 
