@@ -5,7 +5,8 @@
 # a client at once without a new program (the program id stays), "delete
 # element" and "flush set" let it through again; "list ruleset" lines exact; rules added
 # with nft to iptables' table ip filter show in iptables -S and the other way
-# round; the state survives other commands.
+# round; the state survives other commands; anonymous sets and verdict maps
+# (ct state, ports with a jump) decide real connections and list back.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -131,12 +132,51 @@ assert_fails "log with a verdict in ip filter is refused" \
 
 section "errors"
 assert_fails "a missing table" nft add rule inet nosuch input accept
-assert_fails "an unsupported expression" nft add rule inet fw input tcp dport vmap { 22 : accept }
-out=$(nft add rule inet fw input tcp dport vmap { 22 : accept } 2>&1)
-assert_eq "its message names it" "Error: a map or vmap is not supported by bpfw" "$out"
+assert_fails "an unsupported expression" nft add rule inet fw input ip dscp cs1 accept
+out=$(nft add rule inet fw input ip dscp cs1 accept 2>&1)
+assert_eq "its message names it" "Error: ip dscp is not supported by bpfw" "$out"
+out=$(nft add rule inet fw input tcp dport vmap { 22 : accept, 20-30 : drop } 2>&1)
+assert_eq "overlapping verdict map elements are refused" \
+	"Error: conflicting intervals specified" "$out"
+assert_fails "a verdict map in iptables' own table is refused" \
+	nft add rule ip filter INPUT tcp dport vmap { 22 : accept }
 
 section "flush ruleset"
 assert_ok "nft flush ruleset" nft flush ruleset
 assert_eq "nothing is listed" "" "$(nft list ruleset)"
 expect accept client tcp 10.99.1.1 8080
+
+section "anonymous sets and verdict maps"
+cat >"$E2E_TMP/vmap.nft" <<'NFT'
+table inet vm {
+	chain web {
+		ip saddr 10.99.1.2 accept
+	}
+
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state vmap { established : accept, related : accept, invalid : drop }
+		ip saddr { 10.99.1.3, 192.0.2.0/24 } tcp dport 80 drop
+		tcp dport vmap { 22 : accept, 80 : accept, 8000-8100 : jump web }
+	}
+}
+NFT
+assert_ok "nft -f with sets and verdict maps" nft -f "$E2E_TMP/vmap.nft"
+expect accept client tcp 10.99.1.1 22
+expect accept client tcp 10.99.1.1 80
+expect accept client tcp 10.99.1.1 8080
+expect accept client tcp 10.99.1.1 22 10.99.1.3
+expect drop client tcp 10.99.1.1 80 10.99.1.3
+expect drop client tcp 10.99.1.1 8080 10.99.1.3
+expect drop client udp 10.99.1.1 80
+assert_eq "list ruleset" "$(sed 's/    /\t/g' "$E2E_TMP/vmap.nft")" "$(nft list ruleset)"
+assert_eq "trace names the verdict map" \
+	"ACCEPT by vm input rule 3: tcp dport vmap { 22 : accept, 80 : accept, 8000-8100 : jump web }" \
+	"$(in_ns server "$BPFW" trace in eth0 tcp 10.99.1.2:40000 \> 10.99.1.1:22 flags S | tail -n1)"
+assert_ok "a rule with a verdict map replaced by handle" nft replace rule inet vm input handle \
+	"$(nft -a list chain inet vm input | grep 'dport vmap' | sed 's/.*# handle //')" \
+	tcp dport vmap { 22 : drop, 80 : accept }
+expect drop client tcp 10.99.1.1 22
+expect accept client tcp 10.99.1.1 80
+assert_ok "nft flush ruleset" nft flush ruleset
 e2e_finish
