@@ -59,3 +59,14 @@ int ld_set_map_open(uint32_t prog_id, const struct ir_set *s)
 	cgen_set_map(s, &m);
 	return ld_set_map_find(prog_id, &m);
 }
+
+int ld_prog_id(int prog_fd, uint32_t *id)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*id = info.id;
+	return 0;
+}

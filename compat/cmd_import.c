@@ -205,12 +205,14 @@ static int add_sets(struct ir_ruleset *to, const struct ir_ruleset *rs, struct b
 	return 0;
 }
 
-/* The named sets' elements into their maps, after the commit that made them. */
-static int write_elems(const struct nft_import_report *rep, struct bpfw_err *err)
+/* txn.before_switch: the named sets' elements into the new program's maps. */
+static int write_elems(struct txn *t, uint32_t prog_id, void *arg, struct bpfw_err *err)
 {
+	const struct nft_import_report *rep = arg;
 	struct ipset_run run = { .light = true };
 	int ret = 0;
 
+	ipset_run_borrow(&run, t->rs, prog_id);
 	for (unsigned int i = 0; i < rep->n_sets && !ret; i++) {
 		for (unsigned int j = 0; j < rep->sets[i].n_elems && !ret; j++) {
 			char *words[2] = { (char *)rep->sets[i].def.name, rep->sets[i].elems[j] };
@@ -222,8 +224,12 @@ static int write_elems(const struct nft_import_report *rep, struct bpfw_err *err
 	return ret;
 }
 
-/* Replace the running rule set's tables by @rs's and commit; sets are kept. */
-static int load(const struct import_args *a, struct ir_ruleset *rs, struct bpfw_err *err)
+/*
+ * Replace the running rule set's tables by @rs's and commit, the elements
+ * of @rep's sets in their maps before the switch; other sets are kept.
+ */
+static int load(const struct import_args *a, struct ir_ruleset *rs,
+		const struct nft_import_report *rep, struct bpfw_err *err)
 {
 	struct txn t = { 0 };
 	int lock, ret;
@@ -245,6 +251,8 @@ static int load(const struct import_args *a, struct ir_ruleset *rs, struct bpfw_
 	while (t.rs->n_nft)
 		ir_nft_table_del(t.rs, t.rs->nft[0]);
 	ret = add_sets(t.rs, rs, err);
+	t.before_switch = write_elems;
+	t.before_switch_arg = (void *)rep;
 	if (!ret)
 		ret = txn_commit(&t, err);
 out:
@@ -305,9 +313,7 @@ static int run(const struct import_args *a, bool *left_out, struct bpfw_err *err
 					strerror(-ret));
 		goto out;
 	}
-	ret = load(a, rs, err);
-	if (!ret)
-		ret = write_elems(&rep, err);
+	ret = load(a, rs, &rep, err);
 	if (ret)
 		goto out;
 	fprintf(stderr, "bpfw import: %u rules in %u chains loaded%s\n", rep.n_rules,

@@ -97,11 +97,22 @@ int ipset_run_commit(struct ipset_run *run, struct bpfw_err *err)
 	return ret;
 }
 
+void ipset_run_borrow(struct ipset_run *run, struct ir_ruleset *rs, uint32_t prog_id)
+{
+	memset(&run->t, 0, sizeof(run->t));
+	run->t.rs = rs;
+	run->t.live.present = true;
+	run->t.live.prog_ids[CGEN_PROG_TC_INGRESS] = prog_id;
+	run->begun = true;
+	run->borrowed = true;
+}
+
 void ipset_run_end(struct ipset_run *run)
 {
-	if (run->begun)
+	if (run->begun && !run->borrowed)
 		txn_end(&run->t);
 	run->begun = false;
+	run->borrowed = false;
 }
 
 /* A command's optional last name (list, save, destroy, flush): ipset's error for more. */

@@ -89,10 +89,14 @@ int nft_elems_list(void *arg, const struct ir_set *s, FILE *f)
 	return 0;
 }
 
-int nft_elems_write(const struct nft_ctx *ctx, struct bpfw_err *err)
+int nft_elems_write(const struct nft_ctx *ctx, struct ir_ruleset *rs, uint32_t prog_id,
+		    struct bpfw_err *err)
 {
 	struct ipset_run run = { .light = true };
 	int ret = 0;
+
+	if (prog_id)
+		ipset_run_borrow(&run, rs, prog_id);
 
 	for (unsigned int i = 0; i < ctx->n_elems && !ret; i++) {
 		char *words[2] = { (char *)ctx->elems[i].set, ctx->elems[i].elem };
@@ -114,6 +118,13 @@ int nft_elems_write(const struct nft_ctx *ctx, struct bpfw_err *err)
 	}
 	ipset_run_end(&run);
 	return ret;
+}
+
+/* txn.before_switch: the queued elements go into the new sets' maps before the switch. */
+static int elems_before_switch(struct txn *t, uint32_t prog_id, void *arg,
+			       struct bpfw_err *err)
+{
+	return nft_elems_write(arg, t->rs, prog_id, err);
 }
 
 static int parse_args(int argc, char **argv, struct opts *o, struct bpfw_err *err)
@@ -206,16 +217,18 @@ static int run(const struct opts *o, struct bpfw_err *err)
 	fflush(stdout);
 	if (ret || !ctx.changed) {
 		if (!ret && ctx.n_elems && !(o->flags & NFT_F_CHECK))
-			ret = nft_elems_write(&ctx, err);
+			ret = nft_elems_write(&ctx, NULL, 0, err);
 		goto out;
 	}
 	if (o->flags & NFT_F_CHECK) {
 		ret = txn_check(&t, err);
 		goto out;
 	}
+	if (ctx.n_elems) {
+		t.before_switch = elems_before_switch;
+		t.before_switch_arg = &ctx;
+	}
 	ret = txn_commit(&t, err);
-	if (!ret && ctx.n_elems)
-		ret = nft_elems_write(&ctx, err);
 out:
 	nft_ctx_release(&ctx);
 	txn_end(&t);

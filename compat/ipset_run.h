@@ -25,6 +25,7 @@ struct ipset_run {
 	enum ipset_list_mode mode;
 	bool pending;			/* definitions changed in t.rs, not committed yet */
 	bool light;			/* begin with the sets only, not the rules (elements) */
+	bool borrowed;			/* t is ipset_run_borrow()'s: nothing to end */
 	bool sorted;			/* -s: list and save elements in order */
 	const char *file;		/* -f: where restore reads and list and save write */
 };
@@ -34,6 +35,13 @@ struct ipset_run {
  * run->light, read only the sets' section of the state, not the rules.
  */
 int ipset_run_begin(struct ipset_run *run, struct bpfw_err *err);
+
+/*
+ * A run on the sets of @rs and the maps of program @prog_id (a new one,
+ * before its switch) instead of the running rule set: no transaction of
+ * its own, only element commands; end it with ipset_run_end().
+ */
+void ipset_run_borrow(struct ipset_run *run, struct ir_ruleset *rs, uint32_t prog_id);
 
 /* Commit pending definition changes (a new generation), and end the transaction. */
 int ipset_run_commit(struct ipset_run *run, struct bpfw_err *err);

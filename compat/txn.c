@@ -240,9 +240,18 @@ int txn_commit(struct txn *t, struct bpfw_err *err)
 	struct cgen_output out = { 0 };
 	struct ld_objects objs = { .counters_fd = -1, .state_fd = -1, .gen_fd = -1,
 				   .prog_fds = { -1, -1, -1 } };
+	uint32_t id = 0;
 	int ret;
 
 	ret = build(t, &out, &objs, err);
+	if (!ret && t->before_switch) {
+		ret = ld_prog_id(objs.prog_fds[CGEN_PROG_TC_INGRESS], &id);
+		if (ret)
+			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, -ret,
+					"Cannot read the new program's id: %s", strerror(-ret));
+		else
+			ret = t->before_switch(t, id, t->before_switch_arg, err);
+	}
 	if (!ret)
 		ret = ld_commit(&t->live, &objs, err);
 	ld_objects_close(&objs);

@@ -83,6 +83,9 @@ struct ld_create_opts {
  */
 int ld_set_map_open(uint32_t prog_id, const struct ir_set *s);
 
+/* The id of the program loaded as @prog_fd, into @id; a negative errno. */
+int ld_prog_id(int prog_fd, uint32_t *id);
+
 /* Find the running rule set; live->present is false when there is none. */
 int ld_live_open(struct ld_live *live, struct bpfw_err *err);
 

@@ -127,11 +127,13 @@ const char *nft_priority_name(int32_t prio, int32_t *offset);
 int nft_elems_list(void *arg, const struct ir_set *s, FILE *f);
 
 /*
- * Write the element changes queued in @ctx to the running sets' maps: after
- * the commit that made the sets, or alone when nothing else changed (no new
+ * Write the element changes queued in @ctx to the sets' maps: with
+ * @prog_id, those of that program (a new one, before its switch; its sets
+ * as @rs defines them), else the running ones (nothing else changed, no new
  * program).  The caller holds bpfw's lock (compat/cmd_nft.c).
  */
-int nft_elems_write(const struct nft_ctx *ctx, struct bpfw_err *err);
+int nft_elems_write(const struct nft_ctx *ctx, struct ir_ruleset *rs, uint32_t prog_id,
+		    struct bpfw_err *err);
 
 /* nft: the command line's entry point; returns the exit status (compat/cmd_nft.c). */
 int compat_nft_main(const struct ipt_ctx *ctx, int argc, char **argv);

@@ -26,6 +26,14 @@ struct txn {
 	bool counters_reused;		/* the new program counts into the running map */
 	struct ir_table *live_raw;	/* the running raw rules, which XDP applies until the switch */
 	struct ir_table *live_raw6;	/* and the running IPv6 raw rules */
+	/*
+	 * Called by txn_commit() once the new programs and maps exist, before
+	 * the switch, with the new ingress program's id (its set maps are
+	 * found through it): what must be in them before any packet meets
+	 * the new rules.  NULL: nothing.
+	 */
+	int (*before_switch)(struct txn *t, uint32_t prog_id, void *arg, struct bpfw_err *err);
+	void *before_switch_arg;
 };
 
 /* Read the running rule set (an empty one if none runs) into @t->rs. */

@@ -140,6 +140,17 @@ assert_eq "overlapping verdict map elements are refused" \
 	"Error: conflicting intervals specified" "$out"
 assert_fails "a verdict map in iptables' own table is refused" \
 	nft add rule ip filter INPUT tcp dport vmap { 22 : accept }
+cat >"$E2E_TMP/bad-elem.nft" <<'NFT'
+table inet bad {
+	set s { type ipv4_addr; }
+	chain in { type filter hook input priority 0; policy drop; }
+}
+delete element inet bad s { 10.0.0.1 }
+NFT
+assert_fails "a file whose set elements cannot be written fails" nft -f "$E2E_TMP/bad-elem.nft"
+assert_eq "and none of it was loaded: the sets are filled before the switch" "" \
+	"$(nft list ruleset | grep 'table inet bad')"
+expect accept client tcp 10.99.1.1 22
 
 section "flush ruleset"
 assert_ok "nft flush ruleset" nft flush ruleset
