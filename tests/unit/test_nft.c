@@ -100,6 +100,18 @@ static const char *const same[] = {
 	"ip protocol 6 tcp dport 22",
 	"meta nfproto ipv6 meta l4proto 6",
 	"tcp dport 22 accept comment \"ssh\"",
+	"ip saddr { 10.0.0.1, 10.1.0.0/16, 10.2.0.1-10.2.0.9 } drop",
+	"ip6 daddr != { 2001:db8::/32, ::1 } accept",
+	"tcp dport vmap { 22 : accept, 23 : drop, 80-90 : jump c, 100 : continue }",
+	"ip saddr vmap { 192.0.2.0/24 : drop, 198.51.100.7 : return }",
+	"meta l4proto { 6, 17 } counter",
+	"ip protocol vmap { 1 : accept }",
+	"iifname { \"eth0\", \"veth*\" } accept",
+	"oifname vmap { \"lo\" : accept }",
+	"meta mark { 0x00000001, 0x00000005-0x00000009 } accept",
+	"ct state vmap { established : accept, related : accept, invalid : drop }",
+	"icmp type { echo-request, echo-reply } accept",
+	"udp dport { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } drop",
 };
 
 static void test_rules_round_trip(void)
@@ -310,8 +322,14 @@ static void test_refusals(void)
 	static const struct {
 		const char *rule, *msg;
 	} bad[] = {
-		{ "tcp dport vmap { 22 : accept }", "a map or vmap is not supported by bpfw" },
-		{ "ip saddr { 1.2.3.4, 5.6.7.8 } drop", "an anonymous set of addresses" },
+		{ "tcp dport map { 22 : 1 }", "a map or vmap is not supported by bpfw" },
+		{ "tcp dport vmap { 22 : accept, 20-30 : drop }", "conflicting intervals" },
+		{ "ip saddr { 1.2.3.9-1.2.3.4 } drop", "Range has zero or negative size" },
+		{ "tcp dport vmap { 22 : bogus }", "expecting a verdict" },
+		{ "tcp dport vmap { 22 : accept } accept", "after the verdict" },
+		{ "log tcp dport vmap { 22 : accept }", "log with a verdict map" },
+		{ "tcp dport vmap { 22 : jump nosuch }", "chain nosuch does not exist" },
+		{ "ip saddr { } drop", "empty set" },
 		{ "ip saddr . ip daddr { 1.2.3.4 . 5.6.7.8 }", "a concatenation" },
 		{ "meta mark set 1", "changes the packet" },
 		{ "tcp dport < 1024", "a comparison" },
