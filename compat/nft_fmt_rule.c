@@ -127,7 +127,8 @@ static void put_tcp_flags(FILE *f, uint8_t v, const char *sep)
 	}
 }
 
-static void put_tcp_flag_test(FILE *f, uint8_t mask, uint8_t cmp, bool inv)
+/* tcp flags: the shortest spelling, unless @masked ("& MASK == VALUE" as written). */
+static void put_tcp_flag_test(FILE *f, uint8_t mask, uint8_t cmp, bool inv, bool masked)
 {
 	fputs("tcp flags ", f);
 	if (mask == 0xff) {
@@ -136,7 +137,7 @@ static void put_tcp_flag_test(FILE *f, uint8_t mask, uint8_t cmp, bool inv)
 	} else if (!cmp && !inv) {
 		fputs("! ", f);
 		put_tcp_flags(f, mask, ",");
-	} else if (mask == cmp && __builtin_popcount(mask) == 1 && !inv) {
+	} else if (mask == cmp && __builtin_popcount(mask) == 1 && !inv && !masked) {
 		put_tcp_flags(f, mask, ",");
 	} else {
 		bool several = __builtin_popcount(mask) > 1;
@@ -166,7 +167,7 @@ static void put_ports(struct fr *x, const struct ir_match *m)
 	}
 	if (m->kind == IR_MATCH_TCP && pt->flags_mask)
 		put_tcp_flag_test(x->f, pt->flags_mask, pt->flags_cmp,
-				  pt->invflags & IR_TCP_INV_FLAGS);
+				  pt->invflags & IR_TCP_INV_FLAGS, x->r->nft & IR_NFT_FLAGS_MASKED);
 }
 
 static void put_multiport(struct fr *x, const struct ir_match_multiport *mp)
@@ -237,6 +238,13 @@ static void put_limit(struct fr *x, const struct ir_match_limit *l)
 		      { "week", 604800 } };
 	unsigned int i;
 
+	for (i = 0; l->rate && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (units[i].secs == l->per) {
+			fprintf(x->f, "limit rate %u/%s burst %u packets ", l->rate, units[i].name,
+				l->burst);
+			return;
+		}
+	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
 		if (!(((uint64_t)units[i].secs * IR_LIMIT_SCALE) % l->avg))
 			break;
@@ -404,7 +412,8 @@ static bool family_shown(const struct ir_rule *r)
 		if (k == IR_MATCH_LOOKUP && lookup_names_family(&r->matches[i].lookup))
 			return true;
 	}
-	return r->target.kind == IR_TARGET_REJECT && r->target.reject != IR_REJECT_TCP_RESET;
+	return r->target.kind == IR_TARGET_REJECT && r->target.reject != IR_REJECT_TCP_RESET &&
+	       !(r->nft & IR_NFT_REJECT_ICMPX);
 }
 
 /* The protocol test of an nftables table's rule, as it was spelt, unless a match implies it. */
@@ -421,9 +430,9 @@ static bool put_nft_proto(struct fr *x, bool implied)
 		kw = x->v6 ? "ip6 nexthdr" : "ip protocol";
 	else if (implied && !inv)
 		return false;
-	else if (!(r->nft & (IR_NFT_PROTO_L3 | IR_NFT_PROTO_META)) && !inv &&
+	else if (!(r->nft & (IR_NFT_PROTO_L3 | IR_NFT_PROTO_META)) && !inv && !inet &&
 		 r->target.kind == IR_TARGET_REJECT && r->target.reject == IR_REJECT_TCP_RESET)
-		return false;	/* "reject with tcp reset" implies it */
+		return false;	/* "reject with tcp reset" implies it (inet lists it) */
 	fprintf(x->f, "%s %s%u ", kw, inv ? "!= " : "", r->ip.proto);
 	return true;
 }
@@ -525,6 +534,29 @@ static void put_reject(struct fr *x, enum ir_reject_with with)
 	if (with == IR_REJECT_TCP_RESET) {
 		fputs("reject with tcp reset ", x->f);
 		return;
+	}
+	if (inet && x->r->nfproto && (x->r->nft & IR_NFT_REJECT_ICMPX)) {
+		/* written as icmpx, kept as the family's code */
+		static const struct {
+			enum ir_reject_with with;
+			const char *name;
+		} back[] = {
+			{ IR_REJECT_PORT_UNREACH, "port-unreachable" },
+			{ IR_REJECT_NET_UNREACH, "no-route" },
+			{ IR_REJECT_HOST_UNREACH, "host-unreachable" },
+			{ IR_REJECT_ADMIN_PROHIB, "admin-prohibited" },
+			{ IR_REJECT6_PORT_UNREACH, "port-unreachable" },
+			{ IR_REJECT6_NO_ROUTE, "no-route" },
+			{ IR_REJECT6_ADDR_UNREACH, "host-unreachable" },
+			{ IR_REJECT6_ADM_PROHIBITED, "admin-prohibited" },
+		};
+
+		for (size_t i = 0; i < sizeof(back) / sizeof(back[0]); i++) {
+			if (back[i].with == with) {
+				fprintf(x->f, "reject with icmpx %s ", back[i].name);
+				return;
+			}
+		}
 	}
 	if (with >= IR_REJECT6_NO_ROUTE) {
 		if (with == IR_REJECT6_PORT_UNREACH && !inet)

@@ -26,7 +26,9 @@ int cg_limit_plan(struct cg *c, const struct ir_table *const *tables, unsigned i
 void cg_emit_limit(struct cg *c, const struct ir_match *m, uint8_t miss)
 {
 	struct emit *e = &c->e;
-	uint64_t interval = m->limit.avg * NS_PER_SCALE;
+	/* nft's rate exactly where it was given; iptables' in its 1/10000 s units */
+	uint64_t interval = m->limit.rate ? (uint64_t)m->limit.per * 1000000000ull / m->limit.rate :
+			    m->limit.avg * NS_PER_SCALE;
 	uint32_t burst = m->limit.burst ? m->limit.burst : IR_LIMIT_BURST;
 	uint32_t skip = emit_label(e), late = emit_label(e), reject = emit_label(e);
 	uint32_t off;

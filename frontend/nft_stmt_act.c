@@ -46,6 +46,11 @@ int nft_limit_stmt(struct nft_rp *p)
 	if (ir_rule_add_match(p->r, IR_MATCH_LIMIT, &m))
 		return nft_nomem(p->err);
 	m->limit.avg = (uint64_t)IR_LIMIT_SCALE * units[i].secs / rate;
+	/* iptables' own tables keep iptables' units: their state text has no other */
+	if (rate <= UINT32_MAX && p->w->table->name[0]) {
+		m->limit.rate = (uint32_t)rate;
+		m->limit.per = units[i].secs;
+	}
 	if (!m->limit.avg)
 		return nft_unsupported(p, "a rate this high");
 	m->limit.burst = IR_LIMIT_BURST;
@@ -209,9 +214,10 @@ int nft_reject_stmt(struct nft_rp *p)
 		tg->reject = IR_REJECT_TCP_RESET;
 		return nft_set_proto(p, IPPROTO_TCP, false);
 	}
-	if (nft_accept(p->t, "icmpx"))
+	if (nft_accept(p->t, "icmpx")) {
 		kind = 2;
-	else if (nft_accept(p->t, "icmpv6"))
+		p->r->nft |= IR_NFT_REJECT_ICMPX;
+	} else if (nft_accept(p->t, "icmpv6"))
 		kind = 1;
 	else if (nft_accept(p->t, "icmp"))
 		kind = 0;

@@ -113,6 +113,7 @@ static int tcp_flags(struct nft_rp *p, struct ir_match *m)
 	if (nft_at(p->t, "set"))
 		return nft_unsupported(p, "a statement that changes the packet (set)");
 	if (nft_accept(p->t, "&")) {
+		p->r->nft |= IR_NFT_FLAGS_MASKED;
 		ret = flag_list(p, "|", &mask);
 		if (ret)
 			return ret;
@@ -131,6 +132,7 @@ static int tcp_flags(struct nft_rp *p, struct ir_match *m)
 				return nft_unsupported(p, ANY_OF_FLAGS);
 			cmp = mask;
 			inv = false;
+			p->r->nft &= ~IR_NFT_FLAGS_MASKED;	/* nft lists it as "tcp flags syn" */
 		}
 	} else if (nft_accept(p->t, "!")) {
 		ret = flag_list(p, ",", &mask);

@@ -392,7 +392,8 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 	case IR_MATCH_RECENT:
 		return !memcmp(a->recent, b->recent, sizeof(*a->recent));
 	case IR_MATCH_LIMIT:
-		return a->limit.avg == b->limit.avg && a->limit.burst == b->limit.burst;
+		return a->limit.avg == b->limit.avg && a->limit.burst == b->limit.burst &&
+		       a->limit.rate == b->limit.rate && a->limit.per == b->limit.per;
 	case IR_MATCH_MULTIPORT:
 		return a->mport.which == b->mport.which && a->mport.invert == b->mport.invert &&
 		       a->mport.n == b->mport.n &&

@@ -329,6 +329,7 @@ struct ir_match_addrtype {
 struct ir_match_limit {
 	uint32_t avg;
 	uint32_t burst;
+	uint32_t rate, per;	/* nftables: @rate packets per @per seconds as written (0: none) */
 };
 
 /* Connection tracking states, as xt_conntrack numbers them (XT_CONNTRACK_STATE_*). */
@@ -480,6 +481,8 @@ enum {
 	IR_NFT_LOG = 1 << 1,		/* a "log" statement (target.log) before the verdict */
 	IR_NFT_PROTO_META = 1 << 2,	/* listing only: ip.proto was given as "meta l4proto" */
 	IR_NFT_PROTO_L3 = 1 << 3,	/* listing only: as "ip protocol" or "ip6 nexthdr" */
+	IR_NFT_FLAGS_MASKED = 1 << 4,	/* listing only: tcp flags as "& MASK == VALUE" */
+	IR_NFT_REJECT_ICMPX = 1 << 5,	/* listing only: "reject with icmpx" in a one-family rule */
 };
 
 struct ir_rule {
