@@ -66,7 +66,8 @@ static const struct help_topic topics[] = {
 	{ "nft",
 	  "add|insert|replace|delete|flush|list|table|chain ...  (or nft ...)\n"
 	  "    An nft command line, staged like the iptables ones; \"list ...\" shows the\n"
-	  "    staged set.  Set elements are not staged.\n" },
+	  "    staged set.  Set element changes are staged too, and written at the\n"
+	  "    commit, before the new rules take over.\n" },
 	{ "quit",
 	  "quit, exit, Ctrl-D\n"
 	  "    Leave the shell.  Staged changes are dropped (asked once at a terminal).\n" },

@@ -65,25 +65,30 @@ static int apply_restore(const struct ipt_ctx *ctx, struct ir_ruleset *rs, const
 	return ipt_restore_apply(ctx, text, len, &opts, rs, err);
 }
 
+/*
+ * Apply nft command @line to @rs; *@changed: the rule set or a set's
+ * elements change.  Element changes are queued in @elems (across calls),
+ * or dropped if it is NULL: they are written at the commit.
+ */
 static int apply_nft(struct ir_ruleset *rs, const char *line, FILE *out, bool *changed,
-		     struct bpfw_err *err)
+		     struct nft_ctx *elems, struct bpfw_err *err)
 {
-	struct nft_ctx nctx = { .out = out };
+	struct nft_ctx own = { .out = out };
+	struct nft_ctx *nctx = elems ? elems : &own;
+	unsigned int before = nctx->n_elems;
 	int ret;
 
-	ret = nft_run_line(&nctx, rs, line, err);
-	if (!ret && nctx.n_elems)
-		ret = bpfw_errf(err, BPFW_EXIT_OTHER, EOPNOTSUPP,
-				"Set elements are not staged: change them with bpfw nft outside "
-				"the shell");
+	nctx->changed = false;
+	ret = nft_run_line(nctx, rs, line, err);
 	if (changed)
-		*changed = nctx.changed;
-	nft_ctx_release(&nctx);
+		*changed = nctx->changed || nctx->n_elems > before;
+	nft_ctx_release(&own);
 	return ret;
 }
 
-/* Apply journal entry @e to @rs. */
-static int replay_one(const struct shell_entry *e, struct ir_ruleset *rs, struct bpfw_err *err)
+/* Apply journal entry @e to @rs; nft element changes queued in @elems (NULL: dropped). */
+static int replay_one(const struct shell_entry *e, struct ir_ruleset *rs, struct nft_ctx *elems,
+		      struct bpfw_err *err)
 {
 	const struct ipt_ctx *ctx = &family_ctx[e->family];
 	struct ipt_cmd cmd = { 0 };
@@ -97,14 +102,14 @@ static int replay_one(const struct shell_entry *e, struct ir_ruleset *rs, struct
 	case SHELL_E_RESTORE:
 		return apply_restore(ctx, rs, e->text, e->len, e->noflush, err);
 	case SHELL_E_NFT:
-		return apply_nft(rs, e->text, NULL, NULL, err);
+		return apply_nft(rs, e->text, NULL, NULL, elems, err);
 	}
 	return -EINVAL;
 }
 
-/* A copy of @base with the whole journal applied, in *@out. */
+/* A copy of @base with the whole journal applied, in *@out; element changes into @elems. */
 static int replay(const struct shell *sh, const struct ir_ruleset *base, struct ir_ruleset **out,
-		  struct bpfw_err *err)
+		  struct nft_ctx *elems, struct bpfw_err *err)
 {
 	struct ir_ruleset *rs = ir_ruleset_clone(base);
 	int ret = 0;
@@ -112,7 +117,7 @@ static int replay(const struct shell *sh, const struct ir_ruleset *base, struct 
 	if (!rs)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
 	for (unsigned int i = 0; i < sh->n_journal && !ret; i++)
-		ret = replay_one(&sh->journal[i], rs, err);
+		ret = replay_one(&sh->journal[i], rs, elems, err);
 	if (ret) {
 		ir_ruleset_free(rs);
 		return ret;
@@ -133,7 +138,7 @@ int shell_refresh(struct shell *sh, struct bpfw_err *err)
 	ret = txn_begin(&t, err);
 	compat_unlock(lock);
 	if (!ret)
-		ret = replay(sh, t.rs, &staged, err);
+		ret = replay(sh, t.rs, &staged, NULL, err);
 	if (!ret) {
 		base = ir_ruleset_clone(t.rs);
 		if (!base)
@@ -350,7 +355,7 @@ int shell_nft(struct shell *sh, const char *line, struct bpfw_err *err)
 
 	if (!next)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	ret = apply_nft(next, line, stdout, &changed, err);
+	ret = apply_nft(next, line, stdout, &changed, NULL, err);
 	if (ret || !changed) {
 		ir_ruleset_free(next);
 		return ret;
@@ -364,8 +369,15 @@ int shell_nft(struct shell *sh, const char *line, struct bpfw_err *err)
 	return stage(sh, next, &e, err);
 }
 
+/* txn.before_switch: the staged element changes into the new program's set maps. */
+static int write_elems(struct txn *t, uint32_t prog_id, void *arg, struct bpfw_err *err)
+{
+	return nft_elems_write(arg, t->rs, prog_id, err);
+}
+
 int shell_commit(struct shell *sh, struct bpfw_err *err)
 {
+	struct nft_ctx elems = { 0 };
 	struct ir_ruleset *next = NULL;
 	struct txn t = { 0 };
 	int lock, ret;
@@ -381,21 +393,22 @@ int shell_commit(struct shell *sh, struct bpfw_err *err)
 	ret = txn_begin(&t, err);
 	if (ret)
 		goto out;
-	if (t.live.present == sh->base_present && t.live.generation == sh->base_gen) {
-		next = ir_ruleset_clone(sh->staged);
-		if (!next)
-			ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	} else {
+	if (t.live.present != sh->base_present || t.live.generation != sh->base_gen)
 		printf("The running rule set changed since staging began: the %u staged "
 		       "command(s) are applied to it again.\n", sh->n_journal);
-		ret = replay(sh, t.rs, &next, err);
-	}
+	/* the journal once more, on what runs now: the rules, and the elements to write */
+	ret = replay(sh, t.rs, &next, &elems, err);
 	if (ret)
 		goto out;
 	ir_ruleset_free(t.rs);
 	t.rs = next;
+	if (elems.n_elems) {
+		t.before_switch = write_elems;
+		t.before_switch_arg = &elems;
+	}
 	ret = txn_commit(&t, err);
 out:
+	nft_ctx_release(&elems);
 	txn_end(&t);
 	compat_unlock(lock);
 	if (ret)

@@ -160,6 +160,17 @@ assert_eq "load stages a restore file" "+:FORWARD DROP [0:0]" \
 	"$(printf '%s\n' "$out" | grep '^+.*FORWARD')"
 assert_eq "and commits it" "-P FORWARD DROP" "$(ipt server -S FORWARD)"
 
+out=$(printf '%s\n' "add table inet sh" "add set inet sh bad { type ipv4_addr; }" \
+	"add element inet sh bad { 192.0.2.7 }" \
+	"add chain inet sh in { type filter hook input priority 5; }" \
+	"add rule inet sh in ip saddr @bad drop" "add element inet sh bad { 192.0.2.8 }" \
+	"commit" "nft delete element inet sh bad { 192.0.2.7 }" "commit" |
+	shell_script server 2>&1)
+assert_eq "nft set elements are staged and committed (exit 0)" "0" "$?"
+assert_eq "the set holds what the script left" "		elements = { 192.0.2.8 }" \
+	"$(in_ns server "$BPFW" nft list set inet sh bad | grep elements)"
+assert_ok "the table goes" in_ns server "$BPFW" nft delete table inet sh
+
 section "bpfw trace"
 out=$(in_ns server "$BPFW" trace in eth0 tcp 10.99.1.3:40000 '>' 10.99.1.1:81 2>&1)
 assert_eq "bpfw trace names the running rule that decides" \
