@@ -240,15 +240,15 @@ static void put_limit(struct fr *x, const struct ir_match_limit *l)
 
 	for (i = 0; l->rate && i < sizeof(units) / sizeof(units[0]); i++) {
 		if (units[i].secs == l->per) {
-			fprintf(x->f, "limit rate %u/%s burst %u packets ", l->rate, units[i].name,
-				l->burst);
+			fprintf(x->f, "limit rate %s%u/%s burst %u packets ", l->over ? "over " : "",
+				l->rate, units[i].name, l->burst);
 			return;
 		}
 	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
 		if (!(((uint64_t)units[i].secs * IR_LIMIT_SCALE) % l->avg))
 			break;
-	fprintf(x->f, "limit rate %llu/%s ",
+	fprintf(x->f, "limit rate %s%llu/%s ", l->over ? "over " : "",
 		(unsigned long long)((uint64_t)units[i].secs * IR_LIMIT_SCALE / l->avg),
 		units[i].name);
 	fprintf(x->f, "burst %u packets ", l->burst);
@@ -337,7 +337,8 @@ static void put_match(struct fr *x, const struct ir_match *m)
 		fprintf(x->f, "0x%08x ", m->mark.mark);
 		break;
 	case IR_MATCH_LENGTH:
-		fprintf(x->f, "meta length %s", m->length.invert ? "!= " : "");
+		fprintf(x->f, "%s length %s", x->r->nft & IR_NFT_IP_LENGTH ? "ip" : "meta",
+			m->length.invert ? "!= " : "");
 		if (m->length.lo == m->length.hi)
 			fprintf(x->f, "%u ", m->length.lo);
 		else
@@ -401,7 +402,7 @@ static bool family_shown(const struct ir_rule *r)
 
 	if (memcmp(&r->ip.src.mask, &zero.mask, sizeof(zero.mask)) ||
 	    memcmp(&r->ip.dst.mask, &zero.mask, sizeof(zero.mask)) ||
-	    (r->ip.proto && (r->nft & IR_NFT_PROTO_L3)))
+	    (r->ip.proto && (r->nft & IR_NFT_PROTO_L3)) || (r->nft & IR_NFT_IP_LENGTH))
 		return true;
 	for (unsigned int i = 0; i < r->n_matches; i++) {
 		enum ir_match_kind k = r->matches[i].kind;
@@ -626,9 +627,11 @@ void nft_fmt_rule(FILE *f, const struct ir_table *t, const struct ir_rule *r,
 		return;
 	x.v6 = inet ? r->nfproto == 6 : t->family == IR_FAMILY_IPV6;
 	if (r->ip.iif[0])
-		put_iface(&x, "iifname", r->ip.iif, r->ip.invflags & IR_INV_IIF);
+		put_iface(&x, r->nft & IR_NFT_IIF ? "iif" : "iifname", r->ip.iif,
+			  r->ip.invflags & IR_INV_IIF);
 	if (r->ip.oif[0])
-		put_iface(&x, "oifname", r->ip.oif, r->ip.invflags & IR_INV_OIF);
+		put_iface(&x, r->nft & IR_NFT_OIF ? "oif" : "oifname", r->ip.oif,
+			  r->ip.invflags & IR_INV_OIF);
 	if (x.ipt) {
 		put_addrs(&x);
 		put_proto(&x);

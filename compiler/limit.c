@@ -51,9 +51,17 @@ void cg_emit_limit(struct cg *c, const struct ir_match *m, uint8_t miss)
 	emit_ld_imm64(e, R4, interval);
 	emit(e, ALU64_REG(BPF_ADD, R1, R4));
 	emit(e, STX(BPF_DW, R2, R1, 0));
-	emit_ja(e, skip);
-	emit_bind(e, reject);
-	emit(e, MOV64_IMM(R1, 1));
-	emit(e, ALU64_REG(BPF_OR, miss, R1));
+	if (m->limit.over) {
+		/* "limit rate over": what the rate lets through does not match */
+		emit(e, MOV64_IMM(R1, 1));
+		emit(e, ALU64_REG(BPF_OR, miss, R1));
+		emit_ja(e, skip);
+		emit_bind(e, reject);
+	} else {
+		emit_ja(e, skip);
+		emit_bind(e, reject);
+		emit(e, MOV64_IMM(R1, 1));
+		emit(e, ALU64_REG(BPF_OR, miss, R1));
+	}
 	emit_bind(e, skip);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include "nft_stmt.h"
@@ -234,12 +235,104 @@ static int addr_test(struct nft_rp *p, bool v6, bool dst)
 	return 0;
 }
 
+/* meta pkttype host|broadcast|multicast: -m pkttype (PACKET_HOST, _BROADCAST, _MULTICAST). */
+static int pkttype_stmt(struct nft_rp *p)
+{
+	static const char *const names[] = { "host", "broadcast", "multicast" };
+	const char *s = NULL;
+	struct ir_match *m;
+	bool inv;
+	int ret = nft_relation(p, &inv);
+
+	if (!ret && nft_at(p->t, "{"))
+		return nft_unsupported(p, "an anonymous set of packet types");
+	if (!ret)
+		ret = nft_value(p, "packet type", &s);
+	if (ret)
+		return ret;
+	for (uint8_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i]))
+			continue;
+		if (ir_rule_add_match(p->r, IR_MATCH_PKTTYPE, &m))
+			return nft_nomem(p->err);
+		m->pkttype.type = i;
+		m->pkttype.invert = inv;
+		return 0;
+	}
+	return nft_perr(p->t, p->err, "Could not resolve packet type %s", s);
+}
+
+/* meta length / ip length (@ip) N, N-M, !=: -m length on the IP packet's length. */
+static int length_stmt(struct nft_rp *p, bool ip)
+{
+	const char *s = NULL;
+	struct ir_match *m;
+	uint16_t lo, hi;
+	bool inv;
+	int ret = nft_relation(p, &inv);
+
+	if (!ret && nft_at(p->t, "{"))
+		return nft_unsupported(p, "an anonymous set of lengths");
+	if (!ret && ip)
+		ret = nft_want_family(p, false);
+	if (!ret)
+		ret = nft_value(p, "length", &s);
+	if (ret)
+		return ret;
+	if (nft_port_range_number(s, &lo, &hi))
+		return nft_perr(p->t, p->err, "Could not resolve length %s", s);
+	if (ir_rule_find_match(p->r, IR_MATCH_LENGTH))
+		return nft_unsupported(p, "a second length test in one rule");
+	if (ir_rule_add_match(p->r, IR_MATCH_LENGTH, &m))
+		return nft_nomem(p->err);
+	m->length.lo = lo;
+	m->length.hi = hi;
+	m->length.invert = inv;
+	if (ip)
+		p->r->nft |= IR_NFT_IP_LENGTH;
+	return 0;
+}
+
+/* ip ttl / ip6 hoplimit (@v6) N or != N: -m ttl / -m hl. */
+static int ttl_stmt(struct nft_rp *p, bool v6)
+{
+	const char *s = NULL;
+	struct ir_match *m;
+	unsigned long v;
+	char *end;
+	bool inv;
+	int ret = nft_want_family(p, v6);
+
+	if (!ret)
+		ret = nft_relation(p, &inv);
+	if (!ret && nft_at(p->t, "{"))
+		return nft_unsupported(p, "an anonymous set of ttl values");
+	if (!ret)
+		ret = nft_value(p, v6 ? "hoplimit" : "ttl", &s);
+	if (ret)
+		return ret;
+	v = strtoul(s, &end, 0);
+	if (*end == '-' && end != s)
+		return nft_unsupported(p, "a range of ttl values");
+	if (!*s || *end || v > 255)
+		return nft_perr(p->t, p->err, "Could not resolve %s %s", v6 ? "hoplimit" : "ttl", s);
+	if (ir_rule_add_match(p->r, v6 ? IR_MATCH_HL : IR_MATCH_TTL, &m))
+		return nft_nomem(p->err);
+	m->ttl.mode = inv ? IR_TTL_NE : IR_TTL_EQ;
+	m->ttl.value = (uint8_t)v;
+	return 0;
+}
+
 static int ip_stmt(struct nft_rp *p, bool v6)
 {
 	if (nft_accept(p->t, "saddr"))
 		return addr_test(p, v6, false);
 	if (nft_accept(p->t, "daddr"))
 		return addr_test(p, v6, true);
+	if (nft_accept(p->t, v6 ? "hoplimit" : "ttl"))
+		return ttl_stmt(p, v6);
+	if (!v6 && nft_accept(p->t, "length"))
+		return length_stmt(p, true);
 	if (nft_accept(p->t, v6 ? "nexthdr" : "protocol")) {
 		int ret = nft_want_family(p, v6);
 
@@ -249,7 +342,8 @@ static int ip_stmt(struct nft_rp *p, bool v6)
 			nft_peek(p->t)->text);
 }
 
-static int iface(struct nft_rp *p, bool in)
+/* iifname/oifname (@index: iif/oif, an existing interface by name, exact). */
+static int iface(struct nft_rp *p, bool in, bool index)
 {
 	char *dst = in ? p->r->ip.iif : p->r->ip.oif;
 	const char *s = NULL;
@@ -257,8 +351,11 @@ static int iface(struct nft_rp *p, bool in)
 	size_t n;
 	int ret = nft_relation_lookup(p, &inv);
 
-	if (!ret && nft_at_lookup(p))
+	if (!ret && nft_at_lookup(p)) {
+		if (index)
+			return nft_unsupported(p, "a set of iif or oif (use iifname, oifname)");
 		return nft_lookup_stmt(p, in ? IR_KEY_IIFNAME : IR_KEY_OIFNAME, inv, 0);
+	}
 	if (!ret)
 		ret = nft_value(p, "interface", &s);
 	if (ret)
@@ -266,6 +363,14 @@ static int iface(struct nft_rp *p, bool in)
 	n = strlen(s);
 	if (!n || n >= IFNAMSIZ)
 		return nft_perr(p->t, p->err, "interface name %s is not valid", s);
+	if (index) {
+		/* nft takes the index now; bpfw keeps the name (an interface made again is the same) */
+		if (strchr(s, '*'))
+			return nft_perr(p->t, p->err, "Interface does not exist");
+		if (!p->w->state && !if_nametoindex(s))
+			return nft_perr(p->t, p->err, "Interface does not exist");
+		p->r->nft |= in ? IR_NFT_IIF : IR_NFT_OIF;
+	}
 	if (strchr(s, '*') && strchr(s, '*') != s + n - 1)
 		return nft_unsupported(p, "a wildcard not at the end of an interface name");
 	strcpy(dst, s);
@@ -283,7 +388,13 @@ static int meta_stmt(struct nft_rp *p, const char *key)
 	int ret;
 
 	if (!strcmp(key, "iifname") || !strcmp(key, "oifname"))
-		return iface(p, key[0] == 'i');
+		return iface(p, key[0] == 'i', false);
+	if (!strcmp(key, "iif") || !strcmp(key, "oif"))
+		return iface(p, key[0] == 'i', true);
+	if (!strcmp(key, "pkttype"))
+		return pkttype_stmt(p);
+	if (!strcmp(key, "length"))
+		return length_stmt(p, false);
 	if (!strcmp(key, "l4proto"))
 		return proto_value(p, IR_NFT_PROTO_META);
 	if (!strcmp(key, "nfproto")) {
@@ -421,7 +532,8 @@ static int statement(struct nft_rp *p)
 		return ret ? ret : meta_stmt(p, key);
 	}
 	if (!strcmp(w, "iifname") || !strcmp(w, "oifname") || !strcmp(w, "l4proto") ||
-	    !strcmp(w, "nfproto") || !strcmp(w, "mark"))
+	    !strcmp(w, "nfproto") || !strcmp(w, "mark") || !strcmp(w, "iif") ||
+	    !strcmp(w, "oif") || !strcmp(w, "pkttype"))
 		return meta_stmt(p, w);
 	if (!strcmp(w, "ct"))
 		return ct_stmt(p);

@@ -23,20 +23,25 @@ int nft_limit_stmt(struct nft_rp *p)
 	struct ir_match *m;
 	char buf[64], *slash, *end;
 	unsigned long rate;
+	bool over;
 	size_t i;
 
 	if (nft_at(p->t, "name"))
 		return nft_unsupported(p, "a named limit object");
 	if (!nft_accept(p->t, "rate"))
 		return nft_perr(p->t, p->err, "syntax error, expecting rate");
-	if (nft_at(p->t, "over"))
-		return nft_unsupported(p, "limit rate over");
+	over = nft_accept(p->t, "over");
+	if (over && !p->w->table->name[0])
+		return nft_unsupported(p, "limit rate over in iptables' own table (iptables "
+				       "cannot show it)");
 	snprintf(buf, sizeof(buf), "%s", nft_peek(p->t)->text);
 	slash = strchr(buf, '/');
 	if (!slash)
 		return nft_unsupported(p, "a limit not in packets per unit of time");
 	*slash++ = '\0';
 	rate = strtoul(buf, &end, 10);
+	if (end != buf && strstr(end, "bytes"))
+		return nft_unsupported(p, "a limit not in packets per unit of time");
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (!strcmp(slash, units[i].name))
 			break;
@@ -54,6 +59,7 @@ int nft_limit_stmt(struct nft_rp *p)
 	if (!m->limit.avg)
 		return nft_unsupported(p, "a rate this high");
 	m->limit.burst = IR_LIMIT_BURST;
+	m->limit.over = over;
 	if (nft_accept(p->t, "burst")) {
 		unsigned long b = strtoul(nft_peek(p->t)->text, &end, 10);
 

@@ -79,6 +79,9 @@ int nft_family_parse(const char *s, enum ir_nft_family *fam);
 /* An IPv4 or IPv6 address with an optional /prefix into @a (mask from the prefix). */
 int nft_addr_parse(const char *s, enum ir_family family, struct ir_addr *a);
 
+/* "N" or "A-B" of 16-bit numbers (no names) into @lo, @hi. */
+int nft_port_range_number(const char *s, uint16_t *lo, uint16_t *hi);
+
 /* "N" or "A-B" of ports (numbers or service names) into @lo, @hi. */
 int nft_port_range_parse(const char *s, uint16_t *lo, uint16_t *hi);
 

@@ -283,3 +283,24 @@ int nft_proto_parse(const char *s, uint8_t *proto)
 	*proto = (uint8_t)res->p_proto;
 	return 0;
 }
+
+int nft_port_range_number(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	char *end, *end2;
+	unsigned long a = strtoul(s, &end, 10), b;
+
+	if (end == s || a > UINT16_MAX)
+		return -EINVAL;
+	b = a;
+	if (*end == '-') {
+		b = strtoul(end + 1, &end2, 10);
+		if (end2 == end + 1 || b > UINT16_MAX || b < a)
+			return -EINVAL;
+		end = end2;
+	}
+	if (*end)
+		return -EINVAL;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}

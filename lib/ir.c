@@ -393,7 +393,8 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 		return !memcmp(a->recent, b->recent, sizeof(*a->recent));
 	case IR_MATCH_LIMIT:
 		return a->limit.avg == b->limit.avg && a->limit.burst == b->limit.burst &&
-		       a->limit.rate == b->limit.rate && a->limit.per == b->limit.per;
+		       a->limit.rate == b->limit.rate && a->limit.per == b->limit.per &&
+		       a->limit.over == b->limit.over;
 	case IR_MATCH_MULTIPORT:
 		return a->mport.which == b->mport.which && a->mport.invert == b->mport.invert &&
 		       a->mport.n == b->mport.n &&

@@ -330,6 +330,7 @@ struct ir_match_limit {
 	uint32_t avg;
 	uint32_t burst;
 	uint32_t rate, per;	/* nftables: @rate packets per @per seconds as written (0: none) */
+	bool over;		/* nftables' "limit rate over": the packets beyond the rate */
 };
 
 /* Connection tracking states, as xt_conntrack numbers them (XT_CONNTRACK_STATE_*). */
@@ -483,6 +484,9 @@ enum {
 	IR_NFT_PROTO_L3 = 1 << 3,	/* listing only: as "ip protocol" or "ip6 nexthdr" */
 	IR_NFT_FLAGS_MASKED = 1 << 4,	/* listing only: tcp flags as "& MASK == VALUE" */
 	IR_NFT_REJECT_ICMPX = 1 << 5,	/* listing only: "reject with icmpx" in a one-family rule */
+	IR_NFT_IIF = 1 << 6,		/* listing only: ip.iif as "iif" (else "iifname") */
+	IR_NFT_OIF = 1 << 7,		/* listing only: ip.oif as "oif" */
+	IR_NFT_IP_LENGTH = 1 << 8,	/* listing only: -m length as "ip length" (else "meta length") */
 };
 
 struct ir_rule {
@@ -494,7 +498,7 @@ struct ir_rule {
 	struct ir_counter counter;	/* read from the kernel for listing, or given by -c */
 	bool counter_given;		/* -c / [p:b]: write @counter into the slot */
 	uint8_t nfproto;		/* nftables inet tables: 4 or 6 for one family only, else 0 */
-	uint8_t nft;			/* IR_NFT_* */
+	uint16_t nft;			/* IR_NFT_* */
 };
 
 #define IR_NFT_NAMELEN		64	/* an nftables table's name, including NUL */

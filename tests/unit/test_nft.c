@@ -112,6 +112,16 @@ static const char *const same[] = {
 	"ct state vmap { established : accept, related : accept, invalid : drop }",
 	"icmp type { echo-request, echo-reply } accept",
 	"udp dport { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } drop",
+	"iif \"lo\" accept",
+	"oif != \"lo\" drop",
+	"meta pkttype broadcast drop",
+	"meta length 100-200",
+	"ip length != 60",
+	"ip ttl 1 drop",
+	"ip6 hoplimit != 255 drop",
+	"limit rate over 10/second burst 5 packets drop",
+	"limit rate 400/week burst 5 packets",
+	"tcp flags & syn == syn",
 };
 
 static void test_rules_round_trip(void)
@@ -330,6 +340,9 @@ static void test_refusals(void)
 		{ "log tcp dport vmap { 22 : accept }", "log with a verdict map" },
 		{ "tcp dport vmap { 22 : jump nosuch }", "chain nosuch does not exist" },
 		{ "ip saddr { } drop", "empty set" },
+		{ "iif \"nosuch0\" accept", "Interface does not exist" },
+		{ "meta pkttype other", "Could not resolve packet type other" },
+		{ "limit rate 10 bytes/second", "a limit not in packets" },
 		{ "ip saddr . ip daddr { 1.2.3.4 . 5.6.7.8 }", "a concatenation" },
 		{ "meta mark set 1", "changes the packet" },
 		{ "tcp dport < 1024", "a comparison" },

@@ -4,7 +4,7 @@
  * nft syntax and compiled to one map lookup each: the edges of address and
  * port ranges (each cut into prefixes), IPv6 prefixes, "!=", a verdict map
  * with accept, drop, continue and jump, and many sets in one rule set (two
- * maps hold them all).
+ * maps hold them all); "limit rate over", which iptables cannot say.
  */
 #include <stdio.h>
 #include <string.h>
@@ -150,11 +150,32 @@ static void test_many_sets(void)
 	fw_free(&fw);
 }
 
+static void test_limit_over(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(load(&fw,
+		"table ip t {\n"
+		"  chain in {\n"
+		"    type filter hook input priority 0; policy accept;\n"
+		"    tcp dport 22 limit rate over 1/minute burst 2 packets drop\n"
+		"    meta length 100-200 drop\n"
+		"    ip ttl != 64 drop\n"
+		"  }\n"
+		"}\n"), 0);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 22)), PASS);	/* within the burst */
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 22)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 22)), DROP);	/* over the rate */
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 23)), PASS);
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
 	{ "anonymous sets of addresses: ranges, prefixes, IPv6, !=", test_address_sets },
 	{ "a verdict map: accept, drop, continue, jump", test_verdict_map },
 	{ "a set of ports and port ranges beyond multiport", test_port_ranges },
 	{ "200 sets in one rule set", test_many_sets },
+	{ "limit rate over, meta length, ip ttl !=", test_limit_over },
 	{ NULL, NULL },
 };
 
