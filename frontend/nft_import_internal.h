@@ -43,12 +43,16 @@ enum nx_alt_kind {
 	NX_ALT_PROTO,
 	NX_ALT_PORTS,			/* multiport matches of at most 15 slots each */
 	NX_ALT_ICMP,			/* icmp or icmpv6 types (in @proto) */
+	NX_ALT_CTSTATE,			/* connection tracking states (in @ctstates) */
 };
 
 struct nx_alt {
 	struct ir_addr addr;
 	uint8_t proto;
 	struct ir_match_multiport mport;
+	uint8_t ctstates;		/* IR_CT_* */
+	struct ir_target target;	/* a verdict map's element: its verdict */
+	bool skip;			/* a verdict map's "continue": no rule */
 };
 
 /* One set's expansion: the rule once per alternative. */
@@ -57,6 +61,7 @@ struct nx_dim {
 	int match;
 	struct nx_alt *alts;
 	unsigned int n;
+	bool verdicts;			/* a verdict map: each alternative's target is the rule's */
 };
 
 /* One rule's translation under way. */
@@ -116,6 +121,12 @@ uint8_t nx_ct_states(uint32_t bits);
 
 /* A lookup of a set's elements against what @reg holds, into x->r or x->alts. */
 int nx_lookup(struct nx *x, const struct nx_reg *reg, const char *set_name, bool invert);
+
+/*
+ * A lookup in verdict map @set_name of what @reg holds: the rule once per
+ * element (elements never overlap), each with the element's verdict.
+ */
+int nx_vmap(struct nx *x, const struct nx_reg *reg, const char *set_name);
 
 /* Named set @s's elements as ipset words them (prefixes of @family), malloc'd; -E2BIG, -ENOMEM. */
 int nx_set_words(struct nftnl_set *s, enum ir_family family, char ***out, unsigned int *n);

@@ -306,10 +306,14 @@ static int do_lookup(struct nx *x, const struct nftnl_expr *e)
 		return ret;
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS))
 		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS);
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
-		return nx_refuse(x, "map lookup");
 	if (!g || g->kind == NX_REG_NONE)
 		return nx_refuse(x, "lookup on a register bpfw did not follow");
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
+		if (nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) != NFT_REG_VERDICT ||
+		    (flags & NFT_LOOKUP_F_INV))
+			return nx_refuse(x, "map lookup");
+		return nx_vmap(x, g, nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET));
+	}
 	return nx_lookup(x, g, nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET),
 			 flags & NFT_LOOKUP_F_INV);
 }
@@ -457,12 +461,28 @@ static void alt_apply(struct ir_rule *r, enum nx_alt_kind kind, int match, const
 	case NX_ALT_ICMP:
 		r->matches[match].icmp.type = a->proto;
 		break;
+	case NX_ALT_CTSTATE:
+		r->matches[match].ct.states = a->ctstates;
+		break;
 	default:
 		break;
 	}
 }
 
-/* @base with combination @k of the expanded sets applied. */
+/* Whether combination @k takes a verdict map's "continue": it makes no rule. */
+static bool alt_skipped(const struct nx *x, unsigned int k)
+{
+	for (unsigned int d = 0; d < x->n_dims; d++) {
+		const struct nx_dim *dim = &x->dims[d];
+
+		if (dim->verdicts && dim->alts[k % dim->n].skip)
+			return true;
+		k /= dim->n;
+	}
+	return false;
+}
+
+/* @base with combination @k of the expanded sets applied (a verdict map's: its verdict). */
 static struct ir_rule *alt_rule(const struct nx *x, const struct ir_rule *base, unsigned int k)
 {
 	struct ir_rule *r = ir_rule_clone(base);
@@ -473,6 +493,8 @@ static struct ir_rule *alt_rule(const struct nx *x, const struct ir_rule *base, 
 		const struct nx_dim *dim = &x->dims[d];
 
 		alt_apply(r, dim->kind, dim->match, &dim->alts[k % dim->n]);
+		if (dim->verdicts)
+			r->target = dim->alts[k % dim->n].target;
 		k /= dim->n;
 	}
 	return r;
@@ -498,6 +520,8 @@ static int emit(struct nx *x, struct ir_rule ***out, unsigned int *n)
 	for (unsigned int i = 0; i < n_alts && !ret; i++) {
 		struct ir_rule *r;
 
+		if (alt_skipped(x, i))
+			continue;
 		if (x->log_stmt) {
 			r = alt_rule(x, x->r, i);
 			if (r)

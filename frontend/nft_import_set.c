@@ -13,6 +13,7 @@
 
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <netinet/in.h>
 
@@ -23,11 +24,13 @@ typedef unsigned __int128 u128;
 
 struct ival {
 	u128 lo, hi;
+	struct nftnl_set_elem *elem;	/* the element that starts it (a map's data) */
 };
 
 struct bound {
 	u128 v;
 	bool end;
+	struct nftnl_set_elem *elem;
 };
 
 static u128 key_value(const uint8_t *p, uint32_t len)
@@ -60,15 +63,16 @@ static u128 ones(unsigned int k)
 	return k >= 128 ? ~(u128)0 : ((u128)1 << k) - 1;
 }
 
-static int ival_add(struct ival **iv, unsigned int *n, u128 lo, u128 hi)
+static int ival_add(struct ival **iv, unsigned int *n, u128 lo, u128 hi,
+		    struct nftnl_set_elem *elem)
 {
 	struct ival *more = realloc(*iv, (*n + 1) * sizeof(*more));
 
 	if (!more)
 		return -ENOMEM;
 	*iv = more;
-	more[*n].lo = lo;
-	more[(*n)++].hi = hi;
+	more[*n] = (struct ival){ .lo = lo, .hi = hi, .elem = elem };
+	(*n)++;
 	return 0;
 }
 
@@ -103,9 +107,9 @@ static int set_intervals(struct nftnl_set *s, uint32_t klen, struct ival **out, 
 		if (!k || len != klen || (kend && elen != klen)) {
 			ret = -EINVAL;
 		} else if (kend) {
-			ret = ival_add(out, n, key_value(k, len), key_value(kend, elen));
+			ret = ival_add(out, n, key_value(k, len), key_value(kend, elen), e);
 		} else if (!interval) {
-			ret = ival_add(out, n, key_value(k, len), key_value(k, len));
+			ret = ival_add(out, n, key_value(k, len), key_value(k, len), e);
 		} else {
 			more = realloc(b, (nb + 1) * sizeof(*b));
 			if (!more) {
@@ -114,6 +118,7 @@ static int set_intervals(struct nftnl_set *s, uint32_t klen, struct ival **out, 
 			}
 			b = more;
 			b[nb].v = key_value(k, len);
+			b[nb].elem = e;
 			b[nb++].end = flags & NFT_SET_ELEM_INTERVAL_END;
 		}
 	}
@@ -122,12 +127,16 @@ static int set_intervals(struct nftnl_set *s, uint32_t klen, struct ival **out, 
 		qsort(b, nb, sizeof(*b), bound_cmp);
 	for (unsigned int i = 0; i < nb && !ret; i++) {
 		u128 lo = b[i].v, hi = max;
+		struct nftnl_set_elem *start = b[i].elem;
 
 		if (b[i].end)
 			continue;
-		if (i + 1 < nb && b[i + 1].end)
-			hi = b[++i].v - 1;
-		ret = ival_add(out, n, lo, hi);
+		/* a start ends at the next bound: an end, or in a map the next start */
+		if (i + 1 < nb && b[i + 1].v > lo) {
+			hi = b[i + 1].v - 1;
+			i += b[i + 1].end;
+		}
+		ret = ival_add(out, n, lo, hi, start);
 	}
 	free(b);
 	if (!ret && *n)
@@ -417,12 +426,173 @@ int nx_lookup(struct nx *x, const struct nx_reg *g, const char *set_name, bool i
 			ret = nx_refuse(x, "two sets of the same field in one rule");
 	if (!ret && x->alt_kind != NX_ALT_NONE && x->n_alts > 0) {
 		x->dims[x->n_dims++] = (struct nx_dim){ x->alt_kind, x->alt_match, x->alts,
-							x->n_alts };
+							x->n_alts, false };
 		x->alts = NULL;
 	}
 	x->n_alts = 0;
 	x->alt_kind = NX_ALT_NONE;
 out:
+	free(iv);
+	return ret;
+}
+
+/* Map element @e's verdict as the target of alternatives @from .. x->n_alts - 1. */
+static int alts_verdict(struct nx *x, unsigned int from, struct nftnl_set_elem *e)
+{
+	struct ir_target t = { .kind = IR_TARGET_NONE };
+	bool skip = false;
+	const char *chain;
+
+	if (!e || !nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
+		return nx_refuse(x, "a verdict map element without a verdict");
+	switch ((int)nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)) {
+	case NF_ACCEPT:
+		t.kind = IR_TARGET_ACCEPT;
+		break;
+	case NF_DROP:
+		t.kind = IR_TARGET_DROP;
+		break;
+	case NFT_RETURN:
+		t.kind = IR_TARGET_RETURN;
+		break;
+	case NFT_CONTINUE:
+		skip = true;	/* the next rule decides: no rule for it */
+		break;
+	case NFT_JUMP:
+	case NFT_GOTO:
+		chain = x->ops->chain_name(nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN),
+					   x->ops->arg);
+		if (!chain)
+			return nx_refuse(x, "a verdict map's jump to chain %s, which is not "
+					 "imported", nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN));
+		t.kind = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT) == (uint32_t)NFT_JUMP ?
+			 IR_TARGET_JUMP : IR_TARGET_GOTO;
+		snprintf(t.chain, sizeof(t.chain), "%s", chain);
+		break;
+	default:
+		return nx_refuse(x, "a verdict map's verdict %d",
+				 (int)nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
+	}
+	for (unsigned int i = from; i < x->n_alts; i++) {
+		x->alts[i].target = t;
+		x->alts[i].skip = skip;
+	}
+	return 0;
+}
+
+/* The alternatives of one element @iv of a verdict map keyed by what @g holds. */
+static int vmap_alts(struct nx *x, const struct nx_reg *g, const struct ival *iv, uint8_t proto)
+{
+	unsigned int bytes = x->family == IR_FAMILY_IPV4 ? 4 : 16;
+	struct nx_alt *a;
+
+	switch (x->alt_kind) {
+	case NX_ALT_SRC:
+	case NX_ALT_DST:
+		return addr_alts(x, iv, 1, bytes);
+	case NX_ALT_PORTS:
+		a = alt_new(x);
+		if (!a)
+			return x->n_alts >= NX_MAX_ALT ? nx_refuse(x, "a map of too many ports") :
+			       -ENOMEM;
+		a->mport.which = g->offset == 0 ? IR_MULTIPORT_SRC : IR_MULTIPORT_DST;
+		a->mport.n = 1;
+		a->mport.ports[0].lo = (uint16_t)iv->lo;
+		a->mport.ports[0].hi = (uint16_t)iv->hi;
+		return 0;
+	case NX_ALT_CTSTATE: {
+		uint32_t len = 0, bits = 0;
+		const void *k = nftnl_set_elem_get(iv->elem, NFTNL_SET_ELEM_KEY, &len);
+
+		/* ct state is a number in host order, one element one value */
+		if (!k || len != sizeof(bits) || iv->lo != iv->hi)
+			return nx_refuse(x, "a verdict map of ct state ranges");
+		memcpy(&bits, k, sizeof(bits));
+		a = alt_new(x);
+		if (!a)
+			return -ENOMEM;
+		a->ctstates = nx_ct_states(bits);
+		return 0;
+	}
+	default:
+		(void)proto;
+		return value_alts(x, iv, 1);
+	}
+}
+
+int nx_vmap(struct nx *x, const struct nx_reg *g, const char *set_name)
+{
+	const char *table = nftnl_rule_get_str(x->rule, NFTNL_RULE_TABLE);
+	struct nftnl_set *s = nft_dump_find_set(x->d, x->nfproto, table, set_name);
+	unsigned int bytes = x->family == IR_FAMILY_IPV4 ? 4 : 16;
+	uint8_t proto = nx_l4proto(x);
+	struct ival *iv = NULL;
+	struct ir_match *m;
+	unsigned int n = 0;
+	uint32_t flags;
+	int ret;
+
+	if (!s)
+		return nx_refuse(x, "lookup in map %s, which the dump does not hold", set_name);
+	flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
+	if (!(flags & NFT_SET_MAP) || (flags & (NFT_SET_CONCAT | NFT_SET_OBJECT)) ||
+	    nftnl_set_get_u32(s, NFTNL_SET_DATA_TYPE) != NFT_DATA_VERDICT)
+		return nx_refuse(x, "a map other than a verdict map, or of concatenations");
+	if (x->n_dims >= 2 || x->log_stmt)
+		return nx_refuse(x, "a verdict map with two sets or a log statement");
+	x->alt_kind = NX_ALT_NONE;
+	x->n_alts = 0;
+	if (g->kind == NX_REG_PAYLOAD && g->base == NFT_PAYLOAD_NETWORK_HEADER &&
+	    x->family_known && g->len == bytes && !g->masked &&
+	    (g->offset == (bytes == 4 ? 12u : 8u) || g->offset == (bytes == 4 ? 16u : 24u))) {
+		bool src = g->offset == (bytes == 4 ? 12u : 8u);
+		static const struct ir_addr zero;
+
+		if (memcmp(src ? &x->r->ip.src.mask : &x->r->ip.dst.mask, &zero.mask,
+			   sizeof(zero.mask)))
+			return nx_refuse(x, "a second address test");
+		x->alt_kind = src ? NX_ALT_SRC : NX_ALT_DST;
+	} else if (g->kind == NX_REG_PAYLOAD && g->base == NFT_PAYLOAD_TRANSPORT_HEADER &&
+		   (proto == IPPROTO_TCP || proto == IPPROTO_UDP) && g->len == 2 && !g->masked &&
+		   (g->offset == 0 || g->offset == 2)) {
+		if (ir_rule_add_match(x->r, IR_MATCH_MULTIPORT, &m))
+			return -ENOMEM;
+		x->alt_match = m - x->r->matches;
+		x->alt_kind = NX_ALT_PORTS;
+	} else if (g->kind == NX_REG_META && g->key == NFT_META_L4PROTO && !x->r->ip.proto) {
+		x->alt_kind = NX_ALT_PROTO;
+	} else if (g->kind == NX_REG_CT && g->key == NFT_CT_STATE && !g->masked) {
+		if (ir_rule_add_match(x->r, IR_MATCH_CONNTRACK, &m))
+			return -ENOMEM;
+		x->alt_match = m - x->r->matches;
+		x->alt_kind = NX_ALT_CTSTATE;
+	} else {
+		return nx_refuse(x, "a verdict map of this key");
+	}
+	ret = set_intervals(s, g->kind == NX_REG_PAYLOAD ? g->len :
+			    nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN), &iv, &n);
+	if (ret == -EINVAL)
+		ret = nx_refuse(x, "a verdict map %s of keys of another size", set_name);
+	for (unsigned int i = 0; i < n && !ret; i++) {
+		unsigned int from = x->n_alts;
+
+		ret = vmap_alts(x, g, &iv[i], proto);
+		if (!ret)
+			ret = alts_verdict(x, from, iv[i].elem);
+	}
+	if (!ret && x->alt_kind == NX_ALT_PORTS && x->n_alts)
+		x->r->matches[x->alt_match].mport = x->alts[0].mport;
+	for (unsigned int d = 0; !ret && d < x->n_dims; d++)
+		if (x->dims[d].kind == x->alt_kind)
+			ret = nx_refuse(x, "two sets of the same field in one rule");
+	if (!ret) {
+		x->dims[x->n_dims++] = (struct nx_dim){ x->alt_kind, x->alt_match, x->alts,
+							x->n_alts, true };
+		x->alts = NULL;
+		x->verdict = true;
+	}
+	x->n_alts = 0;
+	x->alt_kind = NX_ALT_NONE;
 	free(iv);
 	return ret;
 }

@@ -253,6 +253,37 @@ case "$out" in
 esac
 compare_verdicts "nft inet"
 
+section "nft -f: verdict maps (each element a rule with its verdict)"
+fresh_pair
+cat >"$E2E_TMP/vmap.nft" <<'NFT'
+table inet fw {
+	chain web {
+		ip saddr 10.99.1.3 accept
+	}
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state vmap { established : accept, related : accept, invalid : drop }
+		tcp dport vmap { 22 : accept, 23 : drop, 53 : continue, 1000-2000 : accept, 9000 : jump web }
+		ip saddr vmap { 192.0.2.0/24 : drop, 10.99.1.2-10.99.1.2 : continue }
+		meta l4proto vmap { udp : accept, icmp : accept }
+	}
+}
+NFT
+assert_ok "nft -f builds the rule set" in_ns server "$NFT" -f "$E2E_TMP/vmap.nft"
+assert_eq "import --dry-run: the verdict maps' elements as rules" \
+"-A INPUT -m conntrack --ctstate INVALID -j DROP
+-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED -j ACCEPT
+-A INPUT -p tcp -m multiport --dports 22 -j ACCEPT
+-A INPUT -p tcp -m multiport --dports 23 -j DROP
+-A INPUT -p tcp -m multiport --dports 1000:2000 -j ACCEPT
+-A INPUT -p tcp -m multiport --dports 9000 -j web
+-A INPUT -s 192.0.2.0/24 -j DROP
+-A INPUT -p icmp -j ACCEPT
+-A INPUT -p udp -j ACCEPT" \
+	"$(bpfw_in server import --dry-run | sed -n '/^# IPv4/,/^COMMIT/p' | grep -- '^-A INPUT')"
+compare_verdicts "nft verdict maps"
+
 section "refused: nothing is loaded, every reason listed"
 fresh_pair
 cat >"$E2E_TMP/refused.nft" <<'NFT'
