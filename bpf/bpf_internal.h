@@ -24,6 +24,9 @@ int ld_prog_map_ids(int prog_fd, uint32_t **ids, uint32_t *n);
 /* The map of program @prog_id named and shaped as @m: its fd, or a negative errno (sets.c). */
 int ld_set_map_find(uint32_t prog_id, const struct cgen_map *m);
 
+/* Fill address-type map @fd with this namespace's addresses (bpf/addrtypes.c). */
+int ld_addrtypes_fill(int fd);
+
 /* Name of a map by fd into @name (BPF_OBJ_NAME_LEN bytes); 0 or -errno. */
 int ld_map_name(int fd, char *name, uint32_t *max_entries);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The interfaces of this namespace as they come and go: an rtnetlink socket
- * subscribed to RTNLGRP_LINK.  The kernel sends RTM_NEWLINK when an
+ * subscribed to RTNLGRP_LINK (and to the address groups, whose
+ * RTM_NEWADDR and RTM_DELADDR are reported as address changes).  The kernel sends RTM_NEWLINK when an
  * interface is created or moved in (and again on every later change of
  * it), RTM_DELLINK when it is deleted or moved out.  Bridge port messages
  * (family AF_BRIDGE) describe no new interface and are left out.
@@ -51,7 +52,8 @@ int ld_link_watch_open(struct ld_link_watch **out, struct bpfw_err *err)
 	/* a larger queue if allowed; a full one is noticed (ENOBUFS) and recovered from */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (mnl_socket_bind(w->nl, 1u << (RTNLGRP_LINK - 1), MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(w->nl, 1u << (RTNLGRP_LINK - 1) | 1u << (RTNLGRP_IPV4_IFADDR - 1) |
+			    1u << (RTNLGRP_IPV6_IFADDR - 1), MNL_SOCKET_AUTOPID) < 0) {
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, errno,
 				"Cannot watch the interfaces (netlink): %m");
 		goto fail;
@@ -90,6 +92,17 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 	const struct ifinfomsg *ifi;
 	struct ld_link_event ev = { 0 };
 
+	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
+		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
+			return MNL_CB_OK;
+		ev.ifindex = (int)ifa->ifa_index;
+		ev.addr = true;
+		ev.removed = nlh->nlmsg_type == RTM_DELADDR;
+		call->ret = call->fn(&ev, call->arg);
+		return call->ret ? MNL_CB_STOP : MNL_CB_OK;
+	}
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return MNL_CB_OK;
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))

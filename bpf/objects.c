@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -108,64 +107,6 @@ static int ifnames_fill(int fd)
 	return ret;
 }
 
-/* The address-type map's key of IPv4 or IPv6 socket address @sa. */
-static struct cgen_addrtype_key addrtype_key(const struct sockaddr *sa)
-{
-	struct cgen_addrtype_key k = { .family = sa->sa_family == AF_INET6 ? 6 : 4 };
-
-	if (sa->sa_family == AF_INET6)
-		memcpy(k.addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
-	else
-		memcpy(k.addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-	return k;
-}
-
-/* This namespace's addresses (LOCAL) and their IPv4 broadcast addresses, for -m addrtype. */
-static int addrtypes_fill(int fd)
-{
-	struct ifaddrs *ifs, *p;
-	int ret = 0;
-
-	if (getifaddrs(&ifs))
-		return -errno;
-	for (p = ifs; p && !ret; p = p->ifa_next) {
-		uint32_t local = IR_ADDRTYPE_LOCAL, bcast = IR_ADDRTYPE_BROADCAST;
-		struct cgen_addrtype_key k;
-
-		if (!p->ifa_addr ||
-		    (p->ifa_addr->sa_family != AF_INET && p->ifa_addr->sa_family != AF_INET6))
-			continue;
-		k = addrtype_key(p->ifa_addr);
-		if (bpf_map_update_elem(fd, &k, &local, BPF_ANY))
-			ret = -errno;
-		if (p->ifa_addr->sa_family != AF_INET)
-			continue;
-		/* (a point-to-point link's "broadcast" address is its peer) */
-		if (!ret && !(p->ifa_flags & IFF_POINTOPOINT) && p->ifa_broadaddr) {
-			k = addrtype_key(p->ifa_broadaddr);
-			if (bpf_map_update_elem(fd, &k, &bcast, BPF_NOEXIST) && errno != EEXIST)
-				ret = -errno;
-		}
-		/* and the subnet's last address, which the kernel makes a broadcast route
-		 * for any prefix shorter than 31 bits, brd given or not */
-		if (!ret && p->ifa_netmask) {
-			uint32_t mask = ntohl(((struct sockaddr_in *)p->ifa_netmask)->sin_addr.s_addr);
-			uint32_t a = ntohl(((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr);
-
-			if (mask && (~mask) > 1) {
-				uint32_t b = htonl(a | ~mask);
-
-				k = (struct cgen_addrtype_key){ .family = 4 };
-				memcpy(k.addr, &b, sizeof(b));
-				if (bpf_map_update_elem(fd, &k, &bcast, BPF_NOEXIST) && errno != EEXIST)
-					ret = -errno;
-			}
-		}
-	}
-	freeifaddrs(ifs);
-	return ret;
-}
-
 static int map_create(const struct cgen_map *m, const struct ld_create_opts *opts, int *out,
 		      struct bpfw_err *err)
 {
@@ -220,7 +161,7 @@ static int map_create(const struct cgen_map *m, const struct ld_create_opts *opt
 				 "Cannot create BPF map %s (%u entries): %s", m->name,
 				 m->max_entries, strerror(errno));
 	ret = m->role == CGEN_MAP_IFNAMES ? ifnames_fill(fd) :
-	      m->role == CGEN_MAP_ADDRTYPES ? addrtypes_fill(fd) : map_fill(fd, m);
+	      m->role == CGEN_MAP_ADDRTYPES ? ld_addrtypes_fill(fd) : map_fill(fd, m);
 	if (ret) {
 		close(fd);
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ret, "Cannot fill BPF map %s: %s",

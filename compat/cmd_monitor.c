@@ -8,6 +8,8 @@
  * first look.  Each interface is handled under the shared lock, so that it
  * never meets a commit half way: a commit either came first (and its
  * programs are the ones found) or comes after (and attaches to it too).
+ * When addresses come and go, the running rule set's address types
+ * (-m addrtype LOCAL, BROADCAST) follow them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -199,10 +201,37 @@ static int scan(struct monitor *m, bool first, struct bpfw_err *err)
 	return 0;
 }
 
+/*
+ * Addresses came or went (or, @quiet, may have since the commit): the
+ * running rule set's address types follow, under the shared lock.
+ */
+static void addresses_changed(struct monitor *m, bool quiet)
+{
+	struct bpfw_err err = { 0 };
+	int lock = compat_lock_shared(&err);
+	bool updated = false;
+
+	if (lock < 0) {
+		failed(m, &err);
+		return;
+	}
+	if (ld_addrtypes_refresh(&updated, &err))
+		failed(m, &err);
+	else if (updated && !m->quiet && !quiet)
+		printf("addresses changed: the address types of -m addrtype updated\n");
+	fflush(stdout);
+	compat_unlock(lock);
+}
+
 static int on_link(const struct ld_link_event *ev, void *arg)
 {
 	struct monitor *m = arg;
 	struct seen_if *s = seen_find(m, ev->ifindex);
+
+	if (ev->addr) {
+		addresses_changed(m, false);
+		return 0;
+	}
 
 	if (ev->removed) {
 		if (s) {
@@ -305,6 +334,8 @@ int compat_monitor_main(const struct ipt_ctx *ctx, int argc, char **argv)
 	ret = once ? 0 : ld_link_watch_open(&w, &err);
 	if (!ret)
 		ret = scan(&m, true, &err);
+	if (!ret)
+		addresses_changed(&m, true);
 	if (!ret && !once)
 		ret = follow(&m, w, &err);
 	ld_link_watch_close(w);

@@ -183,10 +183,10 @@ static int parse_args(int argc, char **argv, struct opts *o, struct bpfw_err *er
 	return 0;
 }
 
-/* Whether the command only reads (list): a shared lock is enough. */
+/* Whether the command only reads (list, or -c: check only): a shared lock is enough. */
 static bool reads_only(const struct opts *o)
 {
-	return o->line && !strncmp(o->line, "list", 4);
+	return (o->flags & NFT_F_CHECK) || (o->line && !strncmp(o->line, "list", 4));
 }
 
 static int run(const struct opts *o, struct bpfw_err *err)

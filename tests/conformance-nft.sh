@@ -50,7 +50,7 @@ cd "$PYT" || exit 2
 [ ${#files[@]} -gt 0 ] || files=(ip/*.t ip6/*.t inet/*.t any/*.t)
 exec 3<&0
 python3 - "$bpfw" "$NS" "$ROOT/tests/conformance-expect/nft" "$regen" "$verbose" "${files[@]}" <<'EOF'
-import os, re, subprocess, sys, tempfile
+import concurrent.futures, os, re, subprocess, sys, tempfile
 
 bpfw, ns, expect_dir, regen, verbose = sys.argv[1], sys.argv[2], sys.argv[3], \
     sys.argv[4] == "1", sys.argv[5] == "1"
@@ -106,15 +106,14 @@ def load_expect(name):
         return set()
 
 
-tot = [0, 0, 0]
-regressions = 0
-for fname in files:
+def do_file(fname):
+    """One .t file: its lines to print, its counts and its regressions."""
+    report = []
+    regressions = 0
     try:
         lines = open(fname).read().splitlines()
     except OSError as e:
-        print("%s: %s" % (fname, e))
-        regressions += 1
-        continue
+        return ["%s: %s" % (fname, e)], [0, 0, 0], 1
     chain_defs, tables, counts = {}, [], [0, 0, 0]
     for l in lines:
         if l.startswith(":"):
@@ -200,20 +199,31 @@ for fname in files:
                     got = rules_listed(out)
                     detail = " -> " + (err.strip().splitlines()[-1] if rc and err.strip()
                                        else "listed: " + (got[-1] if got else "(nothing)"))
-                print("%s %s%s" % (verdict, tag, detail))
+                report.append("%s %s%s" % (verdict, tag, detail))
     exp_name = fname.replace("/", "_") + ".pass"
     want = load_expect(exp_name)
     lost = sorted(want - set(passed))
     for t in lost:
-        print("REGRESSION %s" % t)
+        report.append("REGRESSION %s" % t)
     regressions += len(lost)
     if regen:
         with open(os.path.join(expect_dir, exp_name), "w") as f:
             for t in passed:
                 f.write(t + "\n")
-    print("%s: %d passed, %d failed, %d unsupported" % (fname, *counts))
-    for i in range(3):
-        tot[i] += counts[i]
+    report.append("%s: %d passed, %d failed, %d unsupported" % (fname, *counts))
+    return report, counts, regressions
+
+
+tot = [0, 0, 0]
+regressions = 0
+# two files at a time: each has its own tables, and "nft -c" takes a shared lock
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    for out, counts, regress in pool.map(do_file, files):
+        for l in out:
+            print(l)
+        regressions += regress
+        for i in range(3):
+            tot[i] += counts[i]
 print("total: %d passed, %d failed, %d unsupported, %d regressions" % (*tot, regressions))
 sys.exit(1 if regressions else 0)
 EOF

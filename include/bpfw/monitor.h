@@ -50,10 +50,17 @@ int ld_iface_attach(int ifindex, struct ld_iface_report *rep, struct bpfw_err *e
 /* Set (or with @name NULL, remove) @ifindex's entry in the running rule set's interface table. */
 int ld_iface_name_set(int ifindex, const char *name, struct bpfw_err *err);
 
-/* One change the link watch saw. */
+/*
+ * Bring the running rule set's address-type map (-m addrtype) up to date
+ * with this namespace's addresses; *@updated: it has one and it was.
+ */
+int ld_addrtypes_refresh(bool *updated, struct bpfw_err *err);
+
+/* One change the link watch saw: an interface's, or (@addr) an address's. */
 struct ld_link_event {
 	int ifindex;
 	bool removed;			/* deleted or moved to another namespace */
+	bool addr;			/* an address was added or removed on @ifindex */
 	char ifname[IF_NAMESIZE];	/* "" if the message had none */
 };
 
@@ -62,7 +69,7 @@ typedef int (*ld_link_event_fn)(const struct ld_link_event *ev, void *arg);
 
 struct ld_link_watch;
 
-/* Subscribe to this namespace's link changes (rtnetlink, RTNLGRP_LINK). */
+/* Subscribe to this namespace's link and address changes (rtnetlink). */
 int ld_link_watch_open(struct ld_link_watch **out, struct bpfw_err *err);
 
 /* The socket to poll for changes. */

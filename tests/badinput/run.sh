@@ -129,10 +129,12 @@ run() {
 
 # The rule set bpfw runs: its save text with counters and its program ids.
 fingerprint() {
-	ip netns exec "$NS_TEST" "$ipt_dir/iptables-save" -c | grep -v '^#'
-	ip netns exec "$NS_TEST" "$ipt_dir/ip6tables-save" -c | grep -v '^#'
-	ip netns exec "$NS_TEST" tc filter show dev lo ingress | grep -o ' id [0-9]*'
-	ip netns exec "$NS_TEST" tc filter show dev lo egress | grep -o ' id [0-9]*'
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	ip netns exec "$NS_TEST" sh -c '
+		"$1/iptables-save" -c | grep -v "^#"
+		"$1/ip6tables-save" -c | grep -v "^#"
+		tc filter show dev lo ingress | grep -o " id [0-9]*"
+		tc filter show dev lo egress | grep -o " id [0-9]*"' sh "$ipt_dir"
 }
 
 load_base() { # NS DIR

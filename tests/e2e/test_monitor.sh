@@ -5,7 +5,8 @@
 # XDP program goes on them when the rule set has one; an interface with
 # someone else's XDP program is skipped; nothing is removed when the
 # monitor stops, and interfaces created while it does not run are left
-# alone.  Real traffic from a client namespace over each new veth.
+# alone; an address added later is LOCAL to -m addrtype.  Real traffic from
+# a client namespace over each new veth.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -208,6 +209,21 @@ C
 		fail "cannot attach another XDP program: $(cat "$E2E_TMP/clang.err")"
 	fi
 fi
+
+section "an address added while the monitor runs: -m addrtype follows it"
+ipt_ok server -w -A INPUT -d 10.99.1.9 -p tcp --dport 22 -m addrtype --dst-type LOCAL -j DROP
+ip -n "$(ns server)" addr add 10.99.1.9/24 dev mon1
+expect_line "addresses changed: the address types of -m addrtype updated"
+expect drop client tcp 10.99.1.9 22
+seen=$(grep -c 'addresses changed' "$MON_LOG")
+ip -n "$(ns server)" addr del 10.99.1.9/24 dev mon1
+sleep 0.3
+if [ "$(grep -c 'addresses changed' "$MON_LOG")" -gt "$seen" ]; then
+	pass "and again when it is removed"
+else
+	fail "no update when the address was removed: $(cat "$MON_LOG")"
+fi
+ipt_ok server -w -D INPUT -d 10.99.1.9 -p tcp --dport 22 -m addrtype --dst-type LOCAL -j DROP
 
 section "the monitor stops: nothing it attached is removed"
 ingress1=$(tc_prog mon1 ingress)

@@ -42,6 +42,20 @@ seed() { # the rule columns of the .t files, and the dumps
 	fi
 }
 
+# The sources compiled once, two at a time, for every target: objects with
+# the sanitizers' instrumentation, linked with each target's own file.
+objs() { # the object of each source given, in build/fuzz/obj
+	local obj=$out/obj src
+	mkdir -p "$obj"
+	# shellcheck disable=SC2086  # word lists
+	printf '%s\n' "$@" | xargs -P2 -I{} sh -c \
+		'o="$1/$(printf %s "$2" | tr / _).o"; [ "$o" -nt "$2" ] || clang $3 -c "$2" -o "$o"' \
+		sh "$obj" {} "$(printf '%s' "$flags" | sed 's/fuzzer,/fuzzer-no-link,/')" || return 1
+	for src in "$@"; do
+		printf '%s ' "$obj/$(printf %s "$src" | tr / _).o"
+	done
+}
+rm -rf "$out/obj"	# made again each run: a header's change reaches every object
 status=0 passed=0 failed=0
 # target: argv and restore (the parsers, the save text, the compiler) run
 # anywhere; verify (compiled programs through the kernel's verifier) as root.
@@ -55,13 +69,13 @@ for target in $targets; do
 	verify)
 		bin=$out/fuzz_cgen_verify
 		# shellcheck disable=SC2086  # word lists
-		clang $flags -o "$bin" tests/fuzz/fuzz_cgen_verify.c $srcs bpf/*.c \
+		clang $flags -o "$bin" tests/fuzz/fuzz_cgen_verify.c $(objs $srcs bpf/*.c) \
 			$(pkg-config --libs libbpf libelf libmnl 2>/dev/null ||
 			  echo -lbpf -lelf -lz -lmnl) || exit 2 ;;
 	*)
 		bin=$out/fuzz_ipt_$target
 		# shellcheck disable=SC2086  # word lists
-		clang $flags -o "$bin" "tests/fuzz/fuzz_ipt_$target.c" $srcs || exit 2 ;;
+		clang $flags -o "$bin" "tests/fuzz/fuzz_ipt_$target.c" $(objs $srcs) || exit 2 ;;
 	esac
 	if [ $regress = 1 ]; then
 		for f in tests/fuzz/regressions/"$target"-*; do
