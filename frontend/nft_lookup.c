@@ -6,7 +6,6 @@
  * big-endian key bytes; the compiler turns them into one map lookup.
  */
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
