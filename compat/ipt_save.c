@@ -311,5 +311,14 @@ int ipt_save(const struct ipt_ctx *ctx, FILE *out, const struct ir_ruleset *rs,
 		if (heading)
 			put_date(out, "Completed", NULL);
 	}
+	/* what iptables cannot show, said the way iptables-nft says it of its tables */
+	for (unsigned int i = 0; heading && !table && i < rs->n_nft; i++) {
+		static const char *const fams[IR_NFT_FAMILY_MAX] = { "ip", "ip6", "inet" };
+		const struct ir_table *t = rs->nft[i];
+
+		if (ir_nft_table_has_family(t, ctx->family))
+			fprintf(out, "# Table `%s %s' is not an iptables table, use 'bpfw nft' "
+				"to list it.\n", fams[t->nft_family], t->name);
+	}
 	return ferror(out) ? -EIO : 0;
 }

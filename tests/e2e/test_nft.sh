@@ -76,6 +76,9 @@ assert_eq "list ruleset" 'table inet fw {
 	}
 }' "$(nft list ruleset)"
 id0=$(prog_id)
+assert_eq "iptables-save says what it cannot show" \
+	"# Table \`inet fw' is not an iptables table, use 'bpfw nft' to list it." \
+	"$(in_ns server "$IPT_DIR/iptables-save" | grep '^# Table')"
 
 section "add element blocks a client at once, without a new program"
 assert_ok "nft add element" nft add element inet fw blocked { 10.99.1.2 }
