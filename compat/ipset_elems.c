@@ -61,7 +61,7 @@ static int open_map(struct ipset_run *run, const struct ir_set *s, struct bpfw_e
  */
 static void sweep(int fd, uint32_t key_size)
 {
-	uint8_t key[KEY_MAX], next[KEY_MAX], *gone = NULL;
+	uint8_t key[KEY_MAX] = { 0 }, next[KEY_MAX], *gone = NULL;
 	size_t n = 0, cap = 0;
 	uint64_t now = now_ns();
 	bool first = true;
@@ -133,7 +133,7 @@ static int del_key(struct ipset_run *run, int fd, const void *key, struct bpfw_e
 static bool test_key(int fd, const struct ir_set *s, const struct ipset_elem *e, const void *key,
 		     uint32_t key_size)
 {
-	uint8_t cur[KEY_MAX], next[KEY_MAX];
+	uint8_t cur[KEY_MAX] = { 0 }, next[KEY_MAX];
 	struct cgen_set_val v;
 	bool first = true;
 
@@ -331,7 +331,7 @@ static int elem_cmp(const void *pa, const void *pb)
 static int read_elems(struct ipset_run *run, const struct ir_set *s, struct live_elem **out,
 		      unsigned int *n, struct bpfw_err *err)
 {
-	uint8_t key[KEY_MAX], next[KEY_MAX];
+	uint8_t key[KEY_MAX] = { 0 }, next[KEY_MAX];
 	struct live_elem *v = NULL;
 	unsigned int cap = 0;
 	struct cgen_map m;

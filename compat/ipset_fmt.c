@@ -130,7 +130,8 @@ void ipset_fmt_elem(FILE *f, const struct ir_set *s, const struct ipset_elem *e)
 		if (name)
 			fprintf(f, ":%s", name);
 		else
-			fprintf(f, ":%u/%u", e->port_lo >> 8, e->port_lo & 0xff);
+			fprintf(f, ":%u/%u", (unsigned int)e->port_lo >> 8,
+				(unsigned int)e->port_lo & 0xff);
 		return;
 	}
 	fprintf(f, ":%u", e->port_lo);
@@ -142,7 +143,7 @@ void ipset_fmt_options(FILE *f, const struct ir_set *s)
 		s->family == IR_FAMILY_IPV6 ? "inet6" : "inet", s->hashsize, s->maxelem);
 	if (s->with_timeout)
 		fprintf(f, " timeout %u", s->timeout);
-	fprintf(f, " bucketsize %u initval 0x%08x", IPSET_BUCKETSIZE, s->initval);
+	fprintf(f, " bucketsize %u initval 0x%08x", (unsigned int)IPSET_BUCKETSIZE, s->initval);
 }
 
 void ipset_fmt_header(FILE *f, const struct ir_set *s, unsigned int n, unsigned int refs)

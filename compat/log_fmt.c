@@ -128,7 +128,7 @@ static void put_ip6(FILE *out, const uint8_t *ip, size_t len, uint8_t flags)
 			return;
 		}
 		if (next == IPPROTO_FRAGMENT) {
-			fprintf(out, "FRAG:%u ", be16(h + 2) & 0xfff8);
+			fprintf(out, "FRAG:%u ", (unsigned int)(be16(h + 2) & 0xfff8));
 			if (h[3] & 1)
 				fputs("INCOMPLETE ", out);
 			fprintf(out, "ID:%08x ", be32(h + 4));
