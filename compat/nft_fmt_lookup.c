@@ -70,15 +70,15 @@ static void put_ctstate(FILE *f, uint32_t bit)
 	fprintf(f, "%u", bit);
 }
 
-static void put_elem(FILE *f, const struct ir_match_lookup *l, const struct ir_elem *e,
-		     bool v6)
+/* One field of @key, its range at the start of @e. */
+static void put_field(FILE *f, enum ir_key key, const struct ir_elem *e, bool v6)
 {
-	unsigned int len = ir_key_len(l->key, v6 ? IR_FAMILY_IPV6 : IR_FAMILY_IPV4);
+	unsigned int len = ir_key_len(key, v6 ? IR_FAMILY_IPV6 : IR_FAMILY_IPV4);
 	uint32_t lo = len <= 4 ? get_be(e->lo, len) : 0, hi = len <= 4 ? get_be(e->hi, len) : 0;
 	bool one = !memcmp(e->lo, e->hi, len);
 	int plen;
 
-	switch (l->key) {
+	switch (key) {
 	case IR_KEY_SADDR:
 	case IR_KEY_DADDR:
 		put_addr(f, e->lo, v6);
@@ -117,12 +117,30 @@ static void put_elem(FILE *f, const struct ir_match_lookup *l, const struct ir_e
 	}
 }
 
-static void put_key(FILE *f, const struct ir_rule *r, const struct ir_match_lookup *l, bool v6)
+/* An element: its fields, " . " between them. */
+static void put_elem(FILE *f, const struct ir_match_lookup *l, const struct ir_elem *e,
+		     bool v6)
+{
+	for (unsigned int i = 0; i < l->n_keys; i++) {
+		struct ir_elem field = { 0 };
+		unsigned int off, len;
+
+		ir_lookup_field(l, i, v6 ? IR_FAMILY_IPV6 : IR_FAMILY_IPV4, &off, &len);
+		memcpy(field.lo, e->lo + off, len);
+		memcpy(field.hi, e->hi + off, len);
+		if (i)
+			fputs(" . ", f);
+		put_field(f, l->keys[i], &field, v6);
+	}
+}
+
+static void put_key_name(FILE *f, const struct ir_rule *r, const struct ir_match_lookup *l,
+			 enum ir_key key, bool v6)
 {
 	const char *l3 = v6 ? "ip6" : "ip";
 	const char *l4 = r->ip.proto == IPPROTO_UDP ? "udp" : "tcp";
 
-	switch (l->key) {
+	switch (key) {
 	case IR_KEY_SADDR:
 		fprintf(f, "%s saddr ", l3);
 		break;
@@ -170,6 +188,16 @@ static void put_verdict(FILE *f, const struct ir_vmap_verdict *v)
 	fputs(v->kind < IR_TARGET_KIND_MAX && names[v->kind] ? names[v->kind] : "?", f);
 	if (v->kind == IR_TARGET_JUMP || v->kind == IR_TARGET_GOTO)
 		fprintf(f, " %s", v->chain);
+}
+
+/* The key: its fields' names, " . " between them, and a space. */
+static void put_key(FILE *f, const struct ir_rule *r, const struct ir_match_lookup *l, bool v6)
+{
+	for (unsigned int i = 0; i < l->n_keys; i++) {
+		if (i)
+			fputs(". ", f);
+		put_key_name(f, r, l, l->keys[i], v6);
+	}
 }
 
 void nft_fmt_lookup(FILE *f, const struct ir_rule *r, const struct ir_match_lookup *l,

@@ -391,8 +391,9 @@ static void put_match(struct fr *x, const struct ir_match *m)
 /* Whether lookup @l's key says ip or ip6 ("ip saddr", "ip protocol", "icmp type"). */
 static bool lookup_names_family(const struct ir_match_lookup *l)
 {
-	return l->key == IR_KEY_SADDR || l->key == IR_KEY_DADDR || l->key == IR_KEY_ICMP_TYPE ||
-	       (l->key == IR_KEY_L4PROTO && !(l->flags & IR_LOOKUP_META));
+	return ir_lookup_has_key(l, IR_KEY_SADDR) || ir_lookup_has_key(l, IR_KEY_DADDR) ||
+	       ir_lookup_has_key(l, IR_KEY_ICMP_TYPE) ||
+	       (ir_lookup_has_key(l, IR_KEY_L4PROTO) && !(l->flags & IR_LOOKUP_META));
 }
 
 /* Whether a match or the fixed part already names the rule's family in an inet table. */
@@ -453,9 +454,10 @@ static bool put_proto(struct fr *x)
 			implied = true;
 		if (k == IR_MATCH_MULTIPORT || k == IR_MATCH_ICMP || k == IR_MATCH_ICMP6)
 			l4 = true;
-		if (k == IR_MATCH_LOOKUP && (r->matches[i].lookup.key == IR_KEY_SPORT ||
-					     r->matches[i].lookup.key == IR_KEY_DPORT ||
-					     r->matches[i].lookup.key == IR_KEY_ICMP_TYPE))
+		if (k == IR_MATCH_LOOKUP &&
+		    (ir_lookup_has_key(&r->matches[i].lookup, IR_KEY_SPORT) ||
+		     ir_lookup_has_key(&r->matches[i].lookup, IR_KEY_DPORT) ||
+		     ir_lookup_has_key(&r->matches[i].lookup, IR_KEY_ICMP_TYPE)))
 			l4 = true;
 	}
 	if (!x->ipt)

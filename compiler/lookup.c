@@ -24,7 +24,7 @@
 /* The hash map's key: the lookup's number and the key bytes, zero-padded. */
 struct lookup_hash_key {
 	uint32_t id;
-	uint8_t data[IR_KEY_MAXLEN];
+	uint8_t data[IR_LOOKUP_MAXLEN];
 };
 
 /* The LPM trie's key: 32 bits of number, then the key's bits. */
@@ -35,6 +35,10 @@ struct lookup_lpm_key {
 };
 
 #define LPM_FULL	(32 + 8 * IR_KEY_MAXLEN)
+
+/* Both keys fill the 24 bytes the stack has for them (STK_FOLD and STK_KEY after it). */
+_Static_assert(sizeof(struct lookup_hash_key) == sizeof(struct lookup_lpm_key),
+	       "the lookup keys' stack slot");
 
 typedef unsigned __int128 u128;
 
@@ -139,13 +143,15 @@ static int plan_one(struct cg *c, const struct ir_table *t, const struct ir_rule
 		    const struct ir_match *m, struct cgen_map maps[2], uint32_t caps[2])
 {
 	const struct ir_match_lookup *l = &m->lookup;
-	unsigned int len = ir_key_len(l->key, rule_family(t, r));
+	unsigned int off, flen, len = ir_lookup_field(l, 0, rule_family(t, r), &off, &flen);
 	struct cg_lookup *at = &c->lookups[c->n_lookups];
 	int ret = 0;
 
 	at->m = m;
 	at->id = c->n_lookups++;
 	at->trie = !all_single(l, len);
+	if (at->trie && len > IR_KEY_MAXLEN)
+		return -EINVAL;		/* the front end refuses ranges in longer keys */
 	for (uint32_t i = 0; i < l->n_elems && !ret; i++) {
 		if (!at->trie) {
 			struct lookup_hash_key k = { .id = at->id };
@@ -241,25 +247,24 @@ static const struct cg_lookup *lookup_of(const struct cg *c, const struct ir_mat
 	return bsearch(&k, c->lookups, c->n_lookups, sizeof(*c->lookups), by_match);
 }
 
-/* Copy @len bytes of the packet's key for @l to r10 + @at (the key is zeroed). */
-static void emit_key_data(struct cg *c, const struct ir_match_lookup *l, int16_t at,
-			  uint32_t absent)
+/* Copy the packet's field @key to r10 + @at (4-byte aligned; the key is zeroed). */
+static void emit_field(struct cg *c, enum ir_key key, int16_t at, uint32_t absent)
 {
 	struct emit *e = &c->e;
 	bool v6 = c->fam == IR_FAMILY_IPV6;
 	int16_t f;
 
-	switch (l->key) {
+	switch (key) {
 	case IR_KEY_SADDR:
 	case IR_KEY_DADDR:
 		if (v6) {
-			f = l->key == IR_KEY_SADDR ? PI(saddr6) : PI(daddr6);
+			f = key == IR_KEY_SADDR ? PI(saddr6) : PI(daddr6);
 			for (int16_t w = 0; w < 16; w += 4) {
 				emit(e, LDX(BPF_W, R1, R_PKT, f + w));
 				emit(e, STX(BPF_W, R_FP, R1, at + w));
 			}
 		} else {
-			emit(e, LDX(BPF_W, R1, R_PKT, l->key == IR_KEY_SADDR ? PI(saddr) : PI(daddr)));
+			emit(e, LDX(BPF_W, R1, R_PKT, key == IR_KEY_SADDR ? PI(saddr) : PI(daddr)));
 			emit(e, STX(BPF_W, R_FP, R1, at));
 		}
 		break;
@@ -268,7 +273,7 @@ static void emit_key_data(struct cg *c, const struct ir_match_lookup *l, int16_t
 		/* no ports in a later fragment */
 		emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
 		emit_jmp_imm(e, BPF_JEQ, false, R1, 0, absent);
-		emit(e, LDX(BPF_H, R1, R_PKT, l->key == IR_KEY_SPORT ? PI(sport) : PI(dport)));
+		emit(e, LDX(BPF_H, R1, R_PKT, key == IR_KEY_SPORT ? PI(sport) : PI(dport)));
 		emit(e, ENDIAN_BE(R1, 16));
 		emit(e, STX(BPF_H, R_FP, R1, at));
 		break;
@@ -288,7 +293,7 @@ static void emit_key_data(struct cg *c, const struct ir_match_lookup *l, int16_t
 		break;
 	case IR_KEY_IIFNAME:
 	case IR_KEY_OIFNAME:
-		f = l->key == IR_KEY_IIFNAME ? PI(iif) : PI(oif);
+		f = key == IR_KEY_IIFNAME ? PI(iif) : PI(oif);
 		for (int16_t w = 0; w < IFNAMSIZ; w += 4) {	/* @at is 4-byte aligned */
 			emit(e, LDX(BPF_W, R1, R_PKT, f + w));
 			emit(e, STX(BPF_W, R_FP, R1, at + w));
@@ -302,6 +307,18 @@ static void emit_key_data(struct cg *c, const struct ir_match_lookup *l, int16_t
 	default:
 		e->err = e->err ?: -EINVAL;
 		break;
+	}
+}
+
+/* The packet's key for @l, field by field, at r10 + @at (the key is zeroed). */
+static void emit_key_data(struct cg *c, const struct ir_match_lookup *l, int16_t at,
+			  uint32_t absent)
+{
+	for (unsigned int i = 0; i < l->n_keys; i++) {
+		unsigned int off, len;
+
+		ir_lookup_field(l, i, c->fam, &off, &len);
+		emit_field(c, l->keys[i], at + (int16_t)off, absent);
 	}
 }
 
@@ -365,7 +382,8 @@ void cg_emit_vmap_find(struct cg *c, const struct ir_rule *r, uint8_t reg, uint3
 bool cg_rule_uses_lookup_key(const struct ir_rule *r, enum ir_key key)
 {
 	for (unsigned int i = 0; i < r->n_matches; i++)
-		if (r->matches[i].kind == IR_MATCH_LOOKUP && r->matches[i].lookup.key == key)
+		if (r->matches[i].kind == IR_MATCH_LOOKUP &&
+		    ir_lookup_has_key(&r->matches[i].lookup, key))
 			return true;
 	return false;
 }

@@ -128,16 +128,15 @@ static int ifname_elem(const char *s, struct ir_elem *e)
 	return 0;
 }
 
-/* One element's key text into @e. */
-static int elem_parse(struct nft_rp *p, const struct ir_match_lookup *l, const char *s,
-		      struct ir_elem *e)
+/* One field's value text (of @key) into @e, at its start. */
+static int field_parse(struct nft_rp *p, enum ir_key key, const char *s, struct ir_elem *e)
 {
 	uint32_t lo, hi;
 	uint16_t plo, phi;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
-	switch (l->key) {
+	switch (key) {
 	case IR_KEY_SADDR:
 	case IR_KEY_DADDR:
 		return addr_elem(s, rule_family(p), e);
@@ -172,8 +171,8 @@ static int elem_parse(struct nft_rp *p, const struct ir_match_lookup *l, const c
 	}
 	if (ret)
 		return ret;
-	put_be(e->lo, ir_key_len(l->key, IR_FAMILY_IPV4), lo);
-	put_be(e->hi, ir_key_len(l->key, IR_FAMILY_IPV4), hi);
+	put_be(e->lo, ir_key_len(key, IR_FAMILY_IPV4), lo);
+	put_be(e->hi, ir_key_len(key, IR_FAMILY_IPV4), hi);
 	return 0;
 }
 
@@ -250,6 +249,48 @@ static int verdict_parse(struct nft_rp *p, struct ir_match_lookup *l, const char
 	return 0;
 }
 
+/*
+ * Field @i of an element, its value text @word, into its place in @e; a
+ * field before a concatenation's last must be one value.
+ */
+static int field_into(struct nft_rp *p, const struct ir_match_lookup *l, unsigned int i,
+		      const char *word, struct ir_elem *e)
+{
+	unsigned int off, len;
+	struct ir_elem f;
+	int ret = field_parse(p, l->keys[i], word, &f);
+
+	if (ret == -ERANGE)
+		return nft_perr(p->t, p->err, "Range has zero or negative size");
+	if (ret)
+		return nft_perr(p->t, p->err, "Could not resolve %s %s", key_what(l->keys[i]),
+				word);
+	ir_lookup_field(l, i, rule_family(p), &off, &len);
+	if (i + 1 < l->n_keys && memcmp(f.lo, f.hi, len))
+		return nft_unsupported(p, "a range or prefix in a concatenation's field before "
+				       "its last");
+	if (memcmp(f.lo, f.hi, len) && off + len > IR_KEY_MAXLEN)
+		return nft_unsupported(p, "a range or prefix in a key longer than 16 bytes");
+	memcpy(e->lo + off, f.lo, len);
+	memcpy(e->hi + off, f.hi, len);
+	return 0;
+}
+
+/* Field @i (not the last) of an element at the cursor, taken, into @e. */
+static int elem_field(struct nft_rp *p, const struct ir_match_lookup *l, unsigned int i,
+		      struct ir_elem *e)
+{
+	const struct nft_tok *k = nft_peek(p->t);
+	int ret;
+
+	if (k->kind != NFT_TOK_WORD && k->kind != NFT_TOK_STRING)
+		return nft_perr(p->t, p->err, "syntax error, unexpected %s", k->text);
+	ret = field_into(p, l, i, k->text, e);
+	if (!ret)
+		p->t->pos++;
+	return ret;
+}
+
 /* Whether two elements' ranges share a key. */
 static bool overlap(const struct ir_elem *a, const struct ir_elem *b, unsigned int len)
 {
@@ -262,14 +303,14 @@ static bool overlap(const struct ir_elem *a, const struct ir_elem *b, unsigned i
  */
 static int elements(struct nft_rp *p, struct ir_match_lookup *l, bool vmap)
 {
-	unsigned int len = ir_key_len(l->key, rule_family(p));
-
+	unsigned int off, flen, len = ir_lookup_field(l, 0, rule_family(p), &off, &flen);
 	unsigned int depth = 1;
 
 	while (depth) {
 		const struct nft_tok *k = nft_peek(p->t);
 		char word[128], *colon = NULL;
-		struct ir_elem e, *more;
+		struct ir_elem e = { 0 }, *more;
+		unsigned int field = 0;
 		size_t n;
 		int ret;
 
@@ -290,6 +331,20 @@ static int elements(struct nft_rp *p, struct ir_match_lookup *l, bool vmap)
 			return nft_perr(p->t, p->err, "syntax error, unexpected %s", k->text);
 		if (!strcmp(k->text, "*"))
 			return nft_unsupported(p, "the catch-all element *");
+		/* a concatenation's fields before the last: "1.2.3.4 . 22" */
+		for (; field + 1 < l->n_keys; field++) {
+			ret = elem_field(p, l, field, &e);
+			if (ret)
+				return ret;
+			if (!nft_accept(p->t, "."))
+				return nft_perr(p->t, p->err, "syntax error, expecting . and the "
+						"next field of the concatenation");
+			k = nft_peek(p->t);
+			if ((k->kind != NFT_TOK_WORD && k->kind != NFT_TOK_STRING) ||
+			    strlen(k->text) >= sizeof(word))
+				return nft_perr(p->t, p->err, "syntax error, unexpected %s",
+						k->text);
+		}
 		strcpy(word, k->text);
 		/* "25:accept": the verdict glued to the key */
 		colon = vmap && k->kind == NFT_TOK_WORD ? strrchr(word, ':') : NULL;
@@ -304,12 +359,9 @@ static int elements(struct nft_rp *p, struct ir_match_lookup *l, bool vmap)
 			word[n - 1] = '\0';
 			colon = (char *)"";
 		}
-		ret = elem_parse(p, l, word, &e);
-		if (ret == -ERANGE)
-			return nft_perr(p->t, p->err, "Range has zero or negative size");
+		ret = field_into(p, l, field, word, &e);
 		if (ret)
-			return nft_perr(p->t, p->err, "Could not resolve %s %s", key_what(l->key),
-					word);
+			return ret;
 		p->t->pos++;
 		if (vmap) {
 			const char *vword = colon && *colon ? colon : NULL;
@@ -343,11 +395,18 @@ static int elements(struct nft_rp *p, struct ir_match_lookup *l, bool vmap)
 	return 0;
 }
 
-int nft_lookup_stmt(struct nft_rp *p, enum ir_key key, bool inv, uint8_t flags)
+int nft_lookup_stmt(struct nft_rp *p, const enum ir_key *keys, unsigned int n_keys, bool inv,
+		    uint8_t flags)
 {
 	bool vmap = nft_accept(p->t, "vmap");
+	struct ir_match_lookup l = { .n_keys = (uint8_t)n_keys };
+	unsigned int off, len;
 	struct ir_match *m;
 	int ret;
+
+	memcpy(l.keys, keys, n_keys * sizeof(*keys));
+	if (ir_lookup_field(&l, 0, rule_family(p), &off, &len) > IR_LOOKUP_MAXLEN)
+		return nft_unsupported(p, "a concatenation longer than 20 bytes");
 
 	if (!nft_accept(p->t, "{"))
 		return nft_perr(p->t, p->err, "syntax error, expecting {");
@@ -357,7 +416,8 @@ int nft_lookup_stmt(struct nft_rp *p, enum ir_key key, bool inv, uint8_t flags)
 		return nft_perr(p->t, p->err, "syntax error, a verdict must end the rule");
 	if (ir_rule_add_match(p->r, IR_MATCH_LOOKUP, &m))
 		return nft_nomem(p->err);
-	m->lookup.key = key;
+	memcpy(m->lookup.keys, keys, n_keys * sizeof(*keys));
+	m->lookup.n_keys = (uint8_t)n_keys;
 	m->lookup.flags = flags;
 	m->lookup.invert = inv;
 	ret = elements(p, &m->lookup, vmap);
@@ -368,4 +428,98 @@ int nft_lookup_stmt(struct nft_rp *p, enum ir_key key, bool inv, uint8_t flags)
 		p->verdict = true;
 	}
 	return 0;
+}
+
+/* A concatenation's next key ("tcp dport", "meta mark"...) at the cursor, taken. */
+static int concat_key(struct nft_rp *p, enum ir_key *key, uint8_t *flags)
+{
+	const char *w = nft_peek(p->t)->text;
+	bool meta;
+	int ret = 0;
+
+	if (!strcmp(w, "ip") || !strcmp(w, "ip6")) {
+		bool v6 = w[2] == '6';
+
+		p->t->pos++;
+		ret = nft_want_family(p, v6);
+		if (ret)
+			return ret;
+		if (nft_accept(p->t, "saddr")) {
+			*key = IR_KEY_SADDR;
+		} else if (nft_accept(p->t, "daddr")) {
+			*key = IR_KEY_DADDR;
+		} else if (nft_accept(p->t, v6 ? "nexthdr" : "protocol")) {
+			*key = IR_KEY_L4PROTO;
+		} else {
+			return nft_unsupported(p, "this field in a concatenation");
+		}
+		return 0;
+	}
+	if (!strcmp(w, "tcp") || !strcmp(w, "udp")) {
+		p->t->pos++;
+		ret = nft_set_proto(p, w[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP, false);
+		if (!ret && nft_accept(p->t, "sport"))
+			*key = IR_KEY_SPORT;
+		else if (!ret && nft_accept(p->t, "dport"))
+			*key = IR_KEY_DPORT;
+		else if (!ret)
+			ret = nft_unsupported(p, "this field in a concatenation");
+		return ret;
+	}
+	if (!strcmp(w, "icmp") || !strcmp(w, "icmpv6")) {
+		bool v6 = w[4] == 'v';
+
+		p->t->pos++;
+		if (!nft_accept(p->t, "type"))
+			return nft_unsupported(p, "this field in a concatenation");
+		ret = nft_set_proto(p, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, false);
+		if (!ret && p->inet)
+			ret = nft_want_family(p, v6);
+		*key = IR_KEY_ICMP_TYPE;
+		return ret;
+	}
+	if (!strcmp(w, "ct")) {
+		p->t->pos++;
+		if (!nft_accept(p->t, "state"))
+			return nft_unsupported(p, "this field in a concatenation");
+		*key = IR_KEY_CTSTATE;
+		return 0;
+	}
+	meta = !strcmp(w, "meta");
+	if (meta)
+		p->t->pos++;
+	w = nft_peek(p->t)->text;
+	if (!strcmp(w, "l4proto")) {
+		*key = IR_KEY_L4PROTO;
+		*flags |= IR_LOOKUP_META;
+	} else if (!strcmp(w, "mark")) {
+		*key = IR_KEY_MARK;
+	} else if (!strcmp(w, "iifname")) {
+		*key = IR_KEY_IIFNAME;
+	} else if (!strcmp(w, "oifname")) {
+		*key = IR_KEY_OIFNAME;
+	} else {
+		return nft_unsupported(p, "this field in a concatenation");
+	}
+	p->t->pos++;
+	return 0;
+}
+
+int nft_concat_stmt(struct nft_rp *p, enum ir_key first, uint8_t flags)
+{
+	enum ir_key keys[IR_LOOKUP_MAXKEYS] = { first };
+	unsigned int n = 1;
+	bool inv = false;
+	int ret = 0;
+
+	while (!ret && nft_accept(p->t, ".")) {
+		if (n == IR_LOOKUP_MAXKEYS)
+			return nft_unsupported(p, "a concatenation of more than 4 fields");
+		ret = concat_key(p, &keys[n++], &flags);
+	}
+	if (!ret)
+		ret = nft_relation_lookup(p, &inv);
+	if (!ret && !nft_at(p->t, "{") && !nft_at(p->t, "vmap"))
+		ret = nft_unsupported(p, "a concatenation other than a set's or a verdict map's key");
+	return ret ? ret : nft_lookup_stmt(p, keys, n, inv, flags);
 }

@@ -57,8 +57,8 @@ static int relation(struct nft_rp *p, bool *inv, bool lookup)
 		return nft_unsupported(p, "a bitwise operation on a field");
 	if (nft_at(p->t, "set"))
 		return nft_unsupported(p, "a statement that changes the packet (set)");
-	if (nft_at(p->t, ".") || (p->t->pos + 1 < p->t->n &&
-				  !strcmp(p->t->v[p->t->pos + 1].text, ".")))
+	if ((!lookup && nft_at(p->t, ".")) ||
+	    (p->t->pos + 1 < p->t->n && !strcmp(p->t->v[p->t->pos + 1].text, ".")))
 		return nft_unsupported(p, "a concatenation (.)");
 	if (nft_at(p->t, "map") || (!lookup && nft_at(p->t, "vmap")))
 		return nft_unsupported(p, "a map or vmap");
@@ -77,7 +77,17 @@ int nft_relation_lookup(struct nft_rp *p, bool *inv)
 
 bool nft_at_lookup(const struct nft_rp *p)
 {
-	return nft_at(p->t, "{") || nft_at(p->t, "vmap");
+	return nft_at(p->t, "{") || nft_at(p->t, "vmap") || nft_at(p->t, ".");
+}
+
+int nft_key_stmt(struct nft_rp *p, enum ir_key key, bool inv, uint8_t flags)
+{
+	if (nft_at(p->t, ".")) {
+		if (inv)
+			return nft_perr(p->t, p->err, "syntax error, unexpected .");
+		return nft_concat_stmt(p, key, flags);
+	}
+	return nft_lookup_stmt(p, &key, 1, inv, flags);
 }
 
 /* The value word at the cursor, taken; an error naming @what if there is none. */
@@ -113,7 +123,7 @@ static int proto_value(struct nft_rp *p, uint8_t spelt)
 	unsigned long v;
 
 	if (!ret && nft_at_lookup(p))
-		return nft_lookup_stmt(p, IR_KEY_L4PROTO, inv,
+		return nft_key_stmt(p, IR_KEY_L4PROTO, inv,
 				       spelt == IR_NFT_PROTO_META ? IR_LOOKUP_META : 0);
 	if (!ret)
 		ret = nft_value(p, "protocol", &s);
@@ -153,7 +163,7 @@ static int addr_test(struct nft_rp *p, bool v6, bool dst)
 	if (ret)
 		return ret;
 	if (nft_at_lookup(p))
-		return nft_lookup_stmt(p, dst ? IR_KEY_DADDR : IR_KEY_SADDR, inv, 0);
+		return nft_key_stmt(p, dst ? IR_KEY_DADDR : IR_KEY_SADDR, inv, 0);
 	if (nft_accept(p->t, "@")) {
 		struct ir_match *m;
 		char name[IR_SET_MAXNAMELEN];
@@ -354,7 +364,7 @@ static int iface(struct nft_rp *p, bool in, bool index)
 	if (!ret && nft_at_lookup(p)) {
 		if (index)
 			return nft_unsupported(p, "a set of iif or oif (use iifname, oifname)");
-		return nft_lookup_stmt(p, in ? IR_KEY_IIFNAME : IR_KEY_OIFNAME, inv, 0);
+		return nft_key_stmt(p, in ? IR_KEY_IIFNAME : IR_KEY_OIFNAME, inv, 0);
 	}
 	if (!ret)
 		ret = nft_value(p, "interface", &s);
@@ -423,7 +433,7 @@ static int meta_stmt(struct nft_rp *p, const char *key)
 
 		ret = nft_relation_lookup(p, &inv);
 		if (!ret && nft_at_lookup(p))
-			return nft_lookup_stmt(p, IR_KEY_MARK, inv, 0);
+			return nft_key_stmt(p, IR_KEY_MARK, inv, 0);
 		if (!ret)
 			ret = nft_value(p, "mark", &s);
 		if (ret)
@@ -472,7 +482,7 @@ static int ct_stmt(struct nft_rp *p)
 	if (ret)
 		return ret;
 	if (nft_at_lookup(p))
-		return nft_lookup_stmt(p, IR_KEY_CTSTATE, inv, 0);
+		return nft_key_stmt(p, IR_KEY_CTSTATE, inv, 0);
 	if (ir_rule_add_match(p->r, IR_MATCH_CONNTRACK, &m))
 		return nft_nomem(p->err);
 	m->ct.invert = inv;

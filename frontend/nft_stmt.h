@@ -33,10 +33,20 @@ bool nft_at_lookup(const struct nft_rp *p);
 
 /*
  * The anonymous set ("{ ... }") or verdict map ("vmap { ... }") at the
- * cursor, of @key (IR_LOOKUP_* @flags): an IR_MATCH_LOOKUP; a verdict map
- * is the rule's verdict.
+ * cursor, of the @n_keys fields @keys (IR_LOOKUP_* @flags): an
+ * IR_MATCH_LOOKUP; a verdict map is the rule's verdict.
  */
-int nft_lookup_stmt(struct nft_rp *p, enum ir_key key, bool inv, uint8_t flags);
+int nft_lookup_stmt(struct nft_rp *p, const enum ir_key *keys, unsigned int n_keys, bool inv,
+		    uint8_t flags);
+
+/* After key @key: its set or verdict map, or (at ".") a concatenation's. */
+int nft_key_stmt(struct nft_rp *p, enum ir_key key, bool inv, uint8_t flags);
+
+/*
+ * After key @first (IR_LOOKUP_* @flags) at ". KEY": the rest of a
+ * concatenation ("ip saddr . tcp dport"), then its set or verdict map.
+ */
+int nft_concat_stmt(struct nft_rp *p, enum ir_key first, uint8_t flags);
 
 /* The value word at the cursor, taken; an error naming @what if there is none. */
 int nft_value(struct nft_rp *p, const char *what, const char **out);

@@ -204,7 +204,7 @@ int nft_l4_stmt(struct nft_rp *p, uint8_t proto)
 	}
 	if (nft_at_lookup(p)) {
 		ret = nft_set_proto(p, proto, false);
-		return ret ? ret : nft_lookup_stmt(p, dst ? IR_KEY_DPORT : IR_KEY_SPORT, inv, 0);
+		return ret ? ret : nft_key_stmt(p, dst ? IR_KEY_DPORT : IR_KEY_SPORT, inv, 0);
 	}
 	if (nft_at(p->t, "@"))
 		return nft_unsupported(p, "a named set of ports");
@@ -239,7 +239,7 @@ int nft_icmp_stmt(struct nft_rp *p, bool v6)
 	if (!ret)
 		ret = nft_relation_lookup(p, &inv);
 	if (!ret && nft_at_lookup(p))
-		return nft_lookup_stmt(p, IR_KEY_ICMP_TYPE, inv, 0);
+		return nft_key_stmt(p, IR_KEY_ICMP_TYPE, inv, 0);
 	if (!ret)
 		ret = nft_value(p, "icmp type", &s);
 	if (ret)

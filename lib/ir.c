@@ -230,6 +230,31 @@ const char *ir_rule_jump_at(const struct ir_rule *r, unsigned int i)
 	return NULL;
 }
 
+unsigned int ir_lookup_field(const struct ir_match_lookup *l, unsigned int i,
+			     enum ir_family family, unsigned int *off, unsigned int *len)
+{
+	unsigned int at = 0, n = 0;
+
+	for (unsigned int k = 0; k < l->n_keys; k++) {
+		n = ir_key_len(l->keys[k], family);
+		if (k == i) {
+			*off = at;
+			*len = n;
+		}
+		if (k + 1 < l->n_keys)
+			at += (n + 3) & ~3u;
+	}
+	return at + n;
+}
+
+bool ir_lookup_has_key(const struct ir_match_lookup *l, enum ir_key key)
+{
+	for (unsigned int k = 0; k < l->n_keys; k++)
+		if (l->keys[k] == key)
+			return true;
+	return false;
+}
+
 unsigned int ir_key_len(enum ir_key key, enum ir_family family)
 {
 	switch (key) {
@@ -420,7 +445,10 @@ static bool match_equal(const struct ir_match *a, const struct ir_match *b)
 		return !strcmp(a->set.name, b->set.name) && a->set.dim == b->set.dim &&
 		       a->set.src == b->set.src && a->set.invert == b->set.invert;
 	case IR_MATCH_LOOKUP:
-		return a->lookup.key == b->lookup.key && a->lookup.flags == b->lookup.flags &&
+		return a->lookup.n_keys == b->lookup.n_keys &&
+		       !memcmp(a->lookup.keys, b->lookup.keys,
+			       a->lookup.n_keys * sizeof(a->lookup.keys[0])) &&
+		       a->lookup.flags == b->lookup.flags &&
 		       a->lookup.invert == b->lookup.invert &&
 		       a->lookup.n_elems == b->lookup.n_elems &&
 		       a->lookup.n_verdicts == b->lookup.n_verdicts &&

@@ -220,11 +220,13 @@ enum ir_key {
 	IR_KEY_MAX,
 };
 
-#define IR_KEY_MAXLEN	16	/* bytes of the longest key: an IPv6 address, a name */
+#define IR_KEY_MAXLEN	16	/* bytes of the longest field: an IPv6 address, a name */
+#define IR_LOOKUP_MAXKEYS	4	/* fields of a concatenation */
+#define IR_LOOKUP_MAXLEN	20	/* bytes of a whole key (a range's: IR_KEY_MAXLEN) */
 
 /* One element: the keys @lo .. @hi (big-endian bytes, compared as numbers). */
 struct ir_elem {
-	uint8_t lo[IR_KEY_MAXLEN], hi[IR_KEY_MAXLEN];
+	uint8_t lo[IR_LOOKUP_MAXLEN], hi[IR_LOOKUP_MAXLEN];
 	uint32_t verdict;	/* a verdict map's: index into its verdicts */
 };
 
@@ -247,7 +249,8 @@ enum {
  * no element found goes on to the next rule.
  */
 struct ir_match_lookup {
-	enum ir_key key;
+	enum ir_key keys[IR_LOOKUP_MAXKEYS];	/* one, or a concatenation ("ip saddr . tcp dport") */
+	uint8_t n_keys;
 	uint8_t flags;		/* IR_LOOKUP_* */
 	bool invert;		/* "!= { ... }": not a set */
 	uint32_t n_elems;
@@ -258,6 +261,17 @@ struct ir_match_lookup {
 
 /* Bytes of @key's value for addresses of @family. */
 unsigned int ir_key_len(enum ir_key key, enum ir_family family);
+
+/*
+ * Where field @i of @l's key is, for addresses of @family: its offset into
+ * *@off and its length into *@len; returns the key's whole length.  A
+ * concatenation's fields start at multiples of 4 bytes, as nft's registers.
+ */
+unsigned int ir_lookup_field(const struct ir_match_lookup *l, unsigned int i,
+			     enum ir_family family, unsigned int *off, unsigned int *len);
+
+/* Whether @l's key has a field of @key. */
+bool ir_lookup_has_key(const struct ir_match_lookup *l, enum ir_key key);
 
 #define IR_RECENT_NAMELEN	200	/* XT_RECENT_NAME_LEN */
 

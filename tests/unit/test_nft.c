@@ -122,6 +122,9 @@ static const char *const same[] = {
 	"limit rate over 10/second burst 5 packets drop",
 	"limit rate 400/week burst 5 packets",
 	"tcp flags & syn == syn",
+	"ip saddr . tcp dport { 10.0.0.1 . 22, 10.0.0.2 . 1000-2000 } drop",
+	"iifname . ip saddr vmap { \"lo\" . 127.0.0.1 : accept }",
+	"ct state . meta mark { new . 0x00000001 } drop",
 };
 
 static void test_rules_round_trip(void)
@@ -341,9 +344,12 @@ static void test_refusals(void)
 		{ "tcp dport vmap { 22 : jump nosuch }", "chain nosuch does not exist" },
 		{ "ip saddr { } drop", "empty set" },
 		{ "iif \"nosuch0\" accept", "Interface does not exist" },
+		{ "ip saddr . tcp dport { 10.0.0.0/8 . 22 }", "a range or prefix in a concatenation" },
+		{ "iifname . ip6 saddr . tcp dport { \"lo\" . ::1 . 22 }", "longer than 20 bytes" },
+		{ "ip saddr . tcp dport 22", "a concatenation" },
 		{ "meta pkttype other", "Could not resolve packet type other" },
 		{ "limit rate 10 bytes/second", "a limit not in packets" },
-		{ "ip saddr . ip daddr { 1.2.3.4 . 5.6.7.8 }", "a concatenation" },
+		{ "ip saddr . ip dscp { 1.2.3.4 . cs1 }", "this field in a concatenation" },
 		{ "meta mark set 1", "changes the packet" },
 		{ "tcp dport < 1024", "a comparison" },
 		{ "sctp dport 1", "sctp is not supported by bpfw" },

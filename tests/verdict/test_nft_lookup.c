@@ -170,12 +170,39 @@ static void test_limit_over(void)
 	fw_free(&fw);
 }
 
+static void test_concatenations(void)
+{
+	struct fw fw;
+
+	CU_ASSERT_EQUAL_FATAL(load(&fw,
+		"table inet t {\n"
+		"  chain in {\n"
+		"    type filter hook input priority 0; policy accept;\n"
+		"    ip saddr . tcp dport { 10.0.0.1 . 22, 10.0.0.2 . 1000-1999 } drop\n"
+		"    ip6 saddr . tcp dport vmap { 2001:db8::1 . 22 : drop, 2001:db8::2 . 22 : accept }\n"
+		"    tcp dport 22 drop\n"
+		"  }\n"
+		"}\n"), 0);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.1", 22)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.1", 23)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 999)), PASS);		/* the last field's range */
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 1000)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 1999)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.2", 2000)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.3", 1500)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, TCP6("2001:db8::1", 22)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, TCP6("2001:db8::2", 22)), PASS);	/* accepted by the map */
+	CU_ASSERT_EQUAL(in(&fw, TCP6("2001:db8::3", 22)), DROP);	/* not in it: the next rule */
+	fw_free(&fw);
+}
+
 static const struct cu_test tests[] = {
 	{ "anonymous sets of addresses: ranges, prefixes, IPv6, !=", test_address_sets },
 	{ "a verdict map: accept, drop, continue, jump", test_verdict_map },
 	{ "a set of ports and port ranges beyond multiport", test_port_ranges },
 	{ "200 sets in one rule set", test_many_sets },
 	{ "limit rate over, meta length, ip ttl !=", test_limit_over },
+	{ "concatenations: ip saddr . tcp dport, ip6 saddr . tcp dport vmap", test_concatenations },
 	{ NULL, NULL },
 };
 
