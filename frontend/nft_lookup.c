@@ -291,10 +291,30 @@ static int elem_field(struct nft_rp *p, const struct ir_match_lookup *l, unsigne
 	return ret;
 }
 
-/* Whether two elements' ranges share a key. */
-static bool overlap(const struct ir_elem *a, const struct ir_elem *b, unsigned int len)
+static int by_lo(const void *a, const void *b)
 {
-	return memcmp(a->lo, b->hi, len) <= 0 && memcmp(b->lo, a->hi, len) <= 0;
+	return memcmp(((const struct ir_elem *)a)->lo, ((const struct ir_elem *)b)->lo,
+		      IR_LOOKUP_MAXLEN);
+}
+
+/*
+ * Whether two of the @n elements @e (@len-byte keys) share a key: sorted by
+ * their start, each must end before the next starts.  A copy is sorted: the
+ * elements stay in the order written, for the listing.
+ */
+static int any_overlap(const struct ir_elem *e, uint32_t n, unsigned int len, bool *out)
+{
+	struct ir_elem *s = malloc((size_t)n * sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, e, (size_t)n * sizeof(*s));
+	qsort(s, n, sizeof(*s), by_lo);	/* the bytes after @len are zero in all */
+	*out = false;
+	for (uint32_t i = 1; i < n && !*out; i++)
+		*out = memcmp(s[i].lo, s[i - 1].hi, len) <= 0;
+	free(s);
+	return 0;
 }
 
 /*
@@ -305,6 +325,7 @@ static int elements(struct nft_rp *p, struct ir_match_lookup *l, bool vmap)
 {
 	unsigned int off, flen, len = ir_lookup_field(l, 0, rule_family(p), &off, &flen);
 	unsigned int depth = 1;
+	uint32_t cap = 0;
 
 	while (depth) {
 		const struct nft_tok *k = nft_peek(p->t);
@@ -377,21 +398,28 @@ static int elements(struct nft_rp *p, struct ir_match_lookup *l, bool vmap)
 			ret = verdict_parse(p, l, vword, &e.verdict);
 			if (ret)
 				return ret;
-			for (uint32_t i = 0; i < l->n_elems; i++)
-				if (overlap(&l->elems[i], &e, len))
-					return nft_perr(p->t, p->err,
-							"conflicting intervals specified");
 		}
 		if (l->n_elems >= LOOKUP_MAX_ELEMS)
 			return nft_unsupported(p, "a set of more than 65536 elements");
-		more = realloc(l->elems, (l->n_elems + 1) * sizeof(*more));
-		if (!more)
-			return nft_nomem(p->err);
-		l->elems = more;
+		if (l->n_elems == cap) {
+			cap = cap ? 2 * cap : 16;
+			more = realloc(l->elems, cap * sizeof(*more));
+			if (!more)
+				return nft_nomem(p->err);
+			l->elems = more;
+		}
 		l->elems[l->n_elems++] = e;
 	}
 	if (!l->n_elems)
 		return nft_perr(p->t, p->err, "syntax error, empty set");
+	if (vmap) {
+		bool clash;
+
+		if (any_overlap(l->elems, l->n_elems, len, &clash))
+			return nft_nomem(p->err);
+		if (clash)
+			return nft_perr(p->t, p->err, "conflicting intervals specified");
+	}
 	return 0;
 }
 
