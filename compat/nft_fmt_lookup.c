@@ -138,7 +138,7 @@ static void put_key_name(FILE *f, const struct ir_rule *r, const struct ir_match
 			 enum ir_key key, bool v6)
 {
 	const char *l3 = v6 ? "ip6" : "ip";
-	const char *l4 = r->ip.proto == IPPROTO_UDP ? "udp" : "tcp";
+	const char *l4 = l->flags & IR_LOOKUP_TH ? "th" : r->ip.proto == IPPROTO_UDP ? "udp" : "tcp";
 
 	switch (key) {
 	case IR_KEY_SADDR:
@@ -206,6 +206,11 @@ void nft_fmt_lookup(FILE *f, const struct ir_rule *r, const struct ir_match_look
 	put_key(f, r, l, v6);
 	if (l->invert)
 		fputs("!= ", f);
+	if ((l->flags & IR_LOOKUP_PLAIN) && l->n_elems == 1 && !l->n_verdicts) {
+		put_elem(f, l, &l->elems[0], v6);
+		fputc(' ', f);
+		return;
+	}
 	fputs(l->n_verdicts ? "vmap { " : "{ ", f);
 	for (uint32_t i = 0; i < l->n_elems; i++) {
 		if (i)

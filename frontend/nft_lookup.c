@@ -483,6 +483,17 @@ static int concat_key(struct nft_rp *p, enum ir_key *key, uint8_t *flags)
 		}
 		return 0;
 	}
+	if (!strcmp(w, "th")) {
+		p->t->pos++;
+		*flags |= IR_LOOKUP_TH;
+		if (nft_accept(p->t, "sport"))
+			*key = IR_KEY_SPORT;
+		else if (nft_accept(p->t, "dport"))
+			*key = IR_KEY_DPORT;
+		else
+			ret = nft_unsupported(p, "this field in a concatenation");
+		return ret;
+	}
 	if (!strcmp(w, "tcp") || !strcmp(w, "udp")) {
 		p->t->pos++;
 		ret = nft_set_proto(p, w[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP, false);
@@ -550,4 +561,49 @@ int nft_concat_stmt(struct nft_rp *p, enum ir_key first, uint8_t flags)
 	if (!ret && !nft_at(p->t, "{") && !nft_at(p->t, "vmap"))
 		ret = nft_unsupported(p, "a concatenation other than a set's or a verdict map's key");
 	return ret ? ret : nft_lookup_stmt(p, keys, n, inv, flags);
+}
+
+int nft_th_stmt(struct nft_rp *p)
+{
+	enum ir_key key;
+	bool inv;
+	int ret;
+
+	if (nft_accept(p->t, "sport"))
+		key = IR_KEY_SPORT;
+	else if (nft_accept(p->t, "dport"))
+		key = IR_KEY_DPORT;
+	else
+		return nft_perr(p->t, p->err, "th %s is not supported by bpfw",
+				nft_peek(p->t)->text);
+	ret = nft_relation_lookup(p, &inv);
+	if (ret)
+		return ret;
+	if (nft_at_lookup(p))
+		return nft_key_stmt(p, key, inv, IR_LOOKUP_TH);
+	/* one port or range: a set of one, listed as written */
+	{
+		struct ir_match *m;
+		struct ir_elem e = { 0 };
+		struct ir_match_lookup one = { .keys = { key }, .n_keys = 1 };
+		const struct nft_tok *k = nft_peek(p->t);
+
+		if (k->kind != NFT_TOK_WORD)
+			return nft_perr(p->t, p->err, "syntax error, expecting a port");
+		ret = field_into(p, &one, 0, k->text, &e);
+		if (ret)
+			return ret;
+		p->t->pos++;
+		if (ir_rule_add_match(p->r, IR_MATCH_LOOKUP, &m))
+			return nft_nomem(p->err);
+		m->lookup = one;
+		m->lookup.flags = IR_LOOKUP_TH | IR_LOOKUP_PLAIN;
+		m->lookup.invert = inv;
+		m->lookup.elems = malloc(sizeof(e));
+		if (!m->lookup.elems)
+			return nft_nomem(p->err);
+		m->lookup.elems[0] = e;
+		m->lookup.n_elems = 1;
+	}
+	return 0;
 }

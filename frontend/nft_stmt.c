@@ -529,6 +529,8 @@ static int statement(struct nft_rp *p)
 	p->t->pos++;
 	if (!strcmp(w, "ip") || !strcmp(w, "ip6"))
 		return ip_stmt(p, w[2] == '6');
+	if (!strcmp(w, "th"))
+		return nft_th_stmt(p);
 	if (!strcmp(w, "tcp"))
 		return nft_l4_stmt(p, IPPROTO_TCP);
 	if (!strcmp(w, "udp"))

@@ -57,6 +57,9 @@ int nft_set_proto(struct nft_rp *p, uint8_t proto, bool inv);
 /* tcp/udp sport, dport, tcp flags after the protocol's word. */
 int nft_l4_stmt(struct nft_rp *p, uint8_t proto);
 
+/* th sport / th dport after "th": the port of whatever transport the packet has. */
+int nft_th_stmt(struct nft_rp *p);
+
 /* icmp type / icmpv6 type after its word. */
 int nft_icmp_stmt(struct nft_rp *p, bool v6);
 

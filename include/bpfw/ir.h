@@ -239,6 +239,8 @@ struct ir_vmap_verdict {
 /* How a lookup's key was written, for listing it back (IR_KEY_L4PROTO). */
 enum {
 	IR_LOOKUP_META = 1 << 0,	/* "meta l4proto" (else "ip protocol", "ip6 nexthdr") */
+	IR_LOOKUP_TH = 1 << 1,		/* ports as "th sport/dport", of any protocol */
+	IR_LOOKUP_PLAIN = 1 << 2,	/* one value written without braces ("th dport 53") */
 };
 
 /*

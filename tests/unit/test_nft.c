@@ -125,6 +125,9 @@ static const char *const same[] = {
 	"ip saddr . tcp dport { 10.0.0.1 . 22, 10.0.0.2 . 1000-2000 } drop",
 	"iifname . ip saddr vmap { \"lo\" . 127.0.0.1 : accept }",
 	"ct state . meta mark { new . 0x00000001 } drop",
+	"meta l4proto { 6, 17 } th dport 53 drop",
+	"th sport != 1000-2000",
+	"ip saddr . th dport { 10.0.0.1 . 53 } accept",
 };
 
 static void test_rules_round_trip(void)

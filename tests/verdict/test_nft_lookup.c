@@ -181,6 +181,7 @@ static void test_concatenations(void)
 		"    ip saddr . tcp dport { 10.0.0.1 . 22, 10.0.0.2 . 1000-1999 } drop\n"
 		"    ip6 saddr . tcp dport vmap { 2001:db8::1 . 22 : drop, 2001:db8::2 . 22 : accept }\n"
 		"    tcp dport 22 drop\n"
+		"    meta l4proto { tcp, udp } th dport 5353 drop\n"
 		"  }\n"
 		"}\n"), 0);
 	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.1", 22)), DROP);
@@ -193,6 +194,9 @@ static void test_concatenations(void)
 	CU_ASSERT_EQUAL(in(&fw, TCP6("2001:db8::1", 22)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, TCP6("2001:db8::2", 22)), PASS);	/* accepted by the map */
 	CU_ASSERT_EQUAL(in(&fw, TCP6("2001:db8::3", 22)), DROP);	/* not in it: the next rule */
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.9", 5353)), DROP);		/* th dport: any transport */
+	CU_ASSERT_EQUAL(in(&fw, UDP("10.0.0.9", 5353)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, UDP("10.0.0.9", 5354)), PASS);
 	fw_free(&fw);
 }
 
@@ -202,7 +206,7 @@ static const struct cu_test tests[] = {
 	{ "a set of ports and port ranges beyond multiport", test_port_ranges },
 	{ "200 sets in one rule set", test_many_sets },
 	{ "limit rate over, meta length, ip ttl !=", test_limit_over },
-	{ "concatenations: ip saddr . tcp dport, ip6 saddr . tcp dport vmap", test_concatenations },
+	{ "concatenations, th dport", test_concatenations },
 	{ NULL, NULL },
 };
 
