@@ -21,6 +21,9 @@
 # BADINPUT_VALGRIND=1 runs bpfw's binaries under valgrind (memcheck, leaks
 # definitely lost count as errors); the summary then reports its findings.
 # BADINPUT_SAMPLE=K runs only every K-th case (a quick form).
+# BADINPUT_JOBS=N (default 2) runs the cases in N shards side by side, each
+# with namespaces and a lock of its own; the output is each shard's, then
+# the sum.
 # The last line is "N passed, N failed", counting cases.
 
 set -u
@@ -31,6 +34,10 @@ ORACLE_DIR=/usr/sbin
 CMD_TIMEOUT=${CMD_TIMEOUT:-20}
 VALGRIND=${BADINPUT_VALGRIND:-0}
 SAMPLE=${BADINPUT_SAMPLE:-1}
+
+JOBS=${BADINPUT_JOBS:-2}
+SHARD=${BADINPUT_SHARD:-0/1}	# "I/N": this run takes every N-th sampled case from the I-th
+ARGS=("$@")
 
 ipt_dir="$ROOT/build"
 pattern=""
@@ -77,6 +84,33 @@ if [ "$VALGRIND" = 1 ] && ! command -v valgrind >/dev/null; then
 	echo "badinput: valgrind is not installed" >&2
 	exit 2
 fi
+# the shards, each this script again with BADINPUT_SHARD set, and the sum of their counts
+if [ -z "${BADINPUT_SHARD:-}" ] && [ "$JOBS" -gt 1 ]; then
+	pids=() status=0 tp=0 tf=0
+	for ((i = 0; i < JOBS; i++)); do
+		BADINPUT_SHARD=$i/$JOBS "$0" "${ARGS[@]}" >"$TMP/shard.$i" 2>&1 &
+		pids+=("$!")
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" || status=1
+	done
+	for ((i = 0; i < JOBS; i++)); do
+		sed '$d' "$TMP/shard.$i"
+		last=$(tail -n1 "$TMP/shard.$i")
+		if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			tp=$((tp + BASH_REMATCH[1]))
+			tf=$((tf + BASH_REMATCH[2]))
+		else
+			echo "badinput: shard $i ended with: $last"
+			tf=$((tf + 1))
+		fi
+	done
+	echo "$tp passed, $tf failed"
+	[ $status = 0 ] && [ $tf = 0 ]
+	exit
+fi
+SHARD_I=${SHARD%/*}
+SHARD_N=${SHARD#*/}
 
 BASE='*filter
 :INPUT DROP [7:700]
@@ -251,6 +285,11 @@ restore_case() { # LINE
 	cp "$TMP/content" "$TMP/content.$n_case"
 }
 
+# Whether case n_case is this run's: in the sample, and in this shard.
+take_case() {
+	[ $((n_case % SAMPLE)) = 0 ] && [ $((n_case / SAMPLE % SHARD_N)) = "$SHARD_I" ]
+}
+
 setup
 n_case=0
 cat="" restorable=0
@@ -266,7 +305,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	unsupported=0
 	[[ $line == "! "* ]] && { unsupported=1; line=${line#! }; }
 	n_case=$((n_case + 1))
-	[ $((n_case % SAMPLE)) = 0 ] || continue
+	take_case || continue
 	if [ -z "$pattern" ] || [[ $line == *"$pattern"* ]]; then
 		printf '%s\n' "$line" >"$TMP/case.sh"
 		check_case "$line" "$cat" "$unsupported" "$TMP/case.sh"
@@ -283,7 +322,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	"#"* | "") continue ;;
 	esac
 	n_case=$((n_case + 1))
-	[ $((n_case % SAMPLE)) = 0 ] || continue
+	take_case || continue
 	if [ -z "$pattern" ] || [[ $line == *"$pattern"* ]]; then
 		restore_case "$line" >"$TMP/case.sh"
 		check_case "restore file: ${line:0:100}" "$cat" 0 "$TMP/case.sh"
