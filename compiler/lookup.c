@@ -247,7 +247,27 @@ static const struct cg_lookup *lookup_of(const struct cg *c, const struct ir_mat
 	return bsearch(&k, c->lookups, c->n_lookups, sizeof(*c->lookups), by_match);
 }
 
-/* Copy the packet's field @key to r10 + @at (4-byte aligned; the key is zeroed). */
+/*
+ * Store the low @size bytes of R1 (as a load of that size left them) at
+ * r10 + @at: one store where it is aligned, else byte by byte, as the
+ * verifier wants the stack's accesses aligned.
+ */
+static void store_r1(struct cg *c, uint8_t size, int16_t at)
+{
+	int bytes = size == BPF_W ? 4 : size == BPF_H ? 2 : size == BPF_DW ? 8 : 1;
+
+	if (!(at % bytes)) {
+		emit(&c->e, STX(size, R_FP, R1, at));
+		return;
+	}
+	for (int i = 0; i < bytes; i++) {
+		emit(&c->e, STX(BPF_B, R_FP, R1, at + i));
+		if (i + 1 < bytes)
+			emit(&c->e, ALU64_IMM(BPF_RSH, R1, 8));
+	}
+}
+
+/* Copy the packet's field @key to r10 + @at (the key is zeroed). */
 static void emit_field(struct cg *c, enum ir_key key, int16_t at, uint32_t absent)
 {
 	struct emit *e = &c->e;
@@ -261,11 +281,11 @@ static void emit_field(struct cg *c, enum ir_key key, int16_t at, uint32_t absen
 			f = key == IR_KEY_SADDR ? PI(saddr6) : PI(daddr6);
 			for (int16_t w = 0; w < 16; w += 4) {
 				emit(e, LDX(BPF_W, R1, R_PKT, f + w));
-				emit(e, STX(BPF_W, R_FP, R1, at + w));
+				store_r1(c, BPF_W, at + w);
 			}
 		} else {
 			emit(e, LDX(BPF_W, R1, R_PKT, key == IR_KEY_SADDR ? PI(saddr) : PI(daddr)));
-			emit(e, STX(BPF_W, R_FP, R1, at));
+			store_r1(c, BPF_W, at);
 		}
 		break;
 	case IR_KEY_SPORT:
@@ -275,34 +295,34 @@ static void emit_field(struct cg *c, enum ir_key key, int16_t at, uint32_t absen
 		emit_jmp_imm(e, BPF_JEQ, false, R1, 0, absent);
 		emit(e, LDX(BPF_H, R1, R_PKT, key == IR_KEY_SPORT ? PI(sport) : PI(dport)));
 		emit(e, ENDIAN_BE(R1, 16));
-		emit(e, STX(BPF_H, R_FP, R1, at));
+		store_r1(c, BPF_H, at);
 		break;
 	case IR_KEY_ICMP_TYPE:
 		emit(e, LDX(BPF_B, R1, R_PKT, PI(l4)));
 		emit_jmp_imm(e, BPF_JEQ, false, R1, 0, absent);
 		emit(e, LDX(BPF_B, R1, R_PKT, PI(icmp_type)));
-		emit(e, STX(BPF_B, R_FP, R1, at));
+		store_r1(c, BPF_B, at);
 		break;
 	case IR_KEY_L4PROTO:
 		emit(e, LDX(BPF_B, R1, R_PKT, PI(proto)));
-		emit(e, STX(BPF_B, R_FP, R1, at));
+		store_r1(c, BPF_B, at);
 		break;
 	case IR_KEY_CTSTATE:
 		emit(e, LDX(BPF_B, R1, R_PKT, PI(ctstate)));
-		emit(e, STX(BPF_B, R_FP, R1, at));
+		store_r1(c, BPF_B, at);
 		break;
 	case IR_KEY_IIFNAME:
 	case IR_KEY_OIFNAME:
 		f = key == IR_KEY_IIFNAME ? PI(iif) : PI(oif);
-		for (int16_t w = 0; w < IFNAMSIZ; w += 4) {	/* @at is 4-byte aligned */
+		for (int16_t w = 0; w < IFNAMSIZ; w += 4) {
 			emit(e, LDX(BPF_W, R1, R_PKT, f + w));
-			emit(e, STX(BPF_W, R_FP, R1, at + w));
+			store_r1(c, BPF_W, at + w);
 		}
 		break;
 	case IR_KEY_MARK:
 		emit(e, LDX(BPF_W, R1, R_CTX, SKB(mark)));
 		emit(e, ENDIAN_BE(R1, 32));
-		emit(e, STX(BPF_W, R_FP, R1, at));
+		store_r1(c, BPF_W, at);
 		break;
 	default:
 		e->err = e->err ?: -EINVAL;

@@ -242,7 +242,7 @@ unsigned int ir_lookup_field(const struct ir_match_lookup *l, unsigned int i,
 			*len = n;
 		}
 		if (k + 1 < l->n_keys)
-			at += (n + 3) & ~3u;
+			at += n;
 	}
 	return at + n;
 }

@@ -267,7 +267,7 @@ unsigned int ir_key_len(enum ir_key key, enum ir_family family);
 /*
  * Where field @i of @l's key is, for addresses of @family: its offset into
  * *@off and its length into *@len; returns the key's whole length.  A
- * concatenation's fields start at multiples of 4 bytes, as nft's registers.
+ * concatenation's fields follow each other, packed.
  */
 unsigned int ir_lookup_field(const struct ir_match_lookup *l, unsigned int i,
 			     enum ir_family family, unsigned int *off, unsigned int *len);

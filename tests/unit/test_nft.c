@@ -128,6 +128,7 @@ static const char *const same[] = {
 	"meta l4proto { 6, 17 } th dport 53 drop",
 	"th sport != 1000-2000",
 	"ip saddr . th dport { 10.0.0.1 . 53 } accept",
+	"iifname . meta l4proto . th dport vmap { \"eth0\" . 6 . 22 : accept, \"eth1\" . 17 . 67 : drop }",
 };
 
 static void test_rules_round_trip(void)

@@ -182,6 +182,7 @@ static void test_concatenations(void)
 		"    ip6 saddr . tcp dport vmap { 2001:db8::1 . 22 : drop, 2001:db8::2 . 22 : accept }\n"
 		"    tcp dport 22 drop\n"
 		"    meta l4proto { tcp, udp } th dport 5353 drop\n"
+		"    meta l4proto . th dport . ip saddr { tcp . 2222 . 10.0.0.9 } drop\n"
 		"  }\n"
 		"}\n"), 0);
 	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.1", 22)), DROP);
@@ -197,6 +198,10 @@ static void test_concatenations(void)
 	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.9", 5353)), DROP);		/* th dport: any transport */
 	CU_ASSERT_EQUAL(in(&fw, UDP("10.0.0.9", 5353)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, UDP("10.0.0.9", 5354)), PASS);
+	/* packed: the port at byte 1, the address at byte 3, written byte by byte */
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.9", 2222)), DROP);
+	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.8", 2222)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, UDP("10.0.0.9", 2222)), PASS);
 	fw_free(&fw);
 }
 
