@@ -40,18 +40,7 @@ struct lookup_lpm_key {
 _Static_assert(sizeof(struct lookup_hash_key) == sizeof(struct lookup_lpm_key),
 	       "the lookup keys' stack slot");
 
-typedef unsigned __int128 u128;
-
-static u128 get_be(const uint8_t *b, unsigned int len)
-{
-	u128 v = 0;
-
-	for (unsigned int i = 0; i < len; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-static void put_be(uint8_t *b, unsigned int len, u128 v)
+static void put_be(uint8_t *b, unsigned int len, ir_u128 v)
 {
 	for (unsigned int i = 0; i < len; i++)
 		b[len - 1 - i] = (uint8_t)(v >> (8 * i));
@@ -103,28 +92,21 @@ static int push_range(struct cgen_map *m, uint32_t *cap, uint32_t id, const stru
 		      unsigned int len)
 {
 	unsigned int bits = len * 8;
-	u128 lo = get_be(e->lo, len), hi = get_be(e->hi, len);
+	ir_u128 lo = ir_be_value(e->lo, len), hi = ir_be_value(e->hi, len);
 
 	for (;;) {
 		struct lookup_lpm_key k = { .id = htonl(id) };
-		unsigned int size = 0;	/* the block is 2^size values */
+		unsigned int plen = ir_range_prefix(lo, hi, bits);
 		int ret;
 
-		while (size < bits && !((lo >> size) & 1)) {
-			u128 last = lo + ((((u128)1) << (size + 1)) - 1);
-
-			if (last > hi || last < lo)
-				break;
-			size++;
-		}
-		k.prefixlen = 32 + bits - size;
+		k.prefixlen = 32 + plen;
 		put_be(k.data, len, lo);
 		ret = push(m, cap, &k, e->verdict);
 		if (ret)
 			return ret;
-		if (size == bits)
+		if (!plen)
 			return 0;	/* the whole space */
-		lo += ((u128)1) << size;
+		lo += ((ir_u128)1) << (bits - plen);
 		if (lo == 0 || lo > hi)
 			return 0;
 	}
@@ -144,8 +126,17 @@ static int plan_one(struct cg *c, const struct ir_table *t, const struct ir_rule
 {
 	const struct ir_match_lookup *l = &m->lookup;
 	unsigned int off, flen, len = ir_lookup_field(l, 0, rule_family(t, r), &off, &flen);
-	struct cg_lookup *at = &c->lookups[c->n_lookups];
+	struct cg_lookup *at;
 	int ret = 0;
+
+	/* the array doubles whenever its length reaches a power of two */
+	if (!(c->n_lookups & (c->n_lookups - 1))) {
+		at = reallocarray(c->lookups, c->n_lookups ? 2 * c->n_lookups : 1, sizeof(*at));
+		if (!at)
+			return -ENOMEM;
+		c->lookups = at;
+	}
+	at = &c->lookups[c->n_lookups];
 
 	at->m = m;
 	at->id = c->n_lookups++;
@@ -196,22 +187,11 @@ int cg_lookups_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *
 		  .type = BPF_MAP_TYPE_LPM_TRIE, .flags = BPF_F_NO_PREALLOC,
 		  .key_size = sizeof(struct lookup_lpm_key), .value_size = sizeof(uint32_t) },
 	};
-	uint32_t caps[2] = { 0, 0 }, n = 0;
-	int ret = 0;
+	uint32_t caps[2] = { 0, 0 };
+	int ret;
 
 	c->lookup_map[0] = c->lookup_map[1] = -1;
-	for (unsigned int i = 0; i < rs->n_nft; i++)
-		for (unsigned int j = 0; j < rs->nft[i]->n_chains; j++)
-			for (unsigned int k = 0; k < rs->nft[i]->chains[j]->n_rules; k++) {
-				const struct ir_rule *r = rs->nft[i]->chains[j]->rules[k];
-
-				for (unsigned int x = 0; x < r->n_matches; x++)
-					n += r->matches[x].kind == IR_MATCH_LOOKUP;
-			}
-	if (!n)
-		return 0;
-	c->lookups = calloc(n, sizeof(*c->lookups));
-	ret = c->lookups ? plan_all(c, rs, maps, caps) : -ENOMEM;
+	ret = plan_all(c, rs, maps, caps);
 	for (int i = 0; i < 2 && !ret; i++) {
 		if (!maps[i].n_entries)
 			continue;
@@ -228,7 +208,8 @@ int cg_lookups_plan(struct cg *c, const struct ir_ruleset *rs, struct bpfw_err *
 	}
 	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	qsort(c->lookups, c->n_lookups, sizeof(*c->lookups), by_match);
+	if (c->n_lookups)
+		qsort(c->lookups, c->n_lookups, sizeof(*c->lookups), by_match);
 	return 0;
 }
 
@@ -244,6 +225,8 @@ static const struct cg_lookup *lookup_of(const struct cg *c, const struct ir_mat
 {
 	const struct cg_lookup k = { .m = m };
 
+	if (!c->n_lookups)
+		return NULL;
 	return bsearch(&k, c->lookups, c->n_lookups, sizeof(*c->lookups), by_match);
 }
 

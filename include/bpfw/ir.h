@@ -261,6 +261,19 @@ struct ir_match_lookup {
 	struct ir_vmap_verdict *verdicts;	/* malloc'd */
 };
 
+/* A key of up to 16 bytes as a number (lib/ir_range.c). */
+typedef unsigned __int128 ir_u128;
+
+/* The big-endian @len-byte number at @b. */
+ir_u128 ir_be_value(const uint8_t *b, unsigned int len);
+
+/*
+ * The length of the longest prefix of @bits-bit numbers that starts at @lo
+ * and ends at or before @hi (@lo <= @hi): cut lo..hi into prefixes from its
+ * start, each this long, the next starting after it.
+ */
+unsigned int ir_range_prefix(ir_u128 lo, ir_u128 hi, unsigned int bits);
+
 /* Bytes of @key's value for addresses of @family. */
 unsigned int ir_key_len(enum ir_key key, enum ir_family family);
 

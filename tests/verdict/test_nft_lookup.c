@@ -55,6 +55,7 @@ static void test_address_sets(void)
 		"    ip saddr { 10.0.0.7, 10.1.0.0/16, 10.2.0.1-10.2.0.9 } drop\n"
 		"    ip6 saddr { 2001:db8::/32, ::5 } drop\n"
 		"    ip saddr != { 10.0.0.0/8, 192.0.2.0/24 } tcp dport 443 drop\n"
+		"    ip6 saddr { ::/0 } tcp dport 7 drop\n"
 		"  }\n"
 		"}\n"), 0);
 	CU_ASSERT_EQUAL(in(&fw, TCP("10.0.0.7", 22)), DROP);
@@ -71,6 +72,8 @@ static void test_address_sets(void)
 	CU_ASSERT_EQUAL(in(&fw, TCP("10.3.0.1", 443)), PASS);	/* in the set: != fails */
 	CU_ASSERT_EQUAL(in(&fw, TCP("198.51.100.1", 443)), DROP);
 	CU_ASSERT_EQUAL(in(&fw, TCP("198.51.100.1", 444)), PASS);
+	CU_ASSERT_EQUAL(in(&fw, TCP6("ffff::1", 7)), DROP);	/* ::/0: the whole space */
+	CU_ASSERT_EQUAL(in(&fw, TCP6("ffff::1", 8)), PASS);
 	fw_free(&fw);
 }
 
