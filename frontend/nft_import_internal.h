@@ -98,6 +98,13 @@ struct nx_reg *nx_reg_of(struct nx *x, const struct nftnl_expr *e, uint16_t attr
 /* A test may come here: not after the verdict, a stateful match or a log statement. */
 int nx_test_start(struct nx *x, const char *what);
 
+/*
+ * nf_tables verdict @verdict (to chain @nft_chain for a jump or goto) as
+ * target @t, *@cont for continue; refusals begin with @what.
+ */
+int nx_verdict(struct nx *x, int verdict, const char *nft_chain, const char *what,
+	       struct ir_target *t, bool *cont);
+
 /* A cmp expression: what it compares, as the part of the rule it tests (nft_import_cmp.c). */
 int nx_cmp(struct nx *x, const struct nftnl_expr *e);
 

@@ -129,15 +129,12 @@ static int do_bitwise(struct nx *x, const struct nftnl_expr *e)
 	return 0;
 }
 
-static int do_immediate(struct nx *x, const struct nftnl_expr *e)
+int nx_verdict(struct nx *x, int verdict, const char *nft_chain, const char *what,
+	       struct ir_target *t, bool *cont)
 {
-	struct ir_target *t = &x->r->target;
 	const char *chain;
-	int verdict;
 
-	if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
-		return nx_refuse(x, "immediate data into a register");
-	verdict = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+	*cont = false;
 	switch (verdict) {
 	case NF_ACCEPT:
 		t->kind = IR_TARGET_ACCEPT;
@@ -149,22 +146,35 @@ static int do_immediate(struct nx *x, const struct nftnl_expr *e)
 		t->kind = IR_TARGET_RETURN;
 		break;
 	case NFT_CONTINUE:
-		return 0;
+		*cont = true;
+		break;
 	case NFT_JUMP:
 	case NFT_GOTO:
-		chain = x->ops->chain_name(nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN),
-					   x->ops->arg);
+		chain = x->ops->chain_name(nft_chain, x->ops->arg);
 		if (!chain)
-			return nx_refuse(x, "jump to chain %s, which is not imported",
-					 nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN));
+			return nx_refuse(x, "%sjump to chain %s, which is not imported", what,
+					 nft_chain);
 		t->kind = verdict == NFT_JUMP ? IR_TARGET_JUMP : IR_TARGET_GOTO;
 		snprintf(t->chain, sizeof(t->chain), "%s", chain);
 		break;
 	default:
-		return nx_refuse(x, "verdict %d (queue or stolen)", verdict);
+		return nx_refuse(x, "%sverdict %d (queue or stolen)", what, verdict);
 	}
-	x->verdict = true;
 	return 0;
+}
+
+static int do_immediate(struct nx *x, const struct nftnl_expr *e)
+{
+	bool cont;
+	int ret;
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT))
+		return nx_refuse(x, "immediate data into a register");
+	ret = nx_verdict(x, (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT),
+			 nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN), "", &x->r->target, &cont);
+	if (!ret && !cont)
+		x->verdict = true;
+	return ret;
 }
 
 static int do_limit(struct nx *x, const struct nftnl_expr *e)

@@ -13,7 +13,6 @@
 
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
-#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <netinet/in.h>
 
@@ -33,14 +32,6 @@ struct bound {
 	struct nftnl_set_elem *elem;
 };
 
-static u128 key_value(const uint8_t *p, uint32_t len)
-{
-	u128 v = 0;
-
-	for (uint32_t i = 0; i < len; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static int bound_cmp(const void *a, const void *b)
 {
@@ -107,9 +98,9 @@ static int set_intervals(struct nftnl_set *s, uint32_t klen, struct ival **out, 
 		if (!k || len != klen || (kend && elen != klen)) {
 			ret = -EINVAL;
 		} else if (kend) {
-			ret = ival_add(out, n, key_value(k, len), key_value(kend, elen), e);
+			ret = ival_add(out, n, ir_be_value(k, len), ir_be_value(kend, elen), e);
 		} else if (!interval) {
-			ret = ival_add(out, n, key_value(k, len), key_value(k, len), e);
+			ret = ival_add(out, n, ir_be_value(k, len), ir_be_value(k, len), e);
 		} else {
 			more = realloc(b, (nb + 1) * sizeof(*b));
 			if (!more) {
@@ -117,7 +108,7 @@ static int set_intervals(struct nftnl_set *s, uint32_t klen, struct ival **out, 
 				break;
 			}
 			b = more;
-			b[nb].v = key_value(k, len);
+			b[nb].v = ir_be_value(k, len);
 			b[nb].elem = e;
 			b[nb++].end = flags & NFT_SET_ELEM_INTERVAL_END;
 		}
@@ -184,12 +175,9 @@ static int addr_alts(struct nx *x, const struct ival *iv, unsigned int n, unsign
 		u128 lo = iv[i].lo, hi = iv[i].hi, end;
 
 		for (;;) {
-			unsigned int k = 0;
+			unsigned int k = width - ir_range_prefix(lo, hi, width);
 			struct nx_alt *a;
 
-			while (k < width && !(lo & ones(k + 1)) && lo + ones(k + 1) <= hi &&
-			       lo + ones(k + 1) >= lo)
-				k++;
 			a = alt_new(x);
 			if (!a)
 				return x->n_alts >= NX_MAX_ALT ?
@@ -440,44 +428,20 @@ out:
 static int alts_verdict(struct nx *x, unsigned int from, struct nftnl_set_elem *e)
 {
 	struct ir_target t = { .kind = IR_TARGET_NONE };
-	bool skip = false;
-	const char *chain;
+	bool skip;
+	int ret;
 
 	if (!e || !nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
 		return nx_refuse(x, "a verdict map element without a verdict");
-	switch ((int)nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)) {
-	case NF_ACCEPT:
-		t.kind = IR_TARGET_ACCEPT;
-		break;
-	case NF_DROP:
-		t.kind = IR_TARGET_DROP;
-		break;
-	case NFT_RETURN:
-		t.kind = IR_TARGET_RETURN;
-		break;
-	case NFT_CONTINUE:
-		skip = true;	/* the next rule decides: no rule for it */
-		break;
-	case NFT_JUMP:
-	case NFT_GOTO:
-		chain = x->ops->chain_name(nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN),
-					   x->ops->arg);
-		if (!chain)
-			return nx_refuse(x, "a verdict map's jump to chain %s, which is not "
-					 "imported", nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN));
-		t.kind = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT) == (uint32_t)NFT_JUMP ?
-			 IR_TARGET_JUMP : IR_TARGET_GOTO;
-		snprintf(t.chain, sizeof(t.chain), "%s", chain);
-		break;
-	default:
-		return nx_refuse(x, "a verdict map's verdict %d",
-				 (int)nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT));
-	}
-	for (unsigned int i = from; i < x->n_alts; i++) {
+	/* continue: the next rule decides, so the element makes no rule */
+	ret = nx_verdict(x, (int)nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT),
+			 nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN), "a verdict map's ", &t,
+			 &skip);
+	for (unsigned int i = from; !ret && i < x->n_alts; i++) {
 		x->alts[i].target = t;
 		x->alts[i].skip = skip;
 	}
-	return 0;
+	return ret;
 }
 
 /* The alternatives of one element @iv of a verdict map keyed by what @g holds. */
