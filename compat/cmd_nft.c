@@ -120,9 +120,7 @@ int nft_elems_write(const struct nft_ctx *ctx, struct ir_ruleset *rs, uint32_t p
 	return ret;
 }
 
-/* txn.before_switch: the queued elements go into the new sets' maps before the switch. */
-static int elems_before_switch(struct txn *t, uint32_t prog_id, void *arg,
-			       struct bpfw_err *err)
+int nft_elems_before_switch(struct txn *t, uint32_t prog_id, void *arg, struct bpfw_err *err)
 {
 	return nft_elems_write(arg, t->rs, prog_id, err);
 }
@@ -225,7 +223,7 @@ static int run(const struct opts *o, struct bpfw_err *err)
 		goto out;
 	}
 	if (ctx.n_elems) {
-		t.before_switch = elems_before_switch;
+		t.before_switch = nft_elems_before_switch;
 		t.before_switch_arg = &ctx;
 	}
 	ret = txn_commit(&t, err);

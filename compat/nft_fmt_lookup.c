@@ -58,16 +58,12 @@ static void put_ifname(FILE *f, const struct ir_elem *e)
 
 static void put_ctstate(FILE *f, uint32_t bit)
 {
-	static const char *const names[] = { "invalid", "new", "related", "established",
-					     "untracked" };
+	const char *name = bit <= 0xff ? nft_ct_state_name((uint8_t)bit) : NULL;
 
-	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (bit == 1u << i) {
-			fputs(names[i], f);
-			return;
-		}
-	}
-	fprintf(f, "%u", bit);
+	if (name)
+		fputs(name, f);
+	else
+		fprintf(f, "%u", bit);
 }
 
 /* One field of @key, its range at the start of @e. */
@@ -177,7 +173,7 @@ static void put_key_name(FILE *f, const struct ir_rule *r, const struct ir_match
 	}
 }
 
-static void put_verdict(FILE *f, const struct ir_vmap_verdict *v)
+void nft_fmt_verdict(FILE *f, enum ir_target_kind kind, const char *chain)
 {
 	static const char *const names[IR_TARGET_KIND_MAX] = {
 		[IR_TARGET_NONE] = "continue", [IR_TARGET_ACCEPT] = "accept",
@@ -185,9 +181,9 @@ static void put_verdict(FILE *f, const struct ir_vmap_verdict *v)
 		[IR_TARGET_JUMP] = "jump", [IR_TARGET_GOTO] = "goto",
 	};
 
-	fputs(v->kind < IR_TARGET_KIND_MAX && names[v->kind] ? names[v->kind] : "?", f);
-	if (v->kind == IR_TARGET_JUMP || v->kind == IR_TARGET_GOTO)
-		fprintf(f, " %s", v->chain);
+	fputs(kind < IR_TARGET_KIND_MAX && names[kind] ? names[kind] : "?", f);
+	if (kind == IR_TARGET_JUMP || kind == IR_TARGET_GOTO)
+		fprintf(f, " %s", chain);
 }
 
 /* The key: its fields' names, " . " between them, and a space. */
@@ -218,7 +214,8 @@ void nft_fmt_lookup(FILE *f, const struct ir_rule *r, const struct ir_match_look
 		put_elem(f, l, &l->elems[i], v6);
 		if (l->n_verdicts && l->elems[i].verdict < l->n_verdicts) {
 			fputs(" : ", f);
-			put_verdict(f, &l->verdicts[l->elems[i].verdict]);
+			nft_fmt_verdict(f, l->verdicts[l->elems[i].verdict].kind,
+					l->verdicts[l->elems[i].verdict].chain);
 		}
 	}
 	fputs(" } ", f);

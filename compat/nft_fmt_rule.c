@@ -209,21 +209,16 @@ static void put_icmp(struct fr *x, const struct ir_match *m)
 
 static void put_ct(struct fr *x, const struct ir_match_ctstate *ct)
 {
-	static const struct {
-		uint8_t bit;
-		const char *name;
-	} order[] = {
-		{ IR_CT_INVALID, "invalid" }, { IR_CT_ESTABLISHED, "established" },
-		{ IR_CT_RELATED, "related" }, { IR_CT_NEW, "new" },
-		{ IR_CT_UNTRACKED, "untracked" },
-	};
+	/* nft's order: its own numbering of the states */
+	static const uint8_t order[] = { IR_CT_INVALID, IR_CT_ESTABLISHED, IR_CT_RELATED,
+					 IR_CT_NEW, IR_CT_UNTRACKED };
 	bool first = true;
 
 	fprintf(x->f, "ct state %s", ct->invert ? "!= " : "");
 	for (unsigned int i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (!(ct->states & order[i].bit))
+		if (!(ct->states & order[i]))
 			continue;
-		fprintf(x->f, "%s%s", first ? "" : ",", order[i].name);
+		fprintf(x->f, "%s%s", first ? "" : ",", nft_ct_state_name(order[i]));
 		first = false;
 	}
 	fputc(' ', x->f);
@@ -588,19 +583,12 @@ static void put_verdict(struct fr *x)
 
 	switch (tg->kind) {
 	case IR_TARGET_ACCEPT:
-		fputs("accept ", x->f);
-		break;
 	case IR_TARGET_DROP:
-		fputs("drop ", x->f);
-		break;
 	case IR_TARGET_RETURN:
-		fputs("return ", x->f);
-		break;
 	case IR_TARGET_JUMP:
-		fprintf(x->f, "jump %s ", tg->chain);
-		break;
 	case IR_TARGET_GOTO:
-		fprintf(x->f, "goto %s ", tg->chain);
+		nft_fmt_verdict(x->f, tg->kind, tg->chain);
+		fputc(' ', x->f);
 		break;
 	case IR_TARGET_REJECT:
 		put_reject(x, tg->reject);

@@ -369,12 +369,6 @@ int shell_nft(struct shell *sh, const char *line, struct bpfw_err *err)
 	return stage(sh, next, &e, err);
 }
 
-/* txn.before_switch: the staged element changes into the new program's set maps. */
-static int write_elems(struct txn *t, uint32_t prog_id, void *arg, struct bpfw_err *err)
-{
-	return nft_elems_write(arg, t->rs, prog_id, err);
-}
-
 int shell_commit(struct shell *sh, struct bpfw_err *err)
 {
 	struct nft_ctx elems = { 0 };
@@ -403,7 +397,7 @@ int shell_commit(struct shell *sh, struct bpfw_err *err)
 	ir_ruleset_free(t.rs);
 	t.rs = next;
 	if (elems.n_elems) {
-		t.before_switch = write_elems;
+		t.before_switch = nft_elems_before_switch;
 		t.before_switch_arg = &elems;
 	}
 	ret = txn_commit(&t, err);

@@ -75,16 +75,11 @@ static int proto_by_name(const char *s, uint32_t *v)
 
 static int ctstate_by_name(const char *s, uint32_t *v)
 {
-	static const char *const names[] = { "invalid", "new", "related", "established",
-					     "untracked" };
+	uint8_t bit;
+	int ret = nft_ct_state_parse(s, &bit);
 
-	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
-			*v = 1u << i;	/* IR_CT_INVALID ... IR_CT_UNTRACKED */
-			return 0;
-		}
-	}
-	return -ENOENT;
+	*v = bit;
+	return ret;
 }
 
 /* An address, a prefix or a range of addresses of @fam. */
@@ -226,14 +221,10 @@ static int verdict_parse(struct nft_rp *p, struct ir_match_lookup *l, const char
 				word);
 	v.kind = verdict_kinds[i].kind;
 	if (v.kind == IR_TARGET_JUMP || v.kind == IR_TARGET_GOTO) {
-		const char *chain = NULL;
-		int ret = nft_value(p, "chain", &chain);
+		int ret = nft_chain_word(p, v.chain);
 
 		if (ret)
 			return ret;
-		if (strlen(chain) >= IR_CHAIN_MAXNAMELEN)
-			return nft_perr(p->t, p->err, "chain name %s is too long", chain);
-		strcpy(v.chain, chain);
 	}
 	for (i = 0; i < l->n_verdicts; i++)
 		if (!memcmp(&l->verdicts[i], &v, sizeof(v)))

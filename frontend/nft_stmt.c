@@ -463,14 +463,6 @@ static int meta_stmt(struct nft_rp *p, const char *key)
 
 static int ct_stmt(struct nft_rp *p)
 {
-	static const struct {
-		const char *name;
-		uint8_t bit;
-	} states[] = {
-		{ "invalid", IR_CT_INVALID }, { "new", IR_CT_NEW },
-		{ "related", IR_CT_RELATED }, { "established", IR_CT_ESTABLISHED },
-		{ "untracked", IR_CT_UNTRACKED },
-	};
 	struct ir_match *m;
 	bool inv;
 	int ret;
@@ -488,12 +480,9 @@ static int ct_stmt(struct nft_rp *p)
 	m->ct.invert = inv;
 	do {
 		const char *s = nft_peek(p->t)->text;
-		size_t i;
+		uint8_t bit;
 
-		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-			if (!strcmp(s, states[i].name))
-				break;
-		if (i == sizeof(states) / sizeof(states[0])) {
+		if (nft_ct_state_parse(s, &bit)) {
 			/* by number: invalid 1, established 2, related 4, new 8, untracked 64 */
 			static const uint8_t bits[] = { IR_CT_INVALID, IR_CT_ESTABLISHED,
 							IR_CT_RELATED, IR_CT_NEW, 0, 0,
@@ -509,7 +498,7 @@ static int ct_stmt(struct nft_rp *p)
 			p->t->pos++;
 			continue;
 		}
-		m->ct.states |= states[i].bit;
+		m->ct.states |= bit;
 		p->t->pos++;
 	} while (nft_accept(p->t, ","));
 	return 0;

@@ -75,6 +75,9 @@ int nft_log_stmt(struct nft_rp *p);
 /* reject's "with ..." after "reject". */
 int nft_reject_stmt(struct nft_rp *p);
 
+/* The chain name a jump or goto names, at the cursor, taken, into @out. */
+int nft_chain_word(struct nft_rp *p, char out[IR_CHAIN_MAXNAMELEN]);
+
 /* A verdict of @kind (and a jump's or goto's chain); nothing may follow but a comment. */
 int nft_verdict(struct nft_rp *p, enum ir_target_kind kind);
 

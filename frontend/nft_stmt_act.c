@@ -288,6 +288,20 @@ int nft_reject_stmt(struct nft_rp *p)
 	}
 }
 
+int nft_chain_word(struct nft_rp *p, char out[IR_CHAIN_MAXNAMELEN])
+{
+	const char *s = NULL;
+	int ret = nft_value(p, "chain", &s);
+
+	if (ret)
+		return ret;
+	if (strlen(s) >= IR_CHAIN_MAXNAMELEN)
+		return nft_perr(p->t, p->err, "chain name %s is too long", s);
+	/* the chain may come later in the same file: checked at its end */
+	strcpy(out, s);
+	return 0;
+}
+
 int nft_verdict(struct nft_rp *p, enum ir_target_kind kind)
 {
 	struct ir_target *tg = &p->r->target;
@@ -296,17 +310,8 @@ int nft_verdict(struct nft_rp *p, enum ir_target_kind kind)
 		return nft_perr(p->t, p->err, "syntax error, a verdict must end the rule");
 	tg->kind = kind;
 	p->verdict = true;
-	if (kind == IR_TARGET_JUMP || kind == IR_TARGET_GOTO) {
-		const char *s = NULL;
-		int ret = nft_value(p, "chain", &s);
-
-		if (ret)
-			return ret;
-		if (strlen(s) >= IR_CHAIN_MAXNAMELEN)
-			return nft_perr(p->t, p->err, "chain name %s is too long", s);
-		/* the chain may come later in the same file: checked at its end */
-		strcpy(tg->chain, s);
-	}
+	if (kind == IR_TARGET_JUMP || kind == IR_TARGET_GOTO)
+		return nft_chain_word(p, tg->chain);
 	return 0;
 }
 

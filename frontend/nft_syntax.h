@@ -88,6 +88,9 @@ int nft_port_range_parse(const char *s, uint16_t *lo, uint16_t *hi);
 /* A protocol's name ("tcp", "comp") as nft knows it, into @proto; -ENOENT. */
 int nft_proto_parse(const char *s, uint8_t *proto);
 
+/* A connection tracking state's name ("established") as its IR_CT_* bit; -ENOENT. */
+int nft_ct_state_parse(const char *s, uint8_t *bit);
+
 /* An ICMP (@v6: ICMPv6) type name or number. */
 int nft_icmp_type_parse(const char *s, bool v6, uint8_t *type);
 

@@ -304,3 +304,26 @@ int nft_port_range_number(const char *s, uint16_t *lo, uint16_t *hi)
 	*hi = (uint16_t)b;
 	return 0;
 }
+
+/* nft's names of the connection tracking states, by IR_CT_* bit (IR_CT_INVALID is bit 0). */
+static const char *const ct_state_names[] = { "invalid", "new", "related", "established",
+					      "untracked" };
+
+const char *nft_ct_state_name(uint8_t bit)
+{
+	for (unsigned int i = 0; i < sizeof(ct_state_names) / sizeof(ct_state_names[0]); i++)
+		if (bit == 1u << i)
+			return ct_state_names[i];
+	return NULL;
+}
+
+int nft_ct_state_parse(const char *s, uint8_t *bit)
+{
+	for (unsigned int i = 0; i < sizeof(ct_state_names) / sizeof(ct_state_names[0]); i++) {
+		if (!strcmp(s, ct_state_names[i])) {
+			*bit = (uint8_t)(1u << i);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

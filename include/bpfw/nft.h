@@ -101,6 +101,9 @@ int nft_fmt_set(FILE *f, const struct ir_table *t, const struct ir_set *s,
 void nft_fmt_rule(FILE *f, const struct ir_table *t, const struct ir_rule *r,
 		  const struct nft_fmt_opts *o);
 
+/* Verdict @kind as nft writes it ("accept", "jump CHAIN"; IR_TARGET_NONE: "continue"). */
+void nft_fmt_verdict(FILE *f, enum ir_target_kind kind, const char *chain);
+
 /* Lookup @l (an anonymous set or a verdict map) of rule @r as nft lists it, a space after. */
 void nft_fmt_lookup(FILE *f, const struct ir_rule *r, const struct ir_match_lookup *l,
 		    bool v6);
@@ -113,6 +116,9 @@ int nft_state_parse(const char *text, size_t len, struct ir_ruleset *rs, struct 
 
 /* The name of set @set of table @t as an ir_set ("inet:t:blocked"), -ENAMETOOLONG if too long. */
 int nft_set_ir_name(const struct ir_table *t, const char *set, char *out, size_t len);
+
+/* nft's name of connection tracking state bit @bit (IR_CT_NEW: "new"), or NULL. */
+const char *nft_ct_state_name(uint8_t bit);
 
 /* nft's name of ICMP (@v6: ICMPv6) type @type, or NULL. */
 const char *nft_icmp_type_name(uint8_t type, bool v6);
@@ -134,6 +140,14 @@ int nft_elems_list(void *arg, const struct ir_set *s, FILE *f);
  */
 int nft_elems_write(const struct nft_ctx *ctx, struct ir_ruleset *rs, uint32_t prog_id,
 		    struct bpfw_err *err);
+
+struct txn;
+
+/*
+ * A txn.before_switch: the element changes queued in nft_ctx @arg go into
+ * the maps of the new program @prog_id, the sets as @t's rule set has them.
+ */
+int nft_elems_before_switch(struct txn *t, uint32_t prog_id, void *arg, struct bpfw_err *err);
 
 /* nft: the command line's entry point; returns the exit status (compat/cmd_nft.c). */
 int compat_nft_main(const struct ipt_ctx *ctx, int argc, char **argv);
