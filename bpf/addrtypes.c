@@ -126,14 +126,22 @@ static void release(struct addrtypes *a)
 	free(a->types);
 }
 
+/* The namespace's addresses into @a, and each into map @fd. */
+static int collect_write(int fd, struct addrtypes *a)
+{
+	int ret = collect(a);
+
+	for (size_t i = 0; i < a->n && !ret; i++)
+		if (bpf_map_update_elem(fd, &a->keys[i], &a->types[i], BPF_ANY))
+			ret = -errno;
+	return ret;
+}
+
 int ld_addrtypes_fill(int fd)
 {
 	struct addrtypes a = { 0 };
-	int ret = collect(&a);
+	int ret = collect_write(fd, &a);
 
-	for (size_t i = 0; i < a.n && !ret; i++)
-		if (bpf_map_update_elem(fd, &a.keys[i], &a.types[i], BPF_ANY))
-			ret = -errno;
 	release(&a);
 	return ret;
 }
@@ -145,11 +153,7 @@ static int refresh(int fd)
 	struct addrtypes a = { 0 };
 	size_t n_gone = 0;
 	bool first = true;
-	int ret = collect(&a);
-
-	for (size_t i = 0; i < a.n && !ret; i++)
-		if (bpf_map_update_elem(fd, &a.keys[i], &a.types[i], BPF_ANY))
-			ret = -errno;
+	int ret = collect_write(fd, &a);
 	/* the stale keys first, then their deletion: a walk restarts when its key goes */
 	while (!ret && !bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
 		first = false;
