@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bpfw/compat.h"
+#include "bpfw/read.h"
 #include "bpfw/txn.h"
 
 struct restore_args {
@@ -104,9 +105,7 @@ static int parse_args(const struct ipt_ctx *ctx, int argc, char **argv, struct r
 /* The whole input, NUL-terminated. */
 static int read_input(const char *file, char **buf, size_t *len, struct bpfw_err *err)
 {
-	FILE *in = stdin, *out;
-	char chunk[65536];
-	size_t n;
+	FILE *in = stdin;
 	int ret = 0;
 
 	if (file && strcmp(file, "-")) {
@@ -115,19 +114,11 @@ static int read_input(const char *file, char **buf, size_t *len, struct bpfw_err
 			return bpfw_errf(err, BPFW_EXIT_OTHER, errno, "Can't open %s: %s", file,
 					 strerror(errno));
 	}
-	out = open_memstream(buf, len);
-	if (!out) {
+	if (bpfw_read_all(in, buf, len))
 		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		fwrite(chunk, 1, n, out);
-	if (ferror(in))
+	else if (ferror(in))
 		ret = bpfw_errf(err, BPFW_EXIT_OTHER, EIO, "Cannot read the input: %s",
 				strerror(errno));
-	if (fclose(out) && !ret)
-		ret = bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-out:
 	if (in != stdin)
 		fclose(in);
 	return ret;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bpfw/compat.h"
+#include "bpfw/read.h"
 #include "bpfw/trace.h"
 #include "bpfw/txn.h"
 
@@ -52,26 +53,16 @@ static int read_rules(const struct ipt_ctx *ctx, const char *path, struct ir_rul
 	const struct ipt_restore_opts ropts = { .noflush = true };
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *in = fopen(path, "r"), *mem;
-	char chunk[8192];
-	size_t n;
+	FILE *in = fopen(path, "r");
 	int ret;
 
 	if (!in)
 		return bpfw_errf(err, BPFW_EXIT_OTHER, errno, "Can't open %s: %s", path,
 				 strerror(errno));
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
-		fclose(in);
-		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		fwrite(chunk, 1, n, mem);
+	ret = bpfw_read_all(in, &buf, &len);
 	fclose(in);
-	if (fclose(mem)) {
-		free(buf);
+	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	}
 	ret = ipt_restore_apply(ctx, buf, len, &ropts, rs, err);
 	free(buf);
 	return ret;

@@ -14,6 +14,7 @@
 #include "bpfw/cgen.h"
 #include "bpfw/compat.h"
 #include "bpfw/nft.h"
+#include "bpfw/read.h"
 #include "bpfw/txn.h"
 #include "shell.h"
 
@@ -309,26 +310,16 @@ int shell_load(struct shell *sh, const struct ipt_ctx *ctx, const char *path, bo
 	struct shell_entry e = { .kind = SHELL_E_RESTORE, .family = ctx->family,
 				 .noflush = noflush };
 	struct ir_ruleset *next;
-	FILE *in = fopen(path, "r"), *mem;
-	char chunk[8192];
-	size_t n;
+	FILE *in = fopen(path, "r");
 	int ret;
 
 	if (!in)
 		return bpfw_errf(err, BPFW_EXIT_OTHER, errno, "Can't open %s: %s", path,
 				 strerror(errno));
-	mem = open_memstream(&e.text, &e.len);
-	if (!mem) {
-		fclose(in);
-		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		fwrite(chunk, 1, n, mem);
+	ret = bpfw_read_all(in, &e.text, &e.len);
 	fclose(in);
-	if (fclose(mem)) {
-		free(e.text);
+	if (ret)
 		return bpfw_errf(err, BPFW_EXIT_RESOURCE, ENOMEM, "Cannot allocate memory");
-	}
 	next = ir_ruleset_clone(sh->staged);
 	if (!next) {
 		free(e.text);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfw/read.h"
 #include "nft_syntax.h"
 
 #define INCLUDE_DEPTH	16
@@ -101,28 +102,15 @@ static bool stmt_start(const struct nft_toks *t, unsigned int i)
 static int read_all(const char *path, char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	FILE *m;
-	char chunk[4096];
-	size_t n;
-	int ret = 0;
+	int ret;
 
 	if (!f)
 		return -errno;
-	m = open_memstream(buf, len);
-	if (!m) {
-		if (f != stdin)
-			fclose(f);
-		return -ENOMEM;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (fwrite(chunk, 1, n, m) != n)
-			ret = -ENOMEM;
-	if (ferror(f))
+	ret = bpfw_read_all(f, buf, len);
+	if (!ret && ferror(f))
 		ret = -EIO;
 	if (f != stdin)
 		fclose(f);
-	if (fclose(m))
-		ret = -ENOMEM;
 	return ret;
 }
 
